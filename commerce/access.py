@@ -1,0 +1,62 @@
+"""Who may see what: sellers see their own account's pages, buyers their own orders.
+
+``seller_required`` / ``buyer_required`` send anonymous users to the right sign-in page and
+set ``request.seller`` / ``request.customer`` for the view; anything else is a 404, so a
+page never confirms that someone else's object exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+
+from .selectors import customer_for_user, seller_account_for_user
+
+View = Callable[..., HttpResponse]
+
+
+def _require(attribute: str, lookup: Callable, sign_in_url: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse(sign_in_url))
+            party = lookup(request.user)
+            if party is None:
+                raise Http404("This page belongs to another kind of account.")
+            setattr(request, attribute, party)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+seller_required = _require("seller", seller_account_for_user, "seller:signin")
+buyer_required = _require("customer", customer_for_user, "storefront:signin")
+
+
+class SellerSignInForm(AuthenticationForm):
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if seller_account_for_user(user) is None:
+            raise forms.ValidationError(
+                "This account is not a Seller Central account. Buyers sign in on the storefront.",
+                code="not_a_seller",
+            )
+
+
+class BuyerSignInForm(AuthenticationForm):
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if customer_for_user(user) is None:
+            raise forms.ValidationError(
+                "This account has no storefront orders. Sellers sign in to Seller Central.",
+                code="not_a_buyer",
+            )

@@ -1,0 +1,79 @@
+"""REST API: permissions shared by every app, and the buyer's orders (SPEC §6)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers
+from rest_framework.request import Request
+
+from . import selectors
+from .models import Order, OrderItem
+
+
+class IsSeller(permissions.BasePermission):
+    """A user of a seller account; the account is put on ``request.seller``."""
+
+    message = "This endpoint is for Seller Central users."
+
+    def has_permission(self, request: Request, view) -> bool:
+        request.seller = selectors.seller_account_for_user(request.user)
+        return request.seller is not None
+
+
+class IsBuyer(permissions.BasePermission):
+    """A storefront customer; the customer is put on ``request.customer``."""
+
+    message = "This endpoint is for storefront customers."
+
+    def has_permission(self, request: Request, view) -> bool:
+        request.customer = selectors.customer_for_user(request.user)
+        return request.customer is not None
+
+
+class BuyerOrderItemSerializer(serializers.ModelSerializer):
+    asin = serializers.CharField(source="product.asin")
+    sku = serializers.CharField(source="product.sku")
+    title = serializers.CharField(source="product.title")
+    returnable_quantity = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderItem
+        fields = ["id", "asin", "sku", "title", "quantity", "unit_price", "returnable_quantity"]
+
+    def get_returnable_quantity(self, item: OrderItem) -> int:
+        # Until the returns centre exists nothing has been returned, so all of it can be.
+        return getattr(item, "returnable_quantity", item.quantity)
+
+
+class BuyerOrderSerializer(serializers.ModelSerializer):
+    marketplace = serializers.CharField(source="marketplace.code")
+    seller_name = serializers.CharField(source="seller.name")
+    items = BuyerOrderItemSerializer(many=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "order_id",
+            "marketplace",
+            "placed_at",
+            "seller_name",
+            "total",
+            "currency",
+            "status",
+            "dispatched_at",
+            "delivered_at",
+            "delivery_estimate_start",
+            "delivery_estimate_end",
+            "tracking_number",
+            "items",
+        ]
+
+
+@extend_schema(tags=["buyer"], summary="The signed-in buyer's orders, newest first")
+class BuyerOrderList(generics.ListAPIView):
+    serializer_class = BuyerOrderSerializer
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def get_queryset(self):
+        return selectors.orders_for_customer(self.request.customer)

@@ -1,0 +1,224 @@
+"""Demo data of SPEC §6 ("seed_demo"): the seed's seller, buyers and orders.
+
+Every step looks up what it creates first, so running it again changes nothing. Dates are
+relative to today so that return windows and metrics windows have something to show.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .models import Customer, Marketplace, Order, Product, SellerAccount
+
+User = get_user_model()
+
+SELLERS = {
+    # username: (account name, marketplace codes)
+    "seller": ("Test UK Seller 4 Luca", ["uk", "fr", "de", "it", "es"]),
+    "seller2": ("Riverside Media Ltd", ["uk", "de", "fr"]),
+}
+BUYERS = {
+    # username: (name, real e-mail address: sellers never see it)
+    "luca": ("Luca de Pasqua", "luca.depasqua@example.com"),
+    "jan": ("Jan Smit", "jan.smit@example.org"),
+}
+PRODUCTS = {
+    # seller username: [(asin, sku, title, brand, category, returnable)]
+    "seller": [
+        (
+            "B0000F2F36",
+            "Sku1",
+            "Kingston - Flash memory card - 8 GB - Class 4 - SDHC",
+            "Kingston",
+            "Electronics",
+            True,
+        ),
+        ("B00NH11KIK", "USB-C-2M", "Braided USB-C charging cable, 2 m", "Voltline", "Electronics", True),
+        ("B07PXGQC1Q", "HP-ANC-01", "Wireless noise-cancelling headphones", "Sonora", "Electronics", True),
+        (
+            "B01N4HS7B8",
+            "OFFICE-KEY",
+            "Office suite 2024 - licence key (download)",
+            "Softworks",
+            "Software",
+            False,
+        ),
+    ],
+    "seller2": [
+        ("0141439513", "BK-PRIDE", "Pride and Prejudice (Penguin Classics)", "Penguin", "Books", True),
+        ("B00005JNOG", "DVD-CASA", "Casablanca [DVD]", "Warner", "DVD", False),
+        ("B08C1W5N87", "MUG-SET", "Stoneware mug set of 4", "Hearth", "Kitchen", True),
+    ],
+}
+ORDERS = [
+    # (order id, buyer, seller, marketplace, days ago, [(sku, quantity, unit price)], tracking)
+    ("202-0697275-2144321", "luca", "seller", "uk", 12, [("Sku1", 1, "0.04")], ""),
+    (
+        "202-5854079-6316359",
+        "luca",
+        "seller",
+        "uk",
+        9,
+        [("Sku1", 2, "6.49"), ("USB-C-2M", 1, "8.99")],
+        "QH417362385GB",
+    ),
+    ("203-4841771-0925113", "luca", "seller", "uk", 20, [("HP-ANC-01", 1, "79.00")], "QH418810472GB"),
+    ("402-1180442-7741320", "luca", "seller", "fr", 15, [("OFFICE-KEY", 1, "59.90")], ""),
+    ("203-9400112-5530187", "luca", "seller2", "uk", 7, [("BK-PRIDE", 1, "4.99")], "QH420019354GB"),
+    (
+        "203-7512290-1187436",
+        "luca",
+        "seller2",
+        "uk",
+        25,
+        [("DVD-CASA", 1, "5.00"), ("MUG-SET", 1, "18.50")],
+        "",
+    ),
+    ("204-0618835-3321907", "jan", "seller", "uk", 6, [("USB-C-2M", 3, "8.99")], "QH421190387GB"),
+    ("302-2264109-8830156", "jan", "seller", "de", 18, [("Sku1", 1, "5.49")], ""),
+    ("026-7381554-4012298", "jan", "seller2", "uk", 11, [("MUG-SET", 2, "18.50")], "QH419903216GB"),
+    ("302-5527713-6608841", "jan", "seller2", "de", 30, [("BK-PRIDE", 2, "6.20")], ""),
+]
+GENERATED_ORDER_PREFIX = "206"  # --orders N: ids 206-<n>-<digits>, apart from the seed's ones
+
+
+@dataclass
+class DemoWorld:
+    """What the demo made, by username / order id, for the other apps' demo data."""
+
+    sellers: dict[str, SellerAccount] = field(default_factory=dict)
+    customers: dict[str, Customer] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+
+
+def _user(username: str, *, email: str = "", staff: bool = False):
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username, password=username, email=email, is_staff=staff, is_superuser=staff
+        )
+    return user
+
+
+def _delivered_order(
+    world: DemoWorld, spec: tuple, marketplaces: dict[str, Marketplace]
+) -> services.NewOrder:
+    order_id, buyer, seller_username, code, days_ago, lines, tracking = spec
+    seller = world.sellers[seller_username]
+    placed = timezone.now() - timedelta(days=days_ago, hours=3)
+    products = {p.sku: p for p in seller.products.all()}
+    return services.NewOrder(
+        order_id=order_id,
+        seller=seller,
+        customer=world.customers[buyer],
+        marketplace=marketplaces[code],
+        lines=[services.OrderLine(products[sku], qty, Decimal(price)) for sku, qty, price in lines],
+        placed_at=placed,
+        delivery_estimate=((placed + timedelta(days=4)).date(), (placed + timedelta(days=8)).date()),
+        dispatched_at=placed + timedelta(hours=20),
+        delivered_at=placed + timedelta(days=3),
+        tracking_number=tracking,
+    )
+
+
+@transaction.atomic
+def seed_core() -> DemoWorld:
+    world = DemoWorld()
+    marketplaces = {m.code: m for m in Marketplace.objects.all()}
+    _user("admin", email="admin@sellercentral.test", staff=True)
+    for username, (account_name, codes) in SELLERS.items():
+        user = _user(username, email=f"{username}@merchant.example.net")
+        seller = SellerAccount.objects.filter(memberships__user=user).first()
+        if seller is None:
+            seller = services.create_seller_account(
+                name=account_name, marketplaces=[marketplaces[c] for c in codes], users=[user]
+            )
+        world.sellers[username] = seller
+        for asin, sku, title, brand, category, returnable in PRODUCTS[username]:
+            Product.objects.get_or_create(
+                seller=seller,
+                sku=sku,
+                defaults={
+                    "asin": asin,
+                    "title": title,
+                    "brand": brand,
+                    "category": category,
+                    "is_returnable": returnable,
+                },
+            )
+    for username, (name, email) in BUYERS.items():
+        customer = Customer.objects.filter(user__username=username).first()
+        if customer is None:
+            customer = services.register_customer(
+                username=username, password=username, name=name, email=email
+            )
+        world.customers[username] = customer
+    existing = set(
+        Order.objects.filter(order_id__in=[o[0] for o in ORDERS]).values_list("order_id", flat=True)
+    )
+    services.place_orders(
+        [_delivered_order(world, spec, marketplaces) for spec in ORDERS if spec[0] not in existing]
+    )
+    world.orders = {o.order_id: o for o in Order.objects.filter(order_id__in=[o[0] for o in ORDERS])}
+    return world
+
+
+def generated_orders_count() -> int:
+    return Order.objects.filter(order_id__startswith=f"{GENERATED_ORDER_PREFIX}-").count()
+
+
+def generate_orders(world: DemoWorld, *, start: int, stop: int, buyers: int = 200) -> list[Order]:
+    """Orders number ``start`` … ``stop - 1`` of the larger demo set; the same every run."""
+    marketplaces = {m.code: m for m in Marketplace.objects.all()}
+    sellers = list(world.sellers.values())
+    products = {s.id: list(s.products.all()) for s in sellers}
+    seller_codes = {s.id: [m.code for m in s.marketplaces.all()] for s in sellers}
+    customers = _demo_buyers(buyers)
+    now = timezone.now()
+    new_orders = []
+    for n in range(start, stop):
+        rng = random.Random(n)
+        seller = rng.choice(sellers)
+        placed = now - timedelta(days=rng.uniform(0, 90))
+        picked = rng.sample(products[seller.id], k=rng.randint(1, min(3, len(products[seller.id]))))
+        lines = [
+            services.OrderLine(p, rng.randint(1, 3), Decimal(rng.randint(199, 9999)) / 100) for p in picked
+        ]
+        delivered = placed + timedelta(days=rng.randint(1, 5))
+        new_orders.append(
+            services.NewOrder(
+                order_id=f"{GENERATED_ORDER_PREFIX}-{n:07d}-{rng.randrange(10**7):07d}",
+                seller=seller,
+                customer=customers[n % len(customers)],
+                marketplace=marketplaces[rng.choice(seller_codes[seller.id])],
+                lines=lines,
+                placed_at=placed,
+                delivery_estimate=((placed + timedelta(days=2)).date(), (placed + timedelta(days=6)).date()),
+                dispatched_at=placed + timedelta(hours=rng.randint(2, 40)),
+                delivered_at=delivered if delivered < now else None,
+                tracking_number=f"QH{rng.randrange(10**9):09d}GB" if rng.random() < 0.7 else "",
+            )
+        )
+    return services.place_orders(new_orders)
+
+
+def _demo_buyers(count: int) -> list[Customer]:
+    customers = list(Customer.objects.filter(user__username__startswith="demo-buyer-").order_by("id")[:count])
+    for n in range(len(customers), count):
+        customers.append(
+            services.register_customer(
+                username=f"demo-buyer-{n:04d}",
+                password=None,
+                name=f"Demo Buyer {n:04d}",
+                email=f"demo-buyer-{n:04d}@example.com",
+            )
+        )
+    return customers

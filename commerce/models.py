@@ -1,0 +1,188 @@
+"""The commerce the other apps hang on: marketplaces, sellers, buyers, products, orders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+ORDER_ID_PATTERN = r"^[0-9]{3}-[0-9]{7}-[0-9]{7}$"
+ASIN_PATTERN = r"^[0-9A-Z]{10}$"
+
+
+class Marketplace(models.Model):
+    """One of the five storefronts; rows come from a data migration, never from users."""
+
+    class Code(models.TextChoices):
+        UK = "uk", "Amazon.co.uk"
+        FR = "fr", "Amazon.fr"
+        DE = "de", "Amazon.de"
+        IT = "it", "Amazon.it"
+        ES = "es", "Amazon.es"
+
+    code = models.CharField(max_length=2, unique=True, choices=Code.choices)
+    name = models.CharField(max_length=50, unique=True)
+    language = models.CharField(max_length=10)
+    currency = models.CharField(max_length=3)
+    country = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def relay_domain(self) -> str:
+        """The mail domain of this marketplace's masked addresses (settings.RELAY_DOMAINS)."""
+        return settings.RELAY_DOMAINS[self.code]
+
+
+class SellerAccount(models.Model):
+    """A merchant ("Test UK Seller 4 Luca"): its users, marketplaces and everything it owns."""
+
+    name = models.CharField(max_length=200)
+    marketplaces = models.ManyToManyField(Marketplace, related_name="sellers")
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="SellerMembership", related_name="seller_accounts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SellerMembership(models.Model):
+    """A user of a seller account. A user works for at most one seller account."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_membership"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.seller}"
+
+
+class Customer(models.Model):
+    """A buyer on the storefront. ``email`` is the real address: no seller ever sees it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """A seller's listing of an ASIN."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="products")
+    asin = models.CharField(
+        "ASIN", max_length=10, validators=[RegexValidator(ASIN_PATTERN, "An ASIN is 10 capitals or digits.")]
+    )
+    sku = models.CharField("SKU", max_length=40)
+    title = models.CharField(max_length=300)
+    brand = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    is_returnable = models.BooleanField(
+        "returnable category",
+        default=True,
+        help_text="False for categories the return policy excludes (e.g. opened media).",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "sku"], name="product_unique_sku_per_seller"),
+            models.CheckConstraint(condition=Q(asin__regex=ASIN_PATTERN), name="product_asin_format"),
+        ]
+        indexes = [models.Index(fields=["asin"], name="product_asin_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.asin} {self.title}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed", "Placed"
+        DISPATCHED = "dispatched", "Dispatched"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    order_id = models.CharField(
+        "order ID",
+        max_length=19,
+        unique=True,
+        validators=[RegexValidator(ORDER_ID_PATTERN, "An order ID looks like 202-0697275-2144321.")],
+    )
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="orders")
+    seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    recipient_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLACED)
+    placed_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_estimate_start = models.DateField(null=True, blank=True)
+    delivery_estimate_end = models.DateField(null=True, blank=True)
+    tracking_number = models.CharField(max_length=50, blank=True)
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(order_id__regex=ORDER_ID_PATTERN), name="order_id_format"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(delivery_estimate_end__isnull=True)
+                | Q(delivery_estimate_start__isnull=True)
+                | Q(delivery_estimate_end__gte=F("delivery_estimate_start")),
+                name="order_delivery_estimate_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["seller", "-placed_at", "-id"], name="order_seller_placed_idx"),
+            models.Index(fields=["customer", "-placed_at", "-id"], name="order_customer_placed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_id
+
+    @property
+    def is_dispatched(self) -> bool:
+        return self.dispatched_at is not None
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_items")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_item_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_item_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product.asin}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,54 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+from commerce import navigation
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """``£0.04`` / ``€12.50``: two decimals, the currency's symbol, never a float."""
+    if amount is None:
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    figure = number_format(Decimal(amount).quantize(Decimal("0.01")), 2, force_grouping=True)
+    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
+
+
+@register.simple_tag
+def seller_menu():
+    return navigation.seller_menu()
+
+
+@register.simple_tag
+def optional_url(name: str, *args) -> str:
+    """``{% optional_url "app:page" arg as url %}``: "" while the page does not exist yet."""
+    return navigation.optional_url(name, *args) or ""
+
+
+@register.inclusion_tag("partials/pagination.html", takes_context=True)
+def pagination(context, page):
+    """Previous / next links for a Django ``Page``, keeping the other query parameters."""
+    request = context["request"]
+    params = request.GET.copy()
+
+    def link(number: int) -> str:
+        params["page"] = number
+        return f"?{params.urlencode()}"
+
+    return {
+        "page": page,
+        "previous_url": link(page.previous_page_number()) if page.has_previous() else None,
+        "next_url": link(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+@register.inclusion_tag("partials/action_button.html")
+def action_button(label: str, name: str, *args) -> dict:
+    """A button to another capability's page, greyed out while that page does not exist."""
+    return {"label": label, "url": navigation.optional_url(name, *args)}

@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "seller"
+
+urlpatterns = [
+    path("", views.seller_home, name="home"),
+    path("signin/", views.SellerSignInView.as_view(), name="signin"),
+    path("signout/", auth_views.LogoutView.as_view(next_page="seller:signin"), name="signout"),
+    path("orders/", views.seller_orders, name="orders"),
+    path("orders/<str:order_id>/", views.seller_order_detail, name="order"),
+]

@@ -1,0 +1,33 @@
+"""The Celery application (``celery -A sellercentral worker`` / ``beat``).
+
+The beat schedule below is the one list of periodic jobs. django-celery-beat's database
+scheduler copies it into the database at start-up, where staff can see and pause the jobs
+in Django admin ("Periodic tasks").
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sellercentral.settings")
+
+app = Celery("sellercentral")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def _beat_schedule() -> dict:
+    from django.conf import settings
+
+    return {
+        "record-heartbeat": {
+            "task": "sellercentral.tasks.record_heartbeat",
+            "schedule": float(settings.HEARTBEAT_INTERVAL_SECONDS),
+            "kwargs": {"source": "beat"},
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _install_beat_schedule(sender: Celery, **kwargs) -> None:
+    sender.conf.beat_schedule = _beat_schedule()

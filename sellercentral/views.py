@@ -1,0 +1,58 @@
+"""Project-level pages: health check and the development mailbox."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from . import mailbox
+from .models import Heartbeat
+
+MAILS_PER_PAGE = 25
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness of the database and of the background processes (seconds since each beat)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    now = timezone.now()
+    heartbeats = {
+        beat.source: round((now - beat.last_seen_at).total_seconds()) for beat in Heartbeat.objects.all()
+    }
+    return JsonResponse({"database": "ok", "seconds_since_heartbeat": heartbeats})
+
+
+def _dev_tools_only(view):
+    """Staff only, and only where DEV_TOOLS is on (development); elsewhere the page is a 404."""
+    staff_view = staff_member_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.DEV_TOOLS:
+            raise Http404("The development tools are off.")
+        return staff_view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_dev_tools_only
+def dev_mailbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(mailbox.list_mail_keys(), MAILS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "dev/mailbox.html", {"page": page, "mails": mailbox.load_mails(list(page))})
+
+
+@_dev_tools_only
+def dev_mail(request: HttpRequest, key: str) -> HttpResponse:
+    mail = mailbox.load_mail(key)
+    if mail is None:
+        raise Http404("No such mail.")
+    return render(request, "dev/mail.html", {"mail": mail})

@@ -1,0 +1,44 @@
+import pytest
+from django.test import Client
+
+from sellercentral.celery import app as celery_app
+
+from . import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_runs_tasks_in_process():
+    """Unit tests run tasks in-process; the worker tests start real worker processes."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seller():
+    return factories.SellerAccountFactory(name="Test UK Seller 4 Luca")
+
+
+@pytest.fixture
+def seller_client(seller) -> Client:
+    client = Client()
+    client.force_login(factories.seller_user(seller))
+    return client
+
+
+@pytest.fixture
+def customer():
+    return factories.CustomerFactory(name="Luca de Pasqua")
+
+
+@pytest.fixture
+def buyer_client(customer) -> Client:
+    client = Client()
+    client.force_login(customer.user)
+    return client

@@ -1,0 +1,124 @@
+"""factory_boy factories for every model; tests build their world with these."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from commerce.models import Customer, Marketplace, Order, OrderItem, Product, SellerAccount, SellerMembership
+
+PASSWORD = "correct horse battery staple"
+
+
+def marketplace(code: str = "uk") -> Marketplace:
+    """The five marketplaces exist from the data migration: fetch, never create."""
+    return Marketplace.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class SellerAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SellerAccount
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Test Seller {n}")
+
+    @factory.post_generation
+    def marketplaces(obj, create, extracted, **kwargs):
+        if create:
+            obj.marketplaces.set(extracted if extracted is not None else [marketplace("uk")])
+
+
+class SellerMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SellerMembership
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"buyer{n}@buyers.example.com")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    seller = factory.SubFactory(SellerAccountFactory)
+    asin = factory.Sequence(lambda n: f"B{n:09d}")
+    sku = factory.Sequence(lambda n: f"SKU-{n}")
+    title = factory.Sequence(lambda n: f"Flash memory card {n} - 8 GB - SDHC")
+    brand = "Kingston"
+    category = "Electronics"
+    is_returnable = True
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    order_id = factory.Sequence(lambda n: f"202-{n:07d}-{(n * 7919) % 10**7:07d}")
+    marketplace = factory.LazyFunction(lambda: marketplace("uk"))
+    seller = factory.SubFactory(SellerAccountFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    recipient_name = factory.SelfAttribute("customer.name")
+    status = Order.Status.DELIVERED
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=5))
+    dispatched_at = factory.LazyAttribute(lambda o: o.placed_at + timedelta(hours=20))
+    delivered_at = factory.LazyAttribute(lambda o: o.placed_at + timedelta(days=2))
+    delivery_estimate_start = factory.LazyAttribute(lambda o: (o.placed_at + timedelta(days=2)).date())
+    delivery_estimate_end = factory.LazyAttribute(lambda o: (o.placed_at + timedelta(days=4)).date())
+    currency = factory.SelfAttribute("marketplace.currency")
+    total = Decimal("0.00")
+
+
+class OrderItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderItem
+
+    order = factory.SubFactory(OrderFactory)
+    product = factory.SubFactory(ProductFactory, seller=factory.SelfAttribute("..order.seller"))
+    quantity = 1
+    unit_price = Decimal("6.49")
+
+
+def order_with_items(*, items: int = 1, **order_fields) -> Order:
+    """An order whose total is the sum of its items, as ``place_orders`` records them."""
+    order = OrderFactory(**order_fields)
+    lines = OrderItemFactory.create_batch(items, order=order)
+    order.total = sum(line.line_total for line in lines)
+    order.save(update_fields=["total"])
+    return order
+
+
+def seller_user(seller: SellerAccount | None = None, **user_fields):
+    """A user working for ``seller`` (a new seller account if none)."""
+    membership = SellerMembershipFactory(
+        seller=seller or SellerAccountFactory(), user=UserFactory(**user_fields)
+    )
+    return membership.user

@@ -1,0 +1,64 @@
+"""Settings come from the environment and refuse bad values at start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, settings.DEBUG)"
+
+
+def _load_settings(tmp_path, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}
+    }
+    clean.update(
+        {"DJANGO_SETTINGS_MODULE": "sellercentral.settings", "VAR_DIR": str(tmp_path / "var"), **env}
+    )
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_development_defaults_need_no_server_and_generate_a_secret_key(tmp_path):
+    result = _load_settings(tmp_path, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "True"]
+    assert len((tmp_path / "var" / "secret_key").read_text()) >= 50
+    assert (tmp_path / "var" / "broker" / "in").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({}, "SECRET_KEY is required"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "true", "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a database URL"),
+        ({"DEBUG": "true", "CELERY_BROKER_URL": "amqp://guest@localhost//"}, "CELERY_BROKER_URL must be"),
+        ({"DEBUG": "true", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole number"),
+        ({"DEBUG": "true", "RELAY_DOMAINS": "xx=mail.example"}, "unknown marketplace 'xx'"),
+    ],
+)
+def test_bad_or_missing_values_stop_start_up_with_a_reason(tmp_path, env, complaint):
+    result = _load_settings(tmp_path, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_production_runs_on_postgresql_and_redis_when_given(tmp_path):
+    result = _load_settings(
+        tmp_path,
+        SECRET_KEY="x" * 60,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/sellercentral",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        INBOUND_EMAIL_SECRET="s3cret",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0", "False"]
