@@ -42,21 +42,26 @@ seller_required = _require("seller", seller_account_for_user, "seller:signin")
 buyer_required = _require("customer", customer_for_user, "storefront:signin")
 
 
-class SellerSignInForm(AuthenticationForm):
+class _PartySignInForm(AuthenticationForm):
+    """Sign-in that only admits one kind of account (a seller's user, or a buyer)."""
+
+    lookup: Callable = staticmethod(lambda user: None)
+    refusal: str = ""
+    refusal_code: str = ""
+
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
-        if seller_account_for_user(user) is None:
-            raise forms.ValidationError(
-                "This account is not a Seller Central account. Buyers sign in on the storefront.",
-                code="not_a_seller",
-            )
+        if type(self).lookup(user) is None:
+            raise forms.ValidationError(self.refusal, code=self.refusal_code)
 
 
-class BuyerSignInForm(AuthenticationForm):
-    def confirm_login_allowed(self, user) -> None:
-        super().confirm_login_allowed(user)
-        if customer_for_user(user) is None:
-            raise forms.ValidationError(
-                "This account has no storefront orders. Sellers sign in to Seller Central.",
-                code="not_a_buyer",
-            )
+class SellerSignInForm(_PartySignInForm):
+    lookup = staticmethod(seller_account_for_user)
+    refusal = "This account is not a Seller Central account. Buyers sign in on the storefront."
+    refusal_code = "not_a_seller"
+
+
+class BuyerSignInForm(_PartySignInForm):
+    lookup = staticmethod(customer_for_user)
+    refusal = "This account has no storefront orders. Sellers sign in to Seller Central."
+    refusal_code = "not_a_buyer"
