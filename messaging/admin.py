@@ -1,1 +1,155 @@
-# Register your models here.
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from . import services
+from .models import Alias, AlternateAddress, Attachment, Message, OutboundEmail, Thread
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    list_display = ["token", "kind", "marketplace", "seller", "customer", "created_at"]
+    search_fields = ["token", "seller__name", "customer__name", "customer__email"]
+    list_filter = ["kind", "marketplace"]
+    list_select_related = ["marketplace", "seller", "customer"]
+    readonly_fields = ["token", "kind", "marketplace", "seller", "customer", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # aliases are made by the relay, with random tokens
+
+
+@admin.register(AlternateAddress)
+class AlternateAddressAdmin(admin.ModelAdmin):
+    list_display = ["email", "seller", "created_at"]
+    search_fields = ["email", "seller__name"]
+    list_filter = ["seller"]
+    list_select_related = ["seller"]
+    autocomplete_fields = ["seller"]
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = [
+        "sent_at",
+        "direction",
+        "sender_name",
+        "subject",
+        "needs_response",
+        "responded_at",
+        "is_auto_reply",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["subject", "seller", "customer", "marketplace", "order", "last_message_at"]
+    search_fields = [
+        "subject",
+        "order__order_id",
+        "buyer_alias__token",
+        "seller_alias__token",
+        "customer__email",
+        "customer__name",
+    ]
+    list_filter = ["marketplace", "last_message_at"]
+    list_select_related = ["seller", "customer", "marketplace", "order"]
+    readonly_fields = [
+        "seller",
+        "customer",
+        "marketplace",
+        "buyer_alias",
+        "seller_alias",
+        "order",
+        "created_at",
+        "last_message_at",
+    ]
+    inlines = [MessageInline]
+    show_full_result_count = False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["filename", "content_type", "size", "file"]
+    can_delete = False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "direction",
+        "sender_name",
+        "seller",
+        "sent_at",
+        "needs_response",
+        "responded_at",
+        "is_auto_reply",
+        "no_response_needed",
+    ]
+    search_fields = [
+        "subject",
+        "message_id",
+        "thread__order__order_id",
+        "thread__buyer_alias__token",
+        "thread__customer__email",
+    ]
+    list_filter = [
+        "direction",
+        "channel",
+        "needs_response",
+        "is_auto_reply",
+        "is_system",
+        "no_response_needed",
+        "sent_at",
+    ]
+    list_select_related = ["seller"]
+    date_hierarchy = "sent_at"
+    exclude = ["raw"]
+    readonly_fields = [
+        "thread", "seller", "direction", "channel", "sender_name", "subject", "message_id", "relay_message_id",
+        "in_reply_to", "sent_at", "is_auto_reply", "is_system", "needs_response", "response_deadline",
+        "responded_at", "author", "body_text", "body_html", "raw_source",
+    ]  # fmt: skip
+    inlines = [AttachmentInline]
+    show_full_result_count = False
+
+    @admin.display(description="Raw source (read-only)")
+    def raw_source(self, message: Message) -> str:
+        raw = bytes(message.raw or b"")
+        if not raw:
+            return "—"
+        return format_html(
+            "<pre style='white-space: pre-wrap; max-height: 30rem; overflow: auto'>{}</pre>",
+            raw[:200_000].decode("utf-8", "replace"),
+        )
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to_address", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]
+    search_fields = [
+        "to_address",
+        "from_address",
+        "subject",
+        "message__thread__order__order_id",
+        "dedupe_key",
+    ]
+    list_filter = ["status", "created_at"]
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["send_now"]
+    show_full_result_count = False
+
+    @admin.action(description="Send the selected pending mails now")
+    def send_now(self, request, queryset):
+        sent = sum(
+            services.deliver_outbound_email(outbound_id=pk)
+            for pk in queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
+        )
+        self.message_user(request, f"{sent} sent.", messages.SUCCESS)

@@ -1,1 +1,255 @@
-# Tables of this app arrive with its issue (see README, "Map of the apps").
+"""Buyer-Seller Messaging (SPEC §2): masked addresses, threads, messages, outbox.
+
+Times are stored exactly (``sent_at``, ``responded_at``, ``response_deadline``): the
+Contact Response Time figures (SPEC §3) are computed from these columns.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from commerce.models import Customer, Marketplace, Order, SellerAccount
+
+RESPONSE_WINDOW = timedelta(hours=24)
+MAX_BODY_CHARS = 4000
+MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+
+
+class Alias(models.Model):
+    """A masked address ``<token>@<relay domain>``.
+
+    A buyer has one per (buyer, seller, marketplace); a seller one per (seller, marketplace).
+    The token is random (120 bits) and never derived from anything a person could guess.
+    """
+
+    class Kind(models.TextChoices):
+        BUYER = "buyer", "Buyer"
+        SELLER = "seller", "Seller"
+
+    token = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="aliases")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="aliases"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "seller", "marketplace"],
+                condition=Q(kind="buyer"),
+                name="alias_one_per_buyer_seller_marketplace",
+            ),
+            models.UniqueConstraint(
+                fields=["seller", "marketplace"],
+                condition=Q(kind="seller"),
+                name="alias_one_per_seller_marketplace",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="buyer") & Q(customer__isnull=False))
+                | (Q(kind="seller") & Q(customer__isnull=True)),
+                name="alias_buyer_has_customer",
+            ),
+            models.CheckConstraint(
+                condition=Q(token__regex=r"^[a-z0-9]{20,40}$"),  # noqa: S106 (not a password)
+                name="alias_token_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        return f"{self.token}@{self.marketplace.relay_domain}"
+
+
+class AlternateAddress(models.Model):
+    """A seller's extra address allowed to write to buyers through the relay."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="alternate_addresses")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name_plural = "alternate addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "email"], name="alternate_address_once_per_seller"),
+        ]
+        indexes = [models.Index(fields=["email"], name="alternate_address_email_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Thread(models.Model):
+    """A conversation between one buyer and one seller on one marketplace, maybe about an order."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="threads")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="threads")
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    buyer_alias = models.ForeignKey(Alias, on_delete=models.PROTECT, related_name="buyer_threads")
+    seller_alias = models.ForeignKey(Alias, on_delete=models.PROTECT, related_name="seller_threads")
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads")
+    subject = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        indexes = [
+            models.Index(fields=["buyer_alias", "-last_message_at"], name="thread_pair_recent_idx"),
+            models.Index(fields=["order"], name="thread_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        RECEIVED = "received", "Received"  # buyer → seller
+        SENT = "sent", "Sent"  # seller → buyer
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Seller Central or storefront page"
+        API = "api", "REST API"
+        EMAIL = "email", "E-mail through the relay"
+        SYSTEM = "system", "System message"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sender_name = models.CharField(max_length=200)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitised with an allow-list before it is stored.")
+    message_id = models.CharField(
+        max_length=998, help_text="The RFC 5322 Message-ID it arrived with (or was given)."
+    )
+    relay_message_id = models.CharField(
+        max_length=255, unique=True, help_text="The Message-ID of the copy the relay sends on."
+    )
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    sent_at = models.DateTimeField(help_text="When the message entered the product.")
+    is_auto_reply = models.BooleanField(default=False)
+    is_system = models.BooleanField(default=False)
+    needs_response = models.BooleanField(
+        default=False, help_text="A buyer message that is not automatic and not a system message."
+    )
+    no_response_needed = models.BooleanField(default=False)
+    response_deadline = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    raw = models.BinaryField(blank=True, editable=False, help_text="The source as received, for staff.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [
+            # The inbox: one seller, one direction, newest first (and the keyset of its pages).
+            models.Index(fields=["seller", "direction", "-sent_at", "-id"], name="message_inbox_idx"),
+            models.Index(fields=["thread", "sent_at"], name="message_thread_idx"),
+            # Contact Response Time: the seller's counted messages in a time range.
+            models.Index(
+                fields=["seller", "sent_at"],
+                condition=Q(needs_response=True),
+                name="message_counted_idx",
+            ),
+            # The 24-hour sweep: live deadlines only.
+            models.Index(
+                fields=["response_deadline"],
+                condition=Q(needs_response=True, responded_at__isnull=True, no_response_needed=False),
+                name="message_open_deadline_idx",
+            ),
+        ]
+        constraints = [
+            # The same mail delivered twice (or by SMTP and webhook) is stored once per seller.
+            models.UniqueConstraint(fields=["seller", "message_id"], name="message_once_per_seller"),
+            models.CheckConstraint(
+                condition=Q(needs_response=False)
+                | Q(direction="received", is_auto_reply=False, is_system=False),
+                name="message_only_buyer_messages_need_response",
+            ),
+            models.CheckConstraint(
+                condition=Q(needs_response=False) | Q(response_deadline__isnull=False),
+                name="message_counted_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def awaiting_response(self) -> bool:
+        return self.needs_response and not self.no_response_needed and self.responded_at is None
+
+
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    return f"attachments/{attachment.message.thread_id}/{attachment.message_id}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to=attachment_path, max_length=500)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class OutboundEmail(models.Model):
+    """The outbox: a mail to send, written in the same transaction as its cause.
+
+    Rendered in full when written, so sending is a copy of bytes that can be retried;
+    ``dedupe_key`` (cause + recipient) stops the same mail being queued twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (gave up)"
+
+    dedupe_key = models.CharField(max_length=255, unique=True)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="outbound_emails"
+    )
+    from_address = models.CharField(max_length=320)
+    to_address = models.EmailField()
+    subject = models.CharField(max_length=998)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outbound e-mail"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status="pending"), name="outbound_pending_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_address}"

@@ -25,6 +25,10 @@ def _beat_schedule() -> dict:
             "schedule": float(settings.HEARTBEAT_INTERVAL_SECONDS),
             "kwargs": {"source": "beat"},
         },
+        "send-due-outbound-email": {
+            "task": "messaging.tasks.send_due_outbound_email",
+            "schedule": 60.0,
+        },
     }
 
 

@@ -1,6 +1,8 @@
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 
 from commerce import navigation
@@ -52,3 +54,28 @@ def pagination(context, page):
 def action_button(label: str, name: str, *args) -> dict:
     """A button to another capability's page, greyed out while that page does not exist."""
     return {"label": label, "url": navigation.optional_url(name, *args)}
+
+
+def duration_in_words(value: timedelta | float | None) -> str:
+    """``2 hours 30 minutes`` (as the Account Health table shows times); "--" for none."""
+    if value is None:
+        return "--"
+    seconds = int(value.total_seconds() if isinstance(value, timedelta) else value)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return " ".join(words[:2]) if words else "less than a minute"
+
+
+register.filter("duration", duration_in_words)
+
+
+@register.filter
+def inbox_time(value: datetime) -> str:
+    """Today's messages by time ("10:51 am"), older ones by date ("18 Sep 2012")."""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return local.strftime("%-I:%M %p").lower()
+    return local.strftime("%-d %b %Y")

@@ -1,0 +1,297 @@
+"""REST API of Buyer-Seller Messaging (SPEC §6)."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from commerce import selectors as commerce_selectors
+from commerce.api import IsBuyer, IsSeller
+
+from . import selectors, services
+from .forms import InboxFilterForm
+from .models import MAX_BODY_CHARS, Message, Thread
+
+
+def _raise_as_api_error(error: DjangoValidationError):
+    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    thread = serializers.IntegerField(source="thread_id")
+    sender_address = serializers.SerializerMethodField()
+    order_id = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "thread",
+            "direction",
+            "sender_name",
+            "sender_address",
+            "subject",
+            "order_id",
+            "sent_at",
+            "needs_response",
+            "no_response_needed",
+            "is_auto_reply",
+            "is_system",
+            "responded_at",
+            "response_deadline",
+            "body_text",
+            "attachments",
+        ]
+
+    def get_sender_address(self, message: Message) -> str:
+        """The sender's masked address; a real address is never in the API."""
+        thread = message.thread
+        alias = thread.buyer_alias if message.direction == Message.Direction.RECEIVED else thread.seller_alias
+        return alias.address
+
+    def get_order_id(self, message: Message) -> str | None:
+        return message.thread.order.order_id if message.thread.order_id else None
+
+    def get_attachments(self, message: Message) -> list[dict]:
+        if "attachments" not in getattr(message, "_prefetched_objects_cache", {}):
+            return []
+        return [
+            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in message.attachments.all()
+        ]
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    buyer_name = serializers.CharField(source="customer.name")
+    buyer_address = serializers.CharField(source="buyer_alias.address")
+    order = serializers.SerializerMethodField()
+    messages = MessageSerializer(many=True)
+
+    class Meta:
+        model = Thread
+        fields = ["id", "subject", "buyer_name", "buyer_address", "order", "messages"]
+
+    def get_order(self, thread: Thread) -> dict | None:
+        if thread.order is None:
+            return None
+        order = thread.order
+        return {
+            "order_id": order.order_id,
+            "marketplace": thread.marketplace.code,
+            "placed_at": serializers.DateTimeField().to_representation(order.placed_at),
+            "total": str(order.total),
+            "currency": order.currency,
+            "items": [
+                {
+                    "asin": i.product.asin,
+                    "sku": i.product.sku,
+                    "title": i.product.title,
+                    "quantity": i.quantity,
+                }
+                for i in order.items.all()
+            ],
+        }
+
+
+class ContactSellerSerializer(serializers.Serializer):
+    subject = serializers.ChoiceField(choices=list(services.CONTACT_SUBJECTS))
+    body = serializers.CharField(max_length=MAX_BODY_CHARS, trim_whitespace=True)
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_BODY_CHARS, allow_blank=True, required=False, default="")
+    no_response_needed = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        if not data["body"].strip() and not data["no_response_needed"]:
+            raise ValidationError({"body": "Enter a reply, or set no_response_needed."})
+        return data
+
+
+@extend_schema(
+    tags=["buyer"],
+    summary="Contact the seller of an order",
+    request=ContactSellerSerializer,
+    responses={
+        201: inline_serializer(
+            "ContactSellerResult", {"thread": serializers.IntegerField(), "message": MessageSerializer()}
+        ),
+        400: OpenApiResponse(description="Invalid fields"),
+        404: OpenApiResponse(description="Not your order"),
+    },
+)
+class BuyerContactSeller(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def post(self, request: Request, order_id: str) -> Response:
+        order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+        serializer = ContactSellerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            message = services.contact_seller(
+                order=order, author=request.user, channel=Message.Channel.API, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            _raise_as_api_error(error)
+        message = Message.objects.select_related("thread__order", "thread__buyer_alias__marketplace").get(
+            pk=message.pk
+        )
+        return Response(
+            {"thread": message.thread_id, "message": MessageSerializer(message).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(
+    tags=["seller"],
+    summary="The seller's messages",
+    parameters=[
+        OpenApiParameter("direction", enum=["received", "sent"]),
+        OpenApiParameter("q", str, description="Order ID, ASIN, or e-mail address"),
+        OpenApiParameter("since", OpenApiTypes.DATE),
+        OpenApiParameter("until", OpenApiTypes.DATE),
+        OpenApiParameter("awaiting_response", bool),
+    ],
+)
+class SellerMessageList(generics.ListAPIView):
+    serializer_class = MessageSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        form = InboxFilterForm(
+            {
+                "direction": params.get("direction", ""),
+                "q": params.get("q", ""),
+                "since": params.get("since", ""),
+                "until": params.get("until", ""),
+                "awaiting": params.get("awaiting_response", "") in {"true", "1", "on"},
+            }
+        )
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return selectors.inbox(self.request.seller, **form.filters()).select_related(
+            "thread__seller_alias__marketplace"
+        )
+
+
+@extend_schema(tags=["seller"], summary="One thread with every message and the related order")
+class SellerThreadDetail(generics.RetrieveAPIView):
+    serializer_class = ThreadSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+
+    def get_queryset(self):
+        return selectors.threads_for_seller(self.request.seller)
+
+
+@extend_schema(
+    tags=["seller"],
+    summary="Reply in a thread (relayed to the buyer by e-mail)",
+    request=ReplySerializer,
+    responses={
+        201: MessageSerializer,
+        200: OpenApiResponse(description="Only marked as no response needed"),
+        400: OpenApiResponse(description="Invalid fields"),
+        404: OpenApiResponse(description="Not your thread"),
+    },
+)
+class SellerReply(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+
+    def post(self, request: Request, pk: int) -> Response:
+        thread = get_object_or_404(Thread.objects.filter(seller=request.seller), pk=pk)
+        serializer = ReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            message = services.reply_to_thread(
+                thread=thread, author=request.user, channel=Message.Channel.API, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            _raise_as_api_error(error)
+        if message is None:
+            return Response({"detail": "Marked as no response needed."}, status=status.HTTP_200_OK)
+        message = Message.objects.select_related("thread__order", "thread__seller_alias__marketplace").get(
+            pk=message.pk
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["seller"],
+    summary="Mark a buyer message as needing no response",
+    request=None,
+    responses={200: MessageSerializer, 404: OpenApiResponse(description="Not your message")},
+)
+class SellerMarkNoResponseNeeded(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+
+    def post(self, request: Request, pk: int) -> Response:
+        message = get_object_or_404(
+            Message.objects.select_related("thread__order", "thread__buyer_alias__marketplace"),
+            pk=pk,
+            seller=request.seller,
+            direction=Message.Direction.RECEIVED,
+        )
+        services.mark_no_response_needed(message=message)
+        return Response(MessageSerializer(message).data)
+
+
+class RawEmailParser(BaseParser):
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        limit = settings.INBOUND_EMAIL_MAX_BYTES
+        raw = stream.read(limit + 1) if stream is not None else b""
+        return raw
+
+
+@extend_schema(
+    tags=["mail gateway"],
+    summary="Inbound e-mail: a raw RFC 5322 message for the relay",
+    request={"message/rfc822": OpenApiTypes.BINARY},
+    parameters=[OpenApiParameter("X-Inbound-Secret", str, OpenApiParameter.HEADER, required=True)],
+    responses={
+        202: OpenApiResponse(description="Stored (or already stored)"),
+        400: OpenApiResponse(description="Unparseable"),
+        403: OpenApiResponse(description="Sender not allowed, or wrong secret"),
+        404: OpenApiResponse(description="Unknown masked address"),
+        413: OpenApiResponse(description="Too big"),
+    },
+)
+class InboundEmail(APIView):
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [RawEmailParser]
+
+    def post(self, request: Request) -> Response:
+        secret = request.headers.get("X-Inbound-Secret", "")
+        if not hmac.compare_digest(secret.encode(), settings.INBOUND_EMAIL_SECRET.encode()):
+            return Response(
+                {"detail": "Wrong or missing X-Inbound-Secret."}, status=status.HTTP_403_FORBIDDEN
+            )
+        raw = request.data if isinstance(request.data, bytes) else b""
+        if not raw:
+            return Response(
+                {"detail": "The body must be the raw message."}, status=status.HTTP_400_BAD_REQUEST
+            )
+        envelope_to = [a.strip() for a in request.headers.get("X-Envelope-To", "").split(",") if a.strip()]
+        try:
+            result = services.receive_inbound_email(raw=raw, recipients=envelope_to or None)
+        except services.InboundRefused as refused:
+            return Response({"detail": refused.reason}, status=refused.http_status)
+        return Response(
+            {"stored": [m.pk for m in result.messages], "duplicates": result.duplicates},
+            status=status.HTTP_202_ACCEPTED,
+        )

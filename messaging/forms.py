@@ -1,0 +1,75 @@
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from .models import MAX_BODY_CHARS, Message
+from .services import CONTACT_SUBJECTS
+
+BODY_LIMIT_HELP = f"Please limit your text to less than {MAX_BODY_CHARS:,} characters."
+
+
+def _body_widget(rows: int = 8) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "maxlength": MAX_BODY_CHARS, "data-counter": MAX_BODY_CHARS})
+
+
+class ContactSellerForm(forms.Form):
+    subject = forms.ChoiceField(
+        label="Subject", choices=[("", "- select a subject -"), *CONTACT_SUBJECTS.items()]
+    )
+    body = forms.CharField(
+        label="Message", max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_LIMIT_HELP
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply",
+        required=False,
+        max_length=MAX_BODY_CHARS,
+        widget=_body_widget(),
+        help_text=BODY_LIMIT_HELP,
+    )
+    no_response_needed = forms.BooleanField(label="Mark as no response needed (optional)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("body", "").strip() and not data.get("no_response_needed"):
+            self.add_error("body", "Enter a reply, or tick “Mark as no response needed”.")
+        return data
+
+
+class InboxFilterForm(forms.Form):
+    direction = forms.ChoiceField(choices=Message.Direction.choices, required=False)
+    q = forms.CharField(label="Order ID, ASIN, or e-mail address", required=False, max_length=100)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    awaiting = forms.BooleanField(label="Awaiting response", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date must be on or after the start date.")
+        return data
+
+    def filters(self) -> dict:
+        """Filters for ``selectors.inbox``; default: received, the last 30 days."""
+        data = self.cleaned_data if self.is_valid() else {}
+        today = timezone.localdate()
+        since = data.get("since") or today - timedelta(days=30)
+        until = data.get("until") or today
+        return {
+            "direction": data.get("direction") or Message.Direction.RECEIVED,
+            "since": _start_of(since),
+            "until": _start_of(until + timedelta(days=1)),
+            "awaiting_response": bool(data.get("awaiting")),
+            "search": data.get("q", ""),
+        }
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class AlternateAddressForm(forms.Form):
+    email = forms.EmailField(label="Alternate e-mail address")

@@ -1,0 +1,25 @@
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from messaging.smtpd import relay_controller
+
+
+class Command(BaseCommand):
+    help = "Run the masked-address relay's SMTP server (inbound mail to the relay domains)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=2525)
+
+    def handle(self, *args, host: str, port: int, **options) -> None:
+        controller = relay_controller(host=host, port=port)
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        controller.start()
+        self.stdout.write(f"Relay SMTP server listening on {host}:{port}", ending="\n")
+        self.stdout.flush()
+        stop.wait()
+        controller.stop()

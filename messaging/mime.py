@@ -1,0 +1,217 @@
+"""Reading inbound mail and cleaning what we show or relay of it.
+
+Parsing never trusts the input: any failure of the standard library's parser on a
+message becomes ``UnparseableMail`` (an SMTP 554 / HTTP 400), never an exception that
+escapes to the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import html
+import re
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parseaddr
+
+import nh3
+
+MAX_SUBJECT_CHARS = 300
+AUTO_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|autoreply)\b", re.I
+)
+AUTO_PRECEDENCE = {"auto_reply", "bulk", "junk", "list"}
+MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
+ALLOWED_TAGS = {
+    "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "li",
+    "ol", "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+
+
+class UnparseableMail(ValueError):
+    """The bytes are not a message we can read (no usable From, broken structure …)."""
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class ParsedMail:
+    from_address: str
+    from_name: str
+    subject: str
+    message_id: str
+    in_reply_to: str
+    references: list[str]
+    recipients: list[str]
+    text: str
+    html: str
+    is_automatic: bool
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+
+
+def parse(raw: bytes, *, envelope_from: str | None = None) -> ParsedMail:
+    """Read ``raw`` (RFC 5322 bytes). ``envelope_from=""`` (MAIL FROM:<>) marks a bounce."""
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        return _read(message, envelope_from)
+    except UnparseableMail:
+        raise
+    except Exception as exc:  # the stdlib parser has many ways to fail on hostile input
+        raise UnparseableMail(f"cannot read the message: {type(exc).__name__}") from exc
+
+
+def _header(message: Message, name: str) -> str:
+    value = message.get(name)
+    if value is None:
+        return ""
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _read(message: EmailMessage, envelope_from: str | None) -> ParsedMail:
+    if not message.keys():
+        raise UnparseableMail("the message has no headers")
+    from_name, from_address = parseaddr(_header(message, "From"))
+    if not from_address or "@" not in from_address:
+        raise UnparseableMail("the message has no readable From address")
+    from_address = from_address.strip().lower()
+    try:
+        Address(addr_spec=from_address)
+    except Exception as exc:
+        raise UnparseableMail("the From address is not valid") from exc
+    subject = _header(message, "Subject")[:MAX_SUBJECT_CHARS]
+    text, html_body = _bodies(message)
+    return ParsedMail(
+        from_address=from_address,
+        from_name=from_name.strip()[:200],
+        subject=subject,
+        message_id=_first_message_id(_header(message, "Message-ID")),
+        in_reply_to=_first_message_id(_header(message, "In-Reply-To")),
+        references=MESSAGE_ID.findall(_header(message, "References"))[-20:],
+        recipients=_recipients(message),
+        text=text,
+        html=html_body,
+        is_automatic=_is_automatic(message, subject, envelope_from),
+        attachments=_attachments(message),
+    )
+
+
+def _first_message_id(value: str) -> str:
+    match = MESSAGE_ID.search(value)
+    return match.group(0) if match else ""
+
+
+def _recipients(message: Message) -> list[str]:
+    values = []
+    for name in ("To", "Cc", "Delivered-To", "X-Original-To"):
+        values.extend(str(v) for v in message.get_all(name, []))
+    addresses = [address.strip().lower() for _, address in getaddresses(values) if "@" in address]
+    return list(dict.fromkeys(addresses))
+
+
+def _is_automatic(message: Message, subject: str, envelope_from: str | None) -> bool:
+    """RFC 3834 and the common vendor markers of auto-replies, plus bounces (DSNs)."""
+    auto_submitted = _header(message, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return True
+    if any(
+        message.get(name) is not None for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
+    ):
+        return True
+    if _header(message, "Precedence").lower() in AUTO_PRECEDENCE:
+        return True
+    if message.get_content_type() == "multipart/report" or envelope_from == "":
+        return True
+    return bool(AUTO_SUBJECT.match(subject))
+
+
+def _decode(part: Message) -> str:
+    # An unknown charset or a broken transfer encoding: decode by hand below.
+    with contextlib.suppress(Exception):
+        content = part.get_content()
+        if isinstance(content, str):
+            return content
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        return payload.decode("utf-8", errors="replace")
+
+
+def _bodies(message: EmailMessage) -> tuple[str, str]:
+    text_part = message.get_body(preferencelist=("plain",))
+    html_part = message.get_body(preferencelist=("html",))
+    text = _decode(text_part) if text_part is not None else ""
+    html_body = _decode(html_part) if html_part is not None else ""
+    if not text and html_body:
+        text = html_to_text(html_body)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""), html_body.replace("\x00", "")
+
+
+def _attachments(message: EmailMessage) -> list[ParsedAttachment]:
+    found = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        if not filename and part.get_content_disposition() != "attachment":
+            continue
+        found.append(
+            ParsedAttachment(
+                filename=_safe_filename(filename or "attachment"),
+                content_type=part.get_content_type(),
+                content=part.get_payload(decode=True) or b"",
+            )
+        )
+    return found
+
+
+def _safe_filename(name: str) -> str:
+    name = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return (name or "attachment")[:120]
+
+
+def html_to_text(markup: str) -> str:
+    """A readable text version of an HTML body: tags dropped, entities decoded."""
+    markup = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", markup)
+    markup = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>|</li\s*>|</tr\s*>", "\n", markup)
+    text = html.unescape(re.sub(r"<[^>]+>", "", markup))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def sanitise_html(markup: str) -> str:
+    """Allow-list HTML (nh3): no script, no event handlers, no javascript: links, no styles."""
+    if not markup:
+        return ""
+    return nh3.clean(
+        markup,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def replace_addresses(text: str, replacements: dict[str, str]) -> str:
+    """Put each real address's masked one in its place, however it is written.
+
+    Matches any letter case and the ``@`` as written in HTML entities or URL encoding,
+    so a real address survives neither in quoted text nor in a ``mailto:`` link.
+    """
+    for real, masked in replacements.items():
+        if not real or "@" not in real:
+            continue
+        local, domain = real.rsplit("@", 1)
+        at = r"(?:@|&#0*64;|&#x0*40;|%40|&commat;)"
+        pattern = re.compile(re.escape(local) + at + re.escape(domain), re.I)
+        text = pattern.sub(masked, text)
+    return text

@@ -1,0 +1,562 @@
+"""Every write of Buyer-Seller Messaging, whichever door a message came in by.
+
+The four doors of SPEC §2 (buyer's contact form, seller's reply box, inbound e-mail by
+SMTP or webhook, system messages) all end in ``_store_message``: one row per message,
+the thread's clock moved, earlier buyer messages answered, and the relay copy written to
+the outbox in the same transaction, sent after commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from commerce.models import Customer, Marketplace, Order, SellerAccount
+
+from . import mime
+from .models import (
+    MAX_ATTACHMENTS_BYTES,
+    MAX_BODY_CHARS,
+    RESPONSE_WINDOW,
+    Alias,
+    AlternateAddress,
+    Attachment,
+    Message,
+    OutboundEmail,
+    Thread,
+)
+
+CONTACT_SUBJECTS = {
+    "enquiry": "Enquiry",
+    "order_delivery": "Order delivery inquiry",
+    "order_cancellation": "Order cancellation request",
+    "return_policy": "Return policy enquiry",
+    "other": "Other",
+}
+ORDER_ID_IN_TEXT = re.compile(r"\b(\d{3}-\d{7}-\d{7})\b")
+MAX_RELAY_RECIPIENTS = 20
+# Outbox retry: wait 1, 2, 4 … minutes between attempts, then give up after this many.
+MAX_SEND_ATTEMPTS = 8
+
+
+class InboundRefused(Exception):
+    """An inbound mail we will not take, with the SMTP reply and HTTP status to give."""
+
+    def __init__(self, smtp_reply: str, http_status: int, reason: str):
+        super().__init__(reason)
+        self.smtp_reply = smtp_reply
+        self.http_status = http_status
+        self.reason = reason
+
+
+def _unknown_recipient() -> InboundRefused:
+    return InboundRefused("550 5.1.1 No such masked address here", 404, "unknown recipient")
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    messages: list[Message]
+    duplicates: int
+
+
+# --- Masked addresses ---------------------------------------------------------------------
+def new_alias_token() -> str:
+    """120 random bits as 24 lower-case base32 characters."""
+    return base64.b32encode(secrets.token_bytes(15)).decode().lower()
+
+
+def _alias(**identity) -> Alias:
+    """Get or create an alias; a concurrent creator's row wins and is returned."""
+    alias = Alias.objects.select_related("marketplace").filter(**identity).first()
+    if alias is not None:
+        return alias
+    try:
+        with transaction.atomic():
+            return Alias.objects.create(token=new_alias_token(), **identity)
+    except IntegrityError:
+        return Alias.objects.select_related("marketplace").get(**identity)
+
+
+def buyer_alias(*, customer: Customer, seller: SellerAccount, marketplace: Marketplace) -> Alias:
+    return _alias(kind=Alias.Kind.BUYER, customer=customer, seller=seller, marketplace=marketplace)
+
+
+def seller_alias(*, seller: SellerAccount, marketplace: Marketplace) -> Alias:
+    return _alias(kind=Alias.Kind.SELLER, customer=None, seller=seller, marketplace=marketplace)
+
+
+def find_alias(address: str) -> Alias | None:
+    """The alias behind a masked address, or None (wrong domain, unknown token)."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    if not local or domain not in settings.RELAY_DOMAINS.values():
+        return None
+    alias = Alias.objects.select_related("marketplace", "seller", "customer").filter(token=local).first()
+    if alias is None or alias.marketplace.relay_domain != domain:
+        return None
+    return alias
+
+
+def seller_real_addresses(seller: SellerAccount) -> set[str]:
+    """Addresses a seller may write from: its users' and its registered alternates."""
+    users = seller.users.exclude(email="").values_list("email", flat=True)
+    alternates = seller.alternate_addresses.values_list("email", flat=True)
+    return {address.lower() for address in [*users, *alternates]}
+
+
+def _seller_inboxes(seller: SellerAccount) -> list[str]:
+    return sorted({e.lower() for e in seller.users.exclude(email="").values_list("email", flat=True)})
+
+
+# --- Alternate addresses ----------------------------------------------------------------
+def add_alternate_address(*, seller: SellerAccount, email: str) -> AlternateAddress:
+    email = email.strip().lower()
+    if AlternateAddress.objects.filter(seller=seller, email=email).exists():
+        raise ValidationError({"email": "This address is already registered."})
+    if find_alias(email) is not None or email.rpartition("@")[2] in settings.RELAY_DOMAINS.values():
+        raise ValidationError({"email": "A masked address cannot be an alternate address."})
+    try:
+        with transaction.atomic():
+            return AlternateAddress.objects.create(seller=seller, email=email)
+    except IntegrityError:
+        raise ValidationError({"email": "This address is already registered."}) from None
+
+
+def remove_alternate_address(*, seller: SellerAccount, address_id: int) -> None:
+    AlternateAddress.objects.filter(seller=seller, id=address_id).delete()
+
+
+# --- The doors ----------------------------------------------------------------------------
+def _check_body(body: str, *, allow_empty: bool = False) -> str:
+    body = body.replace("\r\n", "\n").strip()
+    if not body and not allow_empty:
+        raise ValidationError({"body": "Enter a message."})
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError({"body": f"Please limit your text to less than {MAX_BODY_CHARS:,} characters."})
+    return body
+
+
+def _thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
+    thread = Thread.objects.filter(order=order).order_by("-last_message_at").first()
+    if thread is not None:
+        return thread
+    return Thread.objects.create(
+        seller=order.seller,
+        customer=order.customer,
+        marketplace=order.marketplace,
+        buyer_alias=buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace),
+        seller_alias=seller_alias(seller=order.seller, marketplace=order.marketplace),
+        order=order,
+        subject=subject,
+        created_at=at,
+        last_message_at=at,
+    )
+
+
+@transaction.atomic
+def contact_seller(
+    *,
+    order: Order,
+    subject: str,
+    body: str,
+    author: AbstractBaseUser | None = None,
+    channel: str = Message.Channel.WEB,
+) -> Message:
+    """The buyer's "Contact seller" form on an order."""
+    if subject not in CONTACT_SUBJECTS:
+        raise ValidationError({"subject": "Choose a subject from the list."})
+    body = _check_body(body)
+    now = timezone.now()
+    title = f"{CONTACT_SUBJECTS[subject]} from customer {order.customer.name} (Order: {order.order_id})"
+    thread = _thread_for_order(order=order, subject=title, at=now)
+    return _store_message(
+        thread=thread,
+        direction=Message.Direction.RECEIVED,
+        channel=channel,
+        sender_name=order.customer.name,
+        subject=title,
+        text=body,
+        sent_at=now,
+        author=author,
+    )
+
+
+@transaction.atomic
+def reply_to_thread(
+    *,
+    thread: Thread,
+    body: str,
+    author: AbstractBaseUser | None = None,
+    no_response_needed: bool = False,
+    channel: str = Message.Channel.WEB,
+) -> Message | None:
+    """The seller's Reply box. With "Mark as no response needed" ticked and no text, the
+    waiting buyer messages are only marked; with text, the reply is sent and they are marked."""
+    body = _check_body(body, allow_empty=no_response_needed)
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    now = timezone.now()
+    if no_response_needed:
+        _waiting_buyer_messages(thread, until=now).update(no_response_needed=True)
+    if not body:
+        return None
+    subject = thread.subject if thread.subject.lower().startswith("re:") else f"Re: {thread.subject}"
+    return _store_message(
+        thread=thread,
+        direction=Message.Direction.SENT,
+        channel=channel,
+        sender_name=thread.seller.name,
+        subject=subject,
+        text=body,
+        sent_at=now,
+        author=author,
+    )
+
+
+def mark_no_response_needed(*, message: Message) -> Message:
+    """Take a buyer message out of every response-time figure."""
+    if message.direction != Message.Direction.RECEIVED:
+        raise ValidationError("Only messages from buyers can be marked as needing no response.")
+    Message.objects.filter(pk=message.pk).update(no_response_needed=True)
+    message.no_response_needed = True
+    return message
+
+
+@transaction.atomic
+def post_system_message(*, order: Order, subject: str, body: str) -> Message:
+    """A message the product writes into the order's thread ("Return requested" …).
+
+    Shown in the seller's Received list; never needs a response and is not relayed (the
+    flow that posts it sends its own e-mails).
+    """
+    now = timezone.now()
+    thread = _thread_for_order(order=order, subject=subject, at=now)
+    return _store_message(
+        thread=thread,
+        direction=Message.Direction.RECEIVED,
+        channel=Message.Channel.SYSTEM,
+        sender_name=order.customer.name,
+        subject=subject,
+        text=body,
+        sent_at=now,
+        is_system=True,
+        relay=False,
+    )
+
+
+# --- Inbound e-mail (SMTP server and webhook) ----------------------------------------
+def check_recipient(address: str) -> Alias:
+    """RCPT TO: the alias, or ``InboundRefused`` (550) for anything we do not relay."""
+    alias = find_alias(address)
+    if alias is None:
+        raise _unknown_recipient()
+    return alias
+
+
+def receive_inbound_email(
+    *, raw: bytes, recipients: list[str] | None = None, envelope_from: str | None = None
+) -> InboundResult:
+    """Store (and relay) one inbound mail for each masked recipient, or refuse it whole.
+
+    ``recipients`` are the envelope's (SMTP RCPT TO); without them the To/Cc/Delivered-To
+    headers are used (webhook). Nothing is stored unless every check passes.
+    """
+    if len(raw) > settings.INBOUND_EMAIL_MAX_BYTES:
+        raise InboundRefused("552 5.3.4 Message too big", 413, "message too big")
+    try:
+        parsed = mime.parse(raw, envelope_from=envelope_from)
+    except mime.UnparseableMail as exc:
+        raise InboundRefused(f"554 5.6.0 Unparseable message: {exc}", 400, str(exc)) from exc
+    if sum(len(a.content) for a in parsed.attachments) > MAX_ATTACHMENTS_BYTES:
+        raise InboundRefused("552 5.3.4 Attachments over 10 MB in all", 413, "attachments over 10 MB")
+    candidates = recipients if recipients is not None else parsed.recipients
+    aliases = list({alias.pk: alias for alias in map(find_alias, candidates) if alias is not None}.values())
+    if not aliases:
+        raise _unknown_recipient()
+    if len(aliases) > MAX_RELAY_RECIPIENTS:
+        raise InboundRefused("452 4.5.3 Too many recipients", 400, "too many recipients")
+    stored, duplicates = [], 0
+    with transaction.atomic():
+        for alias in aliases:
+            message = _receive_for_alias(alias, parsed, raw)
+            if message is None:
+                duplicates += 1
+            else:
+                stored.append(message)
+    return InboundResult(messages=stored, duplicates=duplicates)
+
+
+def _writer_for(alias: Alias, parsed: mime.ParsedMail) -> tuple[str, Alias, str]:
+    """Who may write to ``alias``: (direction, the pair's buyer alias, sender name), or refuse."""
+    refused = InboundRefused(
+        "550 5.7.1 Sender is not allowed to write to this address", 403, "sender not allowed"
+    )
+    if alias.kind == Alias.Kind.BUYER:
+        if parsed.from_address not in seller_real_addresses(alias.seller):
+            raise refused
+        return Message.Direction.SENT, alias, alias.seller.name
+    customer = Customer.objects.filter(email__iexact=parsed.from_address).first()
+    if customer is None:
+        raise refused
+    known = Alias.objects.filter(
+        kind=Alias.Kind.BUYER, customer=customer, seller=alias.seller, marketplace=alias.marketplace
+    )
+    bought = Order.objects.filter(customer=customer, seller=alias.seller, marketplace=alias.marketplace)
+    if not known.exists() and not bought.exists():
+        raise refused  # a stranger to this seller: the relay is not an open door
+    pair = buyer_alias(customer=customer, seller=alias.seller, marketplace=alias.marketplace)
+    return Message.Direction.RECEIVED, pair, customer.name
+
+
+def _thread_for_mail(pair: Alias, parsed: mime.ParsedMail, now: datetime) -> Thread:
+    """Recipient alias (the pair), then In-Reply-To/References, then the order id in the subject."""
+    references = [r for r in [parsed.in_reply_to, *parsed.references] if r]
+    if references:
+        replied = (
+            Message.objects.filter(thread__buyer_alias=pair)
+            .filter(Q(relay_message_id__in=references) | Q(message_id__in=references))
+            .select_related("thread")
+            .order_by("-sent_at")
+            .first()
+        )
+        if replied is not None:
+            return replied.thread
+    for order_id in ORDER_ID_IN_TEXT.findall(parsed.subject):
+        order = Order.objects.filter(
+            order_id=order_id, seller=pair.seller, customer=pair.customer, marketplace=pair.marketplace
+        ).first()
+        if order is not None:
+            return _thread_for_order(order=order, subject=parsed.subject or f"Order {order_id}", at=now)
+    latest = Thread.objects.filter(buyer_alias=pair).order_by("-last_message_at").first()
+    if latest is not None:
+        return latest
+    return Thread.objects.create(
+        seller=pair.seller,
+        customer=pair.customer,
+        marketplace=pair.marketplace,
+        buyer_alias=pair,
+        seller_alias=seller_alias(seller=pair.seller, marketplace=pair.marketplace),
+        subject=parsed.subject or "(no subject)",
+        created_at=now,
+        last_message_at=now,
+    )
+
+
+def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Message | None:
+    direction, pair, sender_name = _writer_for(alias, parsed)
+    now = timezone.now()
+    message_id = parsed.message_id or f"<generated.{secrets.token_hex(12)}@{alias.marketplace.relay_domain}>"
+    if Message.objects.filter(seller=pair.seller, message_id=message_id).exists():
+        return None  # the common case of a redelivery; the unique constraint settles races
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.select_for_update().get(pk=_thread_for_mail(pair, parsed, now).pk)
+            return _store_message(
+                thread=thread,
+                direction=direction,
+                channel=Message.Channel.EMAIL,
+                sender_name=sender_name,
+                subject=parsed.subject or thread.subject,
+                text=parsed.text,
+                html=parsed.html,
+                sent_at=now,
+                message_id=message_id,
+                in_reply_to=parsed.in_reply_to,
+                is_auto_reply=parsed.is_automatic,
+                raw=raw,
+                attachments=parsed.attachments,
+                relay=not parsed.is_automatic,  # never bounce auto-replies back into a loop
+            )
+    except IntegrityError:
+        if Message.objects.filter(seller=pair.seller, message_id=message_id).exists():
+            return None
+        raise
+
+
+# --- Storing and relaying -----------------------------------------------------------------
+def _masking(thread: Thread) -> dict[str, str]:
+    """Real address → masked address, for both parties of the thread."""
+    replacements = {thread.customer.email.lower(): thread.buyer_alias.address}
+    for address in seller_real_addresses(thread.seller):
+        replacements[address] = thread.seller_alias.address
+    return replacements
+
+
+def _waiting_buyer_messages(thread: Thread, *, until: datetime):
+    return Message.objects.filter(
+        thread=thread,
+        direction=Message.Direction.RECEIVED,
+        needs_response=True,
+        responded_at__isnull=True,
+        sent_at__lte=until,
+    )
+
+
+def _store_message(
+    *,
+    thread: Thread,
+    direction: str,
+    channel: str,
+    sender_name: str,
+    subject: str,
+    text: str,
+    sent_at: datetime,
+    html: str = "",
+    message_id: str = "",
+    in_reply_to: str = "",
+    is_auto_reply: bool = False,
+    is_system: bool = False,
+    raw: bytes = b"",
+    author: AbstractBaseUser | None = None,
+    attachments: list[mime.ParsedAttachment] = (),
+    relay: bool = True,
+) -> Message:
+    masking = _masking(thread)
+    domain = thread.marketplace.relay_domain
+    needs_response = direction == Message.Direction.RECEIVED and not is_auto_reply and not is_system
+    message = Message.objects.create(
+        thread=thread,
+        seller=thread.seller,
+        direction=direction,
+        channel=channel,
+        sender_name=mime.replace_addresses(sender_name, masking)[:200],
+        subject=mime.replace_addresses(subject, masking)[:300],
+        body_text=mime.replace_addresses(text, masking),
+        body_html=mime.replace_addresses(mime.sanitise_html(mime.replace_addresses(html, masking)), masking),
+        message_id=message_id or f"<{secrets.token_hex(16)}@{domain}>",
+        relay_message_id=f"<relay.{secrets.token_hex(16)}@{domain}>",
+        in_reply_to=in_reply_to,
+        sent_at=sent_at,
+        is_auto_reply=is_auto_reply,
+        is_system=is_system,
+        needs_response=needs_response,
+        response_deadline=sent_at + RESPONSE_WINDOW if needs_response else None,
+        raw=raw,
+        author=author,
+    )
+    for attachment in attachments:
+        stored = Attachment(
+            message=message,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=len(attachment.content),
+        )
+        stored.file.save(attachment.filename, ContentFile(attachment.content), save=True)
+    Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
+    if direction == Message.Direction.SENT and not is_auto_reply and not is_system:
+        # One seller reply answers every earlier unanswered buyer message in the thread.
+        _waiting_buyer_messages(thread, until=sent_at).update(responded_at=sent_at)
+    if relay:
+        _queue_relay(message, thread)
+    return message
+
+
+def _queue_relay(message: Message, thread: Thread) -> None:
+    if message.direction == Message.Direction.RECEIVED:
+        sender_alias, recipients = thread.buyer_alias, _seller_inboxes(thread.seller)
+    else:
+        sender_alias, recipients = thread.seller_alias, [thread.customer.email]
+    earlier = list(
+        Message.objects.filter(thread=thread, sent_at__lte=message.sent_at)
+        .exclude(pk=message.pk)
+        .order_by("-sent_at", "-id")
+        .values_list("relay_message_id", flat=True)[:10]
+    )
+    headers = {"Message-ID": message.relay_message_id, "Reply-To": sender_alias.address}
+    if earlier:
+        headers["In-Reply-To"] = earlier[0]
+        headers["References"] = " ".join(reversed(earlier))
+    context = {"message": message, "thread": thread, "attachments": list(message.attachments.all())}
+    now = timezone.now()
+    for recipient in recipients:
+        outbound, created = OutboundEmail.objects.get_or_create(
+            dedupe_key=f"relay:{message.pk}:{recipient}",
+            defaults={
+                "message": message,
+                "from_address": _display_address(message.sender_name, sender_alias.address),
+                "to_address": recipient,
+                "subject": message.subject,
+                "body_text": render_to_string("emails/relayed_message.txt", context),
+                "body_html": render_to_string("emails/relayed_message.html", context),
+                "headers": headers,
+                "next_attempt_at": now,
+                "created_at": now,
+            },
+        )
+        if created:
+            _send_after_commit(outbound.pk)
+
+
+def _display_address(name: str, address: str) -> str:
+    display = re.sub(r"[\r\n\"<>]+", " ", name).strip()
+    local, domain = address.split("@")
+    return str(Address(display_name=display, username=local, domain=domain))
+
+
+def _send_after_commit(outbound_id: int) -> None:
+    from .tasks import send_outbound_email
+
+    transaction.on_commit(lambda: send_outbound_email.delay(outbound_id))
+
+
+# --- Outbox -----------------------------------------------------------------------------
+def deliver_outbound_email(*, outbound_id: int) -> bool:
+    """Send one outbox mail if it is still pending; True when it is (now or already) sent.
+
+    The row stays locked while the mail server talks, so a sweep and a task cannot send
+    it twice; a failure is recorded and the next attempt scheduled with backoff.
+    """
+    with transaction.atomic():
+        outbound = OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=outbound_id).first()
+        if outbound is None:
+            return False  # someone else is sending it right now
+        if outbound.status != OutboundEmail.Status.PENDING:
+            return outbound.status == OutboundEmail.Status.SENT
+        mail = EmailMultiAlternatives(
+            subject=outbound.subject,
+            body=outbound.body_text,
+            from_email=outbound.from_address,
+            to=[outbound.to_address],
+            headers=outbound.headers,
+        )
+        if outbound.body_html:
+            mail.attach_alternative(outbound.body_html, "text/html")
+        if outbound.message_id is not None:  # the relayed message's attachments go with it
+            for attachment in outbound.message.attachments.all():
+                with attachment.file.open("rb") as handle:
+                    mail.attach(attachment.filename, handle.read(), attachment.content_type)
+        now = timezone.now()
+        outbound.attempts += 1
+        try:
+            mail.send()
+        except Exception as exc:  # any transport failure: record it and retry later
+            outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if outbound.attempts >= MAX_SEND_ATTEMPTS:
+                outbound.status = OutboundEmail.Status.FAILED
+            outbound.next_attempt_at = now + timedelta(minutes=2 ** (outbound.attempts - 1))
+            outbound.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return False
+        outbound.status = OutboundEmail.Status.SENT
+        outbound.sent_at = now
+        outbound.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def due_outbound_email_ids(*, limit: int = 500) -> list[int]:
+    return list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

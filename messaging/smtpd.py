@@ -1,0 +1,75 @@
+"""The relay's inbound SMTP server (aiosmtpd): mail to masked addresses comes in here.
+
+Unknown recipients are refused at RCPT time (550), mail over the size limit by aiosmtpd
+itself (552), and everything else is decided by ``services.receive_inbound_email`` with
+the SMTP reply it names. The database work runs in a worker thread, off the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def _in_thread(function):
+    def run(*args, **kwargs):
+        close_old_connections()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(run, thread_sensitive=False)
+
+
+_check_recipient = _in_thread(services.check_recipient)
+_receive = _in_thread(services.receive_inbound_email)
+
+
+class RelayHandler:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options
+    ):
+        if len(envelope.rcpt_tos) >= services.MAX_RELAY_RECIPIENTS:
+            return "452 4.5.3 Too many recipients"
+        try:
+            await _check_recipient(address)
+        except services.InboundRefused as refused:
+            return refused.smtp_reply
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        try:
+            result = await _receive(
+                raw=raw, recipients=list(envelope.rcpt_tos), envelope_from=envelope.mail_from
+            )
+        except services.InboundRefused as refused:
+            logger.info("refused inbound mail from %s: %s", envelope.mail_from, refused.reason)
+            return refused.smtp_reply
+        except Exception:
+            logger.exception("inbound mail failed")
+            return "451 4.3.0 Temporary failure, please try again later"
+        return f"250 2.0.0 Accepted ({len(result.messages)} stored, {result.duplicates} duplicate)"
+
+
+def relay_controller(*, host: str, port: int) -> Controller:
+    return Controller(
+        RelayHandler(),
+        hostname=host,
+        port=port,
+        data_size_limit=settings.INBOUND_EMAIL_MAX_BYTES,
+        server_hostname=f"relay.{settings.RELAY_BASE_DOMAIN}",
+        ident="Seller Central relay",
+        decode_data=False,
+    )

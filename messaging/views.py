@@ -1,0 +1,153 @@
+"""Messages pages: the seller's inbox and threads, the buyer's "Contact seller"."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from commerce import selectors as commerce_selectors
+from commerce.access import buyer_required, seller_required
+
+from . import selectors, services
+from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm
+from .models import AlternateAddress, Attachment, Message
+
+MESSAGES_PER_PAGE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+# --- Seller Central -------------------------------------------------------------------------
+@seller_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    filter_form = InboxFilterForm(request.GET or None)
+    filters = filter_form.filters()
+    page = Paginator(selectors.inbox(request.seller, **filters), MESSAGES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "filter_form": filter_form,
+        "filters": filters,
+        "page": page,
+        "average_response_time": selectors.average_response_time(request.seller, days=7),
+    }
+    return render(request, "messaging/inbox.html", context)
+
+
+def _thread_page(request: HttpRequest, thread, reply_form: ReplyForm, status: int = 200) -> HttpResponse:
+    return render(
+        request, "messaging/thread.html", {"thread": thread, "reply_form": reply_form}, status=status
+    )
+
+
+@seller_required
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(selectors.threads_for_seller(request.seller), pk=pk)
+    if request.method != "POST":
+        return _thread_page(request, found, ReplyForm())
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            sent = services.reply_to_thread(
+                thread=found,
+                body=form.cleaned_data["body"],
+                no_response_needed=form.cleaned_data["no_response_needed"],
+                author=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            flash.success(request, "Your reply has been sent." if sent else "Marked as no response needed.")
+            return redirect("messaging:thread", pk=found.pk)
+    return _thread_page(request, found, form, status=400)
+
+
+@seller_required
+@require_POST
+def mark_no_response_needed(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message, pk=pk, seller=request.seller, direction=Message.Direction.RECEIVED)
+    services.mark_no_response_needed(message=message)
+    flash.success(request, "Marked as no response needed.")
+    return redirect("messaging:thread", pk=message.thread_id)
+
+
+def _download(attachment: Attachment | None) -> FileResponse:
+    if attachment is None:
+        raise Http404("No such attachment.")
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    response["Content-Type"] = "application/octet-stream"  # never rendered inline in our origin
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@seller_required
+def seller_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(selectors.attachment_for_seller(request.seller, pk))
+
+
+@seller_required
+def alternate_addresses(request: HttpRequest) -> HttpResponse:
+    form = AlternateAddressForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.add_alternate_address(seller=request.seller, email=form.cleaned_data["email"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                flash.success(request, "The alternate address can now write to buyers through the relay.")
+                return redirect("messaging:alternate_addresses")
+        status = 400
+    addresses = AlternateAddress.objects.filter(seller=request.seller)
+    return render(
+        request, "messaging/alternate_addresses.html", {"form": form, "addresses": addresses}, status=status
+    )
+
+
+@seller_required
+@require_POST
+def remove_alternate_address(request: HttpRequest, pk: int) -> HttpResponse:
+    services.remove_alternate_address(seller=request.seller, address_id=pk)
+    flash.success(request, "The alternate address was removed.")
+    return redirect("messaging:alternate_addresses")
+
+
+# --- Storefront -------------------------------------------------------------------------------
+def _buyer_order(request: HttpRequest, order_id: str):
+    return get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+
+
+@buyer_required
+def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = _buyer_order(request, order_id)
+    form = ContactSellerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_seller(order=order, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            flash.success(request, f"Your message has been sent to {order.seller.name}.")
+            return redirect("messaging:order_messages", order_id=order.order_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "messaging/contact_seller.html", {"order": order, "form": form}, status=status)
+
+
+@buyer_required
+def order_messages(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = _buyer_order(request, order_id)
+    threads = selectors.threads_for_order(request.customer, order)
+    return render(request, "messaging/order_messages.html", {"order": order, "threads": threads})
+
+
+@buyer_required
+def buyer_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(selectors.attachment_for_customer(request.customer, pk))

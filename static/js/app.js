@@ -1,0 +1,23 @@
+// Live "N characters remaining" under every textarea with data-counter="<limit>".
+(function () {
+  function attach(area) {
+    var limit = parseInt(area.getAttribute("data-counter"), 10);
+    var output = document.createElement("p");
+    output.className = "field__help counter";
+    output.setAttribute("aria-live", "polite");
+    output.id = area.id + "_counter";
+    area.setAttribute("aria-describedby", ((area.getAttribute("aria-describedby") || "") + " " + output.id).trim());
+    area.insertAdjacentElement("afterend", output);
+    function update() {
+      var left = limit - area.value.length;
+      output.textContent = left + (left === 1 ? " character remaining" : " characters remaining");
+      output.classList.toggle("counter--over", left < 0);
+    }
+    area.addEventListener("input", update);
+    update();
+  }
+  function init(root) {
+    root.querySelectorAll("textarea[data-counter]").forEach(attach);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+})();

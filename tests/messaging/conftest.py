@@ -1,0 +1,61 @@
+import smtplib
+import socket
+
+import pytest
+
+from commerce.models import Order
+from messaging.smtpd import relay_controller
+
+from .. import factories
+
+SELLER_REAL = "orders@test-uk-seller.example.net"
+BUYER_REAL = "luca.depasqua@example.com"
+
+
+@pytest.fixture
+def order(seller) -> Order:
+    """The seed's order: Luca bought the Kingston card from Test UK Seller 4 Luca."""
+    factories.seller_user(seller, email=SELLER_REAL)
+    customer = factories.CustomerFactory(name="Luca de Pasqua", email=BUYER_REAL)
+    order = factories.order_with_items(seller=seller, customer=customer, order_id="202-0697275-2144321")
+    item = order.items.get()
+    item.product.asin, item.product.title = (
+        "B0000F2F36",
+        "Kingston - Flash memory card - 8 GB - Class 4 - SDHC",
+    )
+    item.product.save()
+    return order
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what a service defers to commit (the outbox send task), as a real commit would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def relay_server(settings):
+    """The real relay SMTP server (aiosmtpd) on a free port, for the length of a test."""
+    settings.INBOUND_EMAIL_MAX_BYTES = 2 * 1024 * 1024
+    port = _free_port()
+    controller = relay_controller(host="127.0.0.1", port=port)
+    controller.start()
+    yield port
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(relay_server):
+    with smtplib.SMTP("127.0.0.1", relay_server, timeout=30) as client:
+        yield client
