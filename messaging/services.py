@@ -174,12 +174,13 @@ def contact_seller(
     body: str,
     author: AbstractBaseUser | None = None,
     channel: str = Message.Channel.WEB,
+    sent_at: datetime | None = None,
 ) -> Message:
-    """The buyer's "Contact seller" form on an order."""
+    """The buyer's "Contact seller" form on an order. ``sent_at`` (default now) is for imports."""
     if subject not in CONTACT_SUBJECTS:
         raise ValidationError({"subject": "Choose a subject from the list."})
     body = _check_body(body)
-    now = timezone.now()
+    now = sent_at or timezone.now()
     title = f"{CONTACT_SUBJECTS[subject]} from customer {order.customer.name} (Order: {order.order_id})"
     thread = _thread_for_order(order=order, subject=title, at=now)
     return _store_message(
@@ -202,12 +203,13 @@ def reply_to_thread(
     author: AbstractBaseUser | None = None,
     no_response_needed: bool = False,
     channel: str = Message.Channel.WEB,
+    sent_at: datetime | None = None,
 ) -> Message | None:
     """The seller's Reply box. With "Mark as no response needed" ticked and no text, the
     waiting buyer messages are only marked; with text, the reply is sent and they are marked."""
     body = _check_body(body, allow_empty=no_response_needed)
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    now = timezone.now()
+    now = sent_at or timezone.now()
     if no_response_needed:
         _waiting_buyer_messages(thread, until=now).update(no_response_needed=True)
     if not body:

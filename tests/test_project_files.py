@@ -14,11 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_docker_compose_runs_the_production_shape():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert {"postgres", "redis", "web", "worker", "beat", "relay"} <= set(services)
+    assert services["relay"]["command"][2:3] == ["relay_smtpd"]
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "sellercentral", "worker"]
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
-    for name in ["web", "worker", "beat", "migrate"]:
+    for name in ["web", "worker", "beat", "migrate", "relay"]:
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:5432/" in env["DATABASE_URL"]
         assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
@@ -33,7 +34,8 @@ def test_procfile_starts_web_worker_and_beat():
     processes = dict(
         line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()
     )
-    assert {"web", "worker", "beat"} <= set(processes)
+    assert {"web", "worker", "beat", "relay"} <= set(processes)
+    assert "manage.py relay_smtpd --host 127.0.0.1 --port" in processes["relay"]
     assert "gunicorn sellercentral.wsgi" in processes["web"]
     assert "celery -A sellercentral worker" in processes["worker"]
     assert "celery -A sellercentral beat" in processes["beat"]

@@ -1,8 +1,11 @@
 """``manage.py seed_demo`` makes the demo of SPEC §6, and running it again changes nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from commerce.models import Customer, Order, Product, SellerAccount
 
@@ -66,3 +69,16 @@ def test_orders_n_adds_a_larger_set_once():
     call_command("seed_demo", orders=1200)
     assert Order.objects.count() == count
     assert Order.objects.filter(order_id__startswith="206-").count() == 1200
+
+
+def test_the_demo_has_conversations_like_the_seeds_inbox():
+    from messaging.models import Message
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    received = Message.objects.filter(direction="received")
+    assert received.count() == 5
+    assert received.filter(responded_at__isnull=False).count() == 2
+    assert received.filter(
+        responded_at__isnull=True, sent_at__lt=timezone.now() - timedelta(hours=24)
+    ).exists()

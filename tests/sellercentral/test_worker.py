@@ -23,7 +23,7 @@ from sellercentral.celery import app as celery_app
 from sellercentral.models import Heartbeat
 from sellercentral.tasks import record_heartbeat
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 

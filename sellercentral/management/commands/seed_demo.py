@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from commerce import demo
+from messaging.demo import seed_messages
 
 BATCH = 1000
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             self.stderr.write("--orders must be zero or more")
             raise SystemExit(2)
         world = demo.seed_core()
+        seed_messages(world)
         have = demo.generated_orders_count()
         if orders > have:
             with tqdm(total=orders, initial=have, unit="order", desc="Generating orders") as bar:

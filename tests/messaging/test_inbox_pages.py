@@ -1,0 +1,153 @@
+"""Seller Central's Messages pages: inbox, thread, alternate addresses (SPEC §2)."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging import services
+from messaging.models import AlternateAddress
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script><svg onload=alert(3)>'
+
+
+def _conversation(seller, *, buyer_name="Jan Smit", days_ago=0, body="Where is it?"):
+    customer = factories.CustomerFactory(name=buyer_name)
+    order = factories.order_with_items(seller=seller, customer=customer)
+    with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False):
+        return services.contact_seller(order=order, subject="enquiry", body=body)
+
+
+def test_the_inbox_lists_received_messages_of_the_last_30_days(seller, seller_client):
+    recent = _conversation(seller, buyer_name="Recent Buyer", days_ago=2)
+    _conversation(seller, buyer_name="Old Buyer", days_ago=45)
+    html = seller_client.get("/seller/messages/").content.decode()
+    for column in ["Date", "Sender", "Subject", "Reference"]:
+        assert f'<th scope="col">{column}</th>' in html
+    assert "Recent Buyer" in html and "Old Buyer" not in html
+    assert recent.thread.order.order_id in html
+    assert "7 day average response time" in html
+    assert 'href="/seller/messages/alternate-addresses/">Alternate Address' in html
+
+
+def test_the_sent_tab_shows_the_sellers_replies(seller, seller_client):
+    message = _conversation(seller)
+    services.reply_to_thread(thread=message.thread, body="On its way")
+    sent = seller_client.get("/seller/messages/", {"direction": "sent"}).content.decode()
+    received = seller_client.get("/seller/messages/").content.decode()
+    assert "Re: Enquiry" in sent
+    assert "Re: Enquiry" not in received
+
+
+def test_awaiting_response_filter(seller, seller_client):
+    waiting = _conversation(seller, buyer_name="Waiting Buyer")
+    answered = _conversation(seller, buyer_name="Answered Buyer")
+    services.reply_to_thread(thread=answered.thread, body="done")
+    html = seller_client.get("/seller/messages/", {"awaiting": "on"}).content.decode()
+    assert waiting.sender_name in html and "Answered Buyer" not in html
+
+
+@pytest.mark.parametrize("how", ["order_id", "order_prefix", "asin", "masked_address"])
+def test_one_search_box_for_order_id_asin_or_address(seller, seller_client, how):
+    wanted = _conversation(seller, buyer_name="Wanted Buyer")
+    _conversation(seller, buyer_name="Other Buyer")
+    order = wanted.thread.order
+    term = {
+        "order_id": order.order_id,
+        "order_prefix": order.order_id[:11],
+        "asin": order.items.get().product.asin.lower(),
+        "masked_address": wanted.thread.buyer_alias.address.upper(),
+    }[how]
+    html = seller_client.get("/seller/messages/", {"q": term}).content.decode()
+    assert "Wanted Buyer" in html and "Other Buyer" not in html
+
+
+def test_a_real_buyer_address_finds_nothing(seller, seller_client):
+    message = _conversation(seller, buyer_name="Private Buyer")
+    html = seller_client.get("/seller/messages/", {"q": message.thread.customer.email}).content.decode()
+    assert "Private Buyer" not in html
+
+
+def test_a_bad_date_range_is_a_form_error(seller, seller_client):
+    html = seller_client.get(
+        "/seller/messages/", {"since": "2026-11-20", "until": "2026-11-01"}
+    ).content.decode()
+    assert "The end date must be on or after the start date." in html
+
+
+def test_the_inbox_runs_in_constant_queries(seller, seller_client, django_assert_max_num_queries):
+    for _ in range(3):
+        _conversation(seller)
+    # session, user, seller, count, page of messages (joined), 7-day average
+    with django_assert_max_num_queries(6):
+        seller_client.get("/seller/messages/")
+    for _ in range(30):
+        _conversation(seller)
+    with django_assert_max_num_queries(6):
+        page = seller_client.get("/seller/messages/").content.decode()
+    assert page.count("/seller/messages/threads/") == 25
+
+
+def test_the_thread_page_shows_messages_order_and_reply_box_in_constant_queries(
+    seller, seller_client, django_assert_max_num_queries
+):
+    message = _conversation(seller)
+    url = reverse("messaging:thread", args=[message.thread_id])
+    with django_assert_max_num_queries(9):
+        seller_client.get(url)
+    for n in range(10):
+        services.reply_to_thread(thread=message.thread, body=f"reply {n}")
+    # session, user, seller, thread (joined), messages, attachments, order items
+    with django_assert_max_num_queries(9):
+        html = seller_client.get(url).content.decode()
+    assert "Where is it?" in html and "reply 9" in html
+    assert message.thread.order.order_id in html
+    assert "Mark as no response needed (optional)" in html
+    assert 'data-counter="4000"' in html
+    assert message.thread.customer.email not in html
+
+
+def test_another_sellers_thread_is_404(seller_client):
+    theirs = _conversation(factories.SellerAccountFactory())
+    assert seller_client.get(reverse("messaging:thread", args=[theirs.thread_id])).status_code == 404
+    assert seller_client.post(reverse("messaging:no_response_needed", args=[theirs.pk])).status_code == 404
+
+
+def test_a_buyers_script_never_reaches_the_sellers_page_as_markup(seller, seller_client):
+    message = _conversation(seller, buyer_name=XSS, body=XSS)
+    for url in ["/seller/messages/", reverse("messaging:thread", args=[message.thread_id])]:
+        html = seller_client.get(url).content.decode()
+        assert "<script>alert(2)" not in html
+        assert "<img src=x" not in html and "<svg onload" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_alternate_addresses_are_added_listed_and_removed(seller, seller_client):
+    url = reverse("messaging:alternate_addresses")
+    assert seller_client.post(url, {"email": "Help@Shop.example"}).status_code == 302
+    assert "help@shop.example" in seller_client.get(url).content.decode()
+    duplicate = seller_client.post(url, {"email": "help@shop.example"})
+    assert duplicate.status_code == 400 and "already registered" in duplicate.content.decode()
+    bad = seller_client.post(url, {"email": "not-an-address"})
+    assert bad.status_code == 400 and "Enter a valid email address" in bad.content.decode()
+    masked = seller_client.post(url, {"email": "abc@marketplace.uk.sellercentral.test"})
+    assert masked.status_code == 400
+    address = AlternateAddress.objects.get()
+    seller_client.post(reverse("messaging:remove_alternate_address", args=[address.pk]))
+    assert not AlternateAddress.objects.exists()
+
+
+def test_buyers_see_their_emails_with_the_seller_on_the_order(seller, buyer_client, customer):
+    order = factories.order_with_items(seller=seller, customer=customer)
+    message = services.contact_seller(order=order, subject="enquiry", body="Question from me")
+    services.reply_to_thread(thread=message.thread, body="Answer from the seller")
+    html = buyer_client.get(reverse("messaging:order_messages", args=[order.order_id])).content.decode()
+    assert "Question from me" in html and "Answer from the seller" in html
+    assert "Awaiting response" not in html
+    order_page = buyer_client.get(reverse("storefront:order", args=[order.order_id])).content.decode()
+    assert f'href="/orders/{order.order_id}/contact/"' in order_page

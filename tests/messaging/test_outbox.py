@@ -1,0 +1,58 @@
+"""The outbox: nothing is lost while the mail server is down, nothing is sent twice."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from messaging import services, tasks
+from messaging.models import OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_failed_send_is_kept_and_retried_with_backoff_by_the_sweep(order, on_commit):
+    # The edge of the world: the mail provider refuses connections.
+    with mock.patch(
+        "django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("mail server down")
+    ):
+        on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.status, outbound.attempts) == ("pending", 1)
+    assert "mail server down" in outbound.last_error
+    assert outbound.next_attempt_at > timezone.now()
+    assert mail.outbox == []
+    assert tasks.send_due_outbound_email() == 0  # not due yet
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert tasks.send_due_outbound_email() == 1
+    outbound.refresh_from_db()
+    assert (outbound.status, outbound.attempts) == ("sent", 2)
+    assert len(mail.outbox) == 1
+    assert tasks.send_due_outbound_email() == 0  # a second sweep finds nothing
+
+
+def test_sending_twice_sends_once(order, on_commit):
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    outbound = OutboundEmail.objects.get()
+    assert services.deliver_outbound_email(outbound_id=outbound.pk) is True
+    assert tasks.send_outbound_email(outbound.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_that_keeps_failing_is_given_up_after_the_last_attempt(order):
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("no route")):
+        services.contact_seller(order=order, subject="enquiry", body="hello")
+        outbound = OutboundEmail.objects.get()
+        for _ in range(services.MAX_SEND_ATTEMPTS):
+            services.deliver_outbound_email(outbound_id=outbound.pk)
+    outbound.refresh_from_db()
+    assert (outbound.status, outbound.attempts) == ("failed", services.MAX_SEND_ATTEMPTS)
+
+
+def test_the_outbox_row_is_written_with_the_message_in_one_transaction(order):
+    with pytest.raises(RuntimeError), mock.patch("messaging.services._queue_relay", side_effect=RuntimeError):
+        services.contact_seller(order=order, subject="enquiry", body="hello")
+    assert not order.threads.exists()

@@ -1,0 +1,187 @@
+"""Round trips through the real relay SMTP server (aiosmtpd on a free port), both ways."""
+
+import smtplib
+from email.message import EmailMessage
+
+import pytest
+from django.core import mail
+
+from messaging import services
+from messaging.models import Message, OutboundEmail
+
+from .. import factories
+from .conftest import BUYER_REAL, SELLER_REAL
+from .privacy import assert_no_real_address
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _mail(*, sender, to, subject="Re: your order", body="Hello", **headers) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    return message
+
+
+def test_seller_and_buyer_answer_by_plain_email_and_each_is_relayed(order, smtp):
+    buyer_message = services.contact_seller(order=order, subject="enquiry", body="Is it Class 10?")
+    thread = buyer_message.thread
+    [to_seller] = mail.outbox
+    assert_no_real_address(to_seller, [BUYER_REAL])
+    mail.outbox.clear()
+
+    # The seller answers the relayed mail from their mail client.
+    reply = _mail(
+        sender=f"Test Seller <{SELLER_REAL}>",
+        to=to_seller.extra_headers["Reply-To"],
+        body=f"It is Class 4.\n\nOn Monday <{BUYER_REAL}> wrote:\n> Is it Class 10?\n-- \n{SELLER_REAL}",
+        In_Reply_To=to_seller.extra_headers["Message-ID"],
+    )
+    smtp.send_message(reply)
+    seller_message = Message.objects.get(direction="sent")
+    assert seller_message.thread_id == thread.pk
+    assert seller_message.channel == "email"
+    buyer_message.refresh_from_db()
+    assert buyer_message.responded_at == seller_message.sent_at
+    [to_buyer] = mail.outbox
+    assert to_buyer.to == [BUYER_REAL]
+    assert to_buyer.from_email.endswith(f"<{thread.seller_alias.address}>")
+    assert "It is Class 4." in to_buyer.body
+    assert_no_real_address(to_buyer, [SELLER_REAL, BUYER_REAL])
+    mail.outbox.clear()
+
+    # The buyer answers that one from their own mail client.
+    smtp.send_message(
+        _mail(
+            sender=BUYER_REAL,
+            to=to_buyer.extra_headers["Reply-To"],
+            body="Thanks, then I will return it.",
+            In_Reply_To=to_buyer.extra_headers["Message-ID"],
+        )
+    )
+    latest = Message.objects.get(direction="received", channel="email")
+    assert latest.thread_id == thread.pk
+    assert latest.needs_response
+    [to_seller_again] = mail.outbox
+    assert to_seller_again.to == [SELLER_REAL]
+    assert_no_real_address(to_seller_again, [BUYER_REAL])
+
+
+def test_unknown_masked_addresses_are_refused_at_rcpt_time(order, smtp):
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        smtp.send_message(_mail(sender=BUYER_REAL, to="nobody@marketplace.uk.sellercentral.test"))
+    assert refused.value.recipients["nobody@marketplace.uk.sellercentral.test"][0] == 550
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        smtp.send_message(_mail(sender=BUYER_REAL, to="someone@gmail.example"))
+    assert not Message.objects.exists()
+
+
+def test_a_sender_who_is_not_the_registered_address_is_refused_and_nothing_is_relayed(order, smtp):
+    alias = services.buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace)
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        smtp.send_message(_mail(sender="impostor@example.org", to=alias.address))
+    assert refused.value.smtp_code == 550
+    assert not Message.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_registered_alternate_address_may_write_through_the_relay(order, smtp):
+    services.add_alternate_address(seller=order.seller, email="Support@Test-UK-Seller.example.net")
+    alias = services.buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace)
+    smtp.send_message(
+        _mail(sender="support@test-uk-seller.example.net", to=alias.address, subject="Your order")
+    )
+    assert Message.objects.get().direction == "sent"
+    assert_no_real_address(mail.outbox[0], ["support@test-uk-seller.example.net", SELLER_REAL])
+
+
+def test_a_buyer_who_never_dealt_with_the_seller_cannot_use_the_seller_address(order, smtp):
+    stranger = factories.CustomerFactory(email="stranger@example.com")
+    seller_alias = services.seller_alias(seller=order.seller, marketplace=order.marketplace)
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        smtp.send_message(_mail(sender=stranger.email, to=seller_alias.address))
+    assert refused.value.smtp_code == 550
+
+
+def test_oversize_mail_is_refused_with_552(order, smtp):
+    alias = services.seller_alias(seller=order.seller, marketplace=order.marketplace)
+    with pytest.raises(smtplib.SMTPException) as refused:
+        smtp.send_message(_mail(sender=BUYER_REAL, to=alias.address, body="x" * (3 * 1024 * 1024)))
+    assert "552" in str(refused.value) or getattr(refused.value, "smtp_code", None) == 552
+    assert not Message.objects.exists()
+
+
+def test_the_same_message_id_twice_is_stored_and_relayed_once(order, smtp):
+    alias = services.seller_alias(seller=order.seller, marketplace=order.marketplace)
+    message = _mail(sender=BUYER_REAL, to=alias.address, Message_ID="<dup-1@mail.example.com>")
+    smtp.send_message(message)
+    smtp.send_message(message)
+    assert Message.objects.count() == 1
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_the_order_id_in_the_subject_finds_the_orders_thread(order, smtp):
+    other = factories.order_with_items(
+        seller=order.seller, customer=order.customer, order_id="203-4841771-0925113"
+    )
+    services.contact_seller(order=order, subject="enquiry", body="about the first")
+    services.contact_seller(order=other, subject="enquiry", body="about the second")
+    alias = services.seller_alias(seller=order.seller, marketplace=order.marketplace)
+    smtp.send_message(_mail(sender=BUYER_REAL, to=alias.address, subject="Question on 202-0697275-2144321"))
+    stored = Message.objects.get(channel="email")
+    assert stored.thread.order == order
+
+
+def test_automatic_replies_are_stored_flagged_and_never_relayed(order, smtp):
+    services.contact_seller(order=order, subject="enquiry", body="hi")
+    mail.outbox.clear()
+    alias = services.buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace)
+    smtp.send_message(
+        _mail(
+            sender=SELLER_REAL,
+            to=alias.address,
+            subject="Automatic reply: Enquiry",
+            Auto_Submitted="auto-replied",
+        )
+    )
+    stored = Message.objects.get(channel="email")
+    assert (stored.is_auto_reply, stored.needs_response) == (True, False)
+    assert Message.objects.get(channel="web").responded_at is None  # an auto-reply is not an answer
+    assert mail.outbox == []
+
+
+SMTP_CODES = {400: 554, 403: 550, 404: 550, 413: 552}
+
+
+def test_the_hostile_corpus_through_the_smtp_server_never_crashes_it(order, relay_server):
+    """Each corpus mail gets a 250 or the 5xx its refusal names; never a 451 (a crash)."""
+    import re
+
+    from .corpus import CORPUS
+
+    services.contact_seller(order=order, subject="enquiry", body="hello")
+    to = services.seller_alias(seller=order.seller, marketplace=order.marketplace).address
+    for name, template, expected in CORPUS:
+        raw = (
+            template.replace("{to}", to)
+            .replace("{sender}", BUYER_REAL)
+            .replace("{sender_upper}", BUYER_REAL.upper())
+        )
+        header_to = re.search(r"^To: (\S+)", raw, flags=re.M)
+        recipient = header_to.group(1) if header_to else to
+        with smtplib.SMTP("127.0.0.1", relay_server, timeout=30) as client:
+            try:
+                client.sendmail(BUYER_REAL, [recipient], raw.encode("utf-8"))
+                outcome = 250
+            except smtplib.SMTPRecipientsRefused as refused:
+                outcome = refused.recipients[recipient][0]
+            except smtplib.SMTPDataError as refused:
+                outcome = refused.smtp_code
+        wanted = SMTP_CODES.get(expected, 250) if isinstance(expected, int) else 250
+        if name == "huge header":
+            wanted = 500  # RFC 5321: an SMTP line is at most 1,000 octets; aiosmtpd says "Line too long"
+        assert outcome == wanted, name
