@@ -2,18 +2,20 @@
 
 Unknown recipients are refused at RCPT time (550), mail over the size limit by aiosmtpd
 itself (552), and everything else is decided by ``services.receive_inbound_email`` with
-the SMTP reply it names. The database work runs in a worker thread, off the event loop.
+the SMTP reply it names. The database work runs off the event loop in one worker thread,
+which keeps one database connection (closed when the server stops).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from . import services
 
@@ -28,7 +30,7 @@ def _in_thread(function):
         finally:
             close_old_connections()
 
-    return sync_to_async(run, thread_sensitive=False)
+    return sync_to_async(run, thread_sensitive=True)
 
 
 _check_recipient = _in_thread(services.check_recipient)
@@ -63,8 +65,16 @@ class RelayHandler:
         return f"250 2.0.0 Accepted ({len(result.messages)} stored, {result.duplicates} duplicate)"
 
 
+class RelayController(Controller):
+    def stop(self, no_assert: bool = False) -> None:
+        if self.loop.is_running():
+            close = sync_to_async(connections.close_all, thread_sensitive=True)
+            asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=10)
+        super().stop(no_assert=no_assert)
+
+
 def relay_controller(*, host: str, port: int) -> Controller:
-    return Controller(
+    return RelayController(
         RelayHandler(),
         hostname=host,
         port=port,
