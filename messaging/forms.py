@@ -24,7 +24,7 @@ class ContactSellerForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Reply",
+        label="Message to the buyer",
         required=False,
         max_length=MAX_BODY_CHARS,
         widget=_body_widget(),
@@ -65,6 +65,11 @@ class InboxFilterForm(forms.Form):
             "awaiting_response": bool(data.get("awaiting")),
             "search": data.get("q", ""),
         }
+
+    def date_range(self) -> tuple[date, date]:
+        """The days the filters cover, both included, for the page to say."""
+        filters = self.filters()
+        return timezone.localdate(filters["since"]), timezone.localdate(filters["until"]) - timedelta(days=1)
 
 
 def _start_of(day: date) -> datetime:
