@@ -15,7 +15,7 @@ endif
 RUN_ENV := DEBUG=$${DEBUG:-true}
 WEB_BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrate seed install install-dev clean help
+.PHONY: run test lint format migrate seed install install-dev clean help bench
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
@@ -65,3 +65,14 @@ test: lint
 
 clean:
 	rm -rf var/broker var/mailbox var/test_db.sqlite3*
+
+# Benchmarks need PostgreSQL: DATABASE_URL defaults to a bench database on the local server.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sellercentral_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+BENCH_ENV = DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(BENCH_BROKER_URL)} CELERY_TASK_DEFAULT_QUEUE=bench LOG_LEVEL=WARNING
+bench: install-dev
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)

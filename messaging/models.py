@@ -107,7 +107,6 @@ class Thread(models.Model):
         ordering = ["-last_message_at"]
         indexes = [
             models.Index(fields=["buyer_alias", "-last_message_at"], name="thread_pair_recent_idx"),
-            models.Index(fields=["order"], name="thread_order_idx"),
         ]
 
     def __str__(self) -> str:

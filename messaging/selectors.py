@@ -52,7 +52,7 @@ def awaiting(messages: QuerySet[Message]) -> QuerySet[Message]:
 def _search(term: str) -> Q:
     if "@" in term:
         token = term.rpartition("@")[0].lower()
-        return Q(thread__buyer_alias__token=token) | Q(thread__seller_alias__token=token)
+        return Q(thread__buyer_alias__token=token)
     if ORDER_ID_SEARCH.match(term):
         return Q(thread__order__order_id__startswith=term)
     if ASIN_SEARCH.match(term):

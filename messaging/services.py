@@ -208,7 +208,7 @@ def reply_to_thread(
     """The seller's Reply box. With "Mark as no response needed" ticked and no text, the
     waiting buyer messages are only marked; with text, the reply is sent and they are marked."""
     body = _check_body(body, allow_empty=no_response_needed)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = _locked_thread(thread.pk)
     now = sent_at or timezone.now()
     if no_response_needed:
         _waiting_buyer_messages(thread, until=now).update(no_response_needed=True)
@@ -364,7 +364,7 @@ def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Mes
         return None  # the common case of a redelivery; the unique constraint settles races
     try:
         with transaction.atomic():
-            thread = Thread.objects.select_for_update().get(pk=_thread_for_mail(pair, parsed, now).pk)
+            thread = _locked_thread(_thread_for_mail(pair, parsed, now).pk)
             return _store_message(
                 thread=thread,
                 direction=direction,
@@ -388,6 +388,17 @@ def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Mes
 
 
 # --- Storing and relaying -----------------------------------------------------------------
+def _locked_thread(pk: int) -> Thread:
+    """The thread, row-locked for the length of the transaction, with what storing reads."""
+    return (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related(
+            "seller", "customer", "marketplace", "buyer_alias__marketplace", "seller_alias__marketplace"
+        )
+        .get(pk=pk)
+    )
+
+
 def _masking(thread: Thread) -> dict[str, str]:
     """Real address → masked address, for both parties of the thread."""
     replacements = {thread.customer.email.lower(): thread.buyer_alias.address}
