@@ -3,10 +3,12 @@
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from messaging import services
 from messaging.models import Message
 
+from .. import factories
 from .conftest import BUYER_REAL
 from .corpus import CORPUS
 from .privacy import assert_no_real_address
@@ -110,3 +112,27 @@ def test_attachments_are_stored_with_a_safe_name_and_relayed(order, on_commit, s
     assert attachment.file.read() == b"\x89PNG\r\n\x1a\n"
     [relayed] = mail.outbox
     assert [a[0] for a in relayed.attachments] == ["passwd.png"]
+
+
+def test_attachments_download_for_the_two_parties_only(order, settings, seller_client, buyer_client):
+    settings.INBOUND_EMAIL_SECRET = "dev-inbound-secret"
+    services.contact_seller(order=order, subject="enquiry", body="hello")
+    template = next(c[1] for c in CORPUS if c[0] == "attachment")
+    _post(_raw(template, order))
+    attachment = Message.objects.latest("id").attachments.get()
+    buyer_client.force_login(order.customer.user)
+    for client, name in [
+        (seller_client, "messaging:seller_attachment"),
+        (buyer_client, "messaging:buyer_attachment"),
+    ]:
+        response = client.get(reverse(name, args=[attachment.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n"
+        assert response["Content-Type"] == "application/octet-stream"
+        assert 'attachment; filename="passwd.png"' in response["Content-Disposition"]
+    outsider = Client()
+    outsider.force_login(factories.seller_user())
+    assert outsider.get(reverse("messaging:seller_attachment", args=[attachment.pk])).status_code == 404
+    stranger = Client()
+    stranger.force_login(factories.CustomerFactory().user)
+    assert stranger.get(reverse("messaging:buyer_attachment", args=[attachment.pk])).status_code == 404
