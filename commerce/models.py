@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 ORDER_ID_PATTERN = r"^[0-9]{3}-[0-9]{7}-[0-9]{7}$"
 ASIN_PATTERN = r"^[0-9A-Z]{10}$"
@@ -72,7 +73,10 @@ class SellerMembership(models.Model):
 
 
 class Customer(models.Model):
-    """A buyer on the storefront. ``email`` is the real address: no seller ever sees it."""
+    """A buyer on the storefront. ``email`` is the real address: no seller ever sees it.
+
+    Stored in lower case, so the relay finds a sender with the unique index.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer")
     name = models.CharField(max_length=200)
@@ -81,9 +85,15 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="customer_email_lower_case")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()
 
 
 class Product(models.Model):

@@ -50,6 +50,7 @@ def add_seller_user(*, seller: SellerAccount, user: AbstractUser) -> SellerMembe
 @transaction.atomic
 def register_customer(*, username: str, password: str | None, name: str, email: str) -> Customer:
     """A storefront account; ``password=None`` makes one that cannot sign in with a password."""
+    email = email.strip().lower()
     user = get_user_model().objects.create_user(username=username, password=password, email=email)
     return Customer.objects.create(user=user, name=name, email=email)
 

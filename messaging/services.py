@@ -309,7 +309,7 @@ def _writer_for(alias: Alias, parsed: mime.ParsedMail) -> tuple[str, Alias, str]
         if parsed.from_address not in seller_real_addresses(alias.seller):
             raise refused
         return Message.Direction.SENT, alias, alias.seller.name
-    customer = Customer.objects.filter(email__iexact=parsed.from_address).first()
+    customer = Customer.objects.filter(email=parsed.from_address).first()  # both lower-case
     if customer is None:
         raise refused
     known = Alias.objects.filter(
@@ -459,6 +459,7 @@ def _store_message(
         raw=raw,
         author=author,
     )
+    stored_attachments = []
     for attachment in attachments:
         stored = Attachment(
             message=message,
@@ -467,16 +468,17 @@ def _store_message(
             size=len(attachment.content),
         )
         stored.file.save(attachment.filename, ContentFile(attachment.content), save=True)
+        stored_attachments.append(stored)
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
     if direction == Message.Direction.SENT and not is_auto_reply and not is_system:
         # One seller reply answers every earlier unanswered buyer message in the thread.
         _waiting_buyer_messages(thread, until=sent_at).update(responded_at=sent_at)
     if relay:
-        _queue_relay(message, thread)
+        _queue_relay(message, thread, stored_attachments)
     return message
 
 
-def _queue_relay(message: Message, thread: Thread) -> None:
+def _queue_relay(message: Message, thread: Thread, attachments: list[Attachment]) -> None:
     if message.direction == Message.Direction.RECEIVED:
         sender_alias, recipients = thread.buyer_alias, _seller_inboxes(thread.seller)
     else:
@@ -491,25 +493,28 @@ def _queue_relay(message: Message, thread: Thread) -> None:
     if earlier:
         headers["In-Reply-To"] = earlier[0]
         headers["References"] = " ".join(reversed(earlier))
-    context = {"message": message, "thread": thread, "attachments": list(message.attachments.all())}
+    context = {"message": message, "thread": thread, "attachments": attachments}
+    text = render_to_string("emails/relayed_message.txt", context)
+    html = render_to_string("emails/relayed_message.html", context)
     now = timezone.now()
-    for recipient in recipients:
-        outbound, created = OutboundEmail.objects.get_or_create(
+    # A new message has no outbox rows yet; the unique dedupe key still refuses a second copy.
+    outbox = OutboundEmail.objects.bulk_create(
+        OutboundEmail(
             dedupe_key=f"relay:{message.pk}:{recipient}",
-            defaults={
-                "message": message,
-                "from_address": _display_address(message.sender_name, sender_alias.address),
-                "to_address": recipient,
-                "subject": message.subject,
-                "body_text": render_to_string("emails/relayed_message.txt", context),
-                "body_html": render_to_string("emails/relayed_message.html", context),
-                "headers": headers,
-                "next_attempt_at": now,
-                "created_at": now,
-            },
+            message=message,
+            from_address=_display_address(message.sender_name, sender_alias.address),
+            to_address=recipient,
+            subject=message.subject,
+            body_text=text,
+            body_html=html,
+            headers=headers,
+            next_attempt_at=now,
+            created_at=now,
         )
-        if created:
-            _send_after_commit(outbound.pk)
+        for recipient in recipients
+    )
+    for outbound in outbox:
+        _send_after_commit(outbound.pk)
 
 
 def _display_address(name: str, address: str) -> str:
