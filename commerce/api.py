@@ -10,6 +10,12 @@ from . import selectors
 from .models import Order, OrderItem
 
 
+def held_quantities(order_ids: list[int]) -> dict[int, int]:
+    from returns.selectors import held_quantities as held  # the returns centre counts them
+
+    return held(order_ids)
+
+
 class IsSeller(permissions.BasePermission):
     """A user of a seller account; the account is put on ``request.seller``."""
 
@@ -41,8 +47,8 @@ class BuyerOrderItemSerializer(serializers.ModelSerializer):
         fields = ["id", "asin", "sku", "title", "quantity", "unit_price", "returnable_quantity"]
 
     def get_returnable_quantity(self, item: OrderItem) -> int:
-        # Until the returns centre exists nothing has been returned, so all of it can be.
-        return getattr(item, "returnable_quantity", item.quantity)
+        """Bought minus returned or in an open return request (the returns centre counts)."""
+        return max(0, item.quantity - self.context.get("held", {}).get(item.pk, 0))
 
 
 class BuyerOrderSerializer(serializers.ModelSerializer):
@@ -77,3 +83,9 @@ class BuyerOrderList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.orders_for_customer(self.request.customer)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        held = held_quantities([order.pk for order in page])
+        serializer = self.get_serializer(page, many=True, context={"request": request, "held": held})
+        return self.get_paginated_response(serializer.data)

@@ -1,7 +1,6 @@
-from datetime import date, datetime, time, timedelta
-
 from django import forms
-from django.utils import timezone
+
+from commerce.forms import DateRangeForm
 
 from .models import MAX_BODY_CHARS, Message
 from .services import CONTACT_SUBJECTS
@@ -39,41 +38,22 @@ class ReplyForm(forms.Form):
         return data
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(DateRangeForm):
     direction = forms.ChoiceField(choices=Message.Direction.choices, required=False)
     q = forms.CharField(label="Order ID, ASIN, or e-mail address", required=False, max_length=100)
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     awaiting = forms.BooleanField(label="Awaiting response", required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date must be on or after the start date.")
-        return data
 
     def filters(self) -> dict:
         """Filters for ``selectors.inbox``; default: received, the last 30 days."""
         data = self.cleaned_data if self.is_valid() else {}
-        today = timezone.localdate()
-        since = data.get("since") or today - timedelta(days=30)
-        until = data.get("until") or today
+        since, until = self.bounds()
         return {
             "direction": data.get("direction") or Message.Direction.RECEIVED,
-            "since": _start_of(since),
-            "until": _start_of(until + timedelta(days=1)),
+            "since": since,
+            "until": until,
             "awaiting_response": bool(data.get("awaiting")),
             "search": data.get("q", ""),
         }
-
-    def date_range(self) -> tuple[date, date]:
-        """The days the filters cover, both included, for the page to say."""
-        filters = self.filters()
-        return timezone.localdate(filters["since"]), timezone.localdate(filters["until"]) - timedelta(days=1)
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class AlternateAddressForm(forms.Form):

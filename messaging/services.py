@@ -117,7 +117,8 @@ def seller_real_addresses(seller: SellerAccount) -> set[str]:
     return {address.lower() for address in [*users, *alternates]}
 
 
-def _seller_inboxes(seller: SellerAccount) -> list[str]:
+def seller_inboxes(seller: SellerAccount) -> list[str]:
+    """Where mail for a seller goes: its users' addresses."""
     return sorted({e.lower() for e in seller.users.exclude(email="").values_list("email", flat=True)})
 
 
@@ -234,6 +235,41 @@ def mark_no_response_needed(*, message: Message) -> Message:
     Message.objects.filter(pk=message.pk).update(no_response_needed=True)
     message.no_response_needed = True
     return message
+
+
+@transaction.atomic
+def open_thread_for_order(*, order: Order) -> Thread:
+    """The order's conversation (made now if there is none yet), for "Contact buyer"."""
+    return _thread_for_order(
+        order=order,
+        subject=f"Your order {order.order_id} with {order.seller.name}",
+        at=timezone.now(),
+    )
+
+
+def send_notification(*, key: str, to: list[str], subject: str, template: str, context: dict) -> None:
+    """A product e-mail (returns, claims …) through the outbox, HTML + text from
+    ``emails/<template>.txt|.html``; ``key`` + recipient make it unique, so a retried
+    action does not mail twice. Call inside the transaction of the change it reports."""
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    now = timezone.now()
+    for recipient in dict.fromkeys(to):
+        outbound, created = OutboundEmail.objects.get_or_create(
+            dedupe_key=f"{key}:{recipient}"[:255],
+            defaults={
+                "from_address": settings.DEFAULT_FROM_EMAIL,
+                "to_address": recipient,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "headers": {"Auto-Submitted": "auto-generated"},
+                "next_attempt_at": now,
+                "created_at": now,
+            },
+        )
+        if created:
+            _send_after_commit(outbound.pk)
 
 
 @transaction.atomic
@@ -480,7 +516,7 @@ def _store_message(
 
 def _queue_relay(message: Message, thread: Thread, attachments: list[Attachment]) -> None:
     if message.direction == Message.Direction.RECEIVED:
-        sender_alias, recipients = thread.buyer_alias, _seller_inboxes(thread.seller)
+        sender_alias, recipients = thread.buyer_alias, seller_inboxes(thread.seller)
     else:
         sender_alias, recipients = thread.seller_alias, [thread.customer.email]
     earlier = list(

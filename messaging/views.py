@@ -35,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {
         "filter_form": filter_form,
         "filters": filters,
-        "date_range": filter_form.date_range(),
+        "date_range": filter_form.days(),
         "page": page,
         "average_response_time": selectors.average_response_time(request.seller, days=7),
     }

@@ -1,1 +1,169 @@
-# Register your models here.
+from django.contrib import admin, messages
+
+from . import services
+from .models import (
+    Claim,
+    Refund,
+    RefundLine,
+    ReturnAddress,
+    ReturnEvent,
+    ReturnItem,
+    ReturnRequest,
+    ReturnSettings,
+)
+
+
+class ReturnItemInline(admin.TabularInline):
+    model = ReturnItem
+    extra = 0
+    readonly_fields = ["order_item", "quantity", "reason", "comment"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReturnEventInline(admin.TabularInline):
+    model = ReturnEvent
+    extra = 0
+    readonly_fields = ["at", "actor", "actor_role", "event", "from_status", "to_status", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "order",
+        "seller",
+        "customer",
+        "status",
+        "close_reason",
+        "requested_at",
+        "refunded_total",
+    ]
+    search_fields = ["rma", "order__order_id", "customer__name", "items__order_item__product__asin"]
+    list_filter = ["status", "close_reason", "is_gift", "marketplace", "requested_at"]
+    list_select_related = ["order", "seller", "customer"]
+    date_hierarchy = "requested_at"
+    # Status changes go through the services (history, e-mails), never through this form.
+    readonly_fields = [
+        "order", "seller", "customer", "marketplace", "status", "close_reason", "is_gift", "rma", "requested_at",
+        "authorised_at", "return_by", "closed_at", "first_seller_action_at", "return_address", "deny_reason",
+        "deny_message", "currency", "refunded_total",
+    ]  # fmt: skip
+    inlines = [ReturnItemInline, ReturnEventInline]
+    show_full_result_count = False
+
+
+@admin.register(ReturnItem)
+class ReturnItemAdmin(admin.ModelAdmin):
+    list_display = ["return_request", "order_item", "quantity", "reason"]
+    search_fields = ["return_request__rma", "return_request__order__order_id", "order_item__product__asin"]
+    list_filter = ["reason"]
+    list_select_related = ["return_request", "order_item__product"]
+    readonly_fields = ["return_request", "order_item", "quantity", "reason", "comment"]
+
+
+@admin.register(ReturnEvent)
+class ReturnEventAdmin(admin.ModelAdmin):
+    list_display = ["return_request", "at", "actor_role", "event", "from_status", "to_status"]
+    search_fields = ["return_request__rma", "return_request__order__order_id", "note"]
+    list_filter = ["event", "actor_role", "at"]
+    list_select_related = ["return_request"]
+    readonly_fields = [
+        "return_request",
+        "at",
+        "actor",
+        "actor_role",
+        "event",
+        "from_status",
+        "to_status",
+        "note",
+    ]
+
+
+class RefundLineInline(admin.TabularInline):
+    model = RefundLine
+    extra = 0
+    readonly_fields = ["return_item", "amount"]
+    can_delete = False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["return_request", "amount", "currency", "destination", "created_at"]
+    search_fields = ["return_request__rma", "return_request__order__order_id", "idempotency_key"]
+    list_filter = ["destination", "currency", "created_at"]
+    list_select_related = ["return_request"]
+    readonly_fields = [
+        "return_request",
+        "amount",
+        "currency",
+        "reason",
+        "destination",
+        "idempotency_key",
+        "actor",
+        "created_at",
+    ]
+    inlines = [RefundLineInline]
+
+
+@admin.register(ReturnAddress)
+class ReturnAddressAdmin(admin.ModelAdmin):
+    list_display = ["seller", "marketplace", "name", "city", "postcode", "country"]
+    search_fields = ["seller__name", "name", "postcode", "city"]
+    list_filter = ["marketplace", "country"]
+    list_select_related = ["seller", "marketplace"]
+
+
+@admin.register(ReturnSettings)
+class ReturnSettingsAdmin(admin.ModelAdmin):
+    list_display = ["seller", "return_by_days"]
+    search_fields = ["seller__name"]
+    list_filter = ["return_by_days"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["order", "seller", "customer", "reason", "status", "filed_at", "decided_at"]
+    search_fields = ["order__order_id", "customer__name", "customer__email", "seller__name"]
+    list_filter = ["status", "reason", "filed_at"]
+    list_select_related = ["order", "seller", "customer"]
+    readonly_fields = [
+        "order",
+        "seller",
+        "customer",
+        "reason",
+        "body",
+        "status",
+        "seller_response",
+        "seller_responded_at",
+        "filed_at",
+        "decided_at",
+        "decided_by",
+    ]
+    fields = [*readonly_fields, "decision_note"]
+    actions = ["grant", "deny"]
+
+    def _decide(self, request, queryset, granted: bool) -> None:
+        decided = 0
+        for claim in queryset.filter(status=Claim.Status.OPEN):
+            services.decide_claim(claim=claim, staff=request.user, granted=granted, note=claim.decision_note)
+            decided += 1
+        self.message_user(
+            request,
+            f"{decided} claim(s) {'granted' if granted else 'denied'}; buyer and seller told.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Grant the selected claims (buyer and seller are e-mailed)")
+    def grant(self, request, queryset):
+        self._decide(request, queryset, granted=True)
+
+    @admin.action(description="Deny the selected claims (buyer and seller are e-mailed)")
+    def deny(self, request, queryset):
+        self._decide(request, queryset, granted=False)

@@ -1,1 +1,333 @@
-# Tables of this app arrive with its issue (see README, "Map of the apps").
+"""Online Returns Centre (SPEC §4): return requests and their history, refunds,
+return addresses, per-seller return settings and A-to-z Guarantee claims.
+
+The state machine itself (which event may move a request from which status to which)
+is the table in ``returns/states.py``; services apply it under a row lock.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from commerce.models import Customer, Marketplace, Order, OrderItem, SellerAccount
+
+MAX_COMMENT_CHARS = 200
+MAX_DENY_MESSAGE_CHARS = 3000
+
+
+class ReturnReason(models.TextChoices):
+    """The 14 reasons, word for word as the Returns Support Centre lists them."""
+
+    ACCIDENTAL_ORDER = "accidental_order", "Accidental order"
+    BETTER_PRICE = "better_price", "Better price available"
+    QUALITY = "quality", "Performance or quality not adequate"
+    INCOMPATIBLE = "incompatible", "Incompatible or not useful for intended purpose"
+    DAMAGED_ITEM_ONLY = (
+        "damaged_item_only",
+        "The shipping box or envelope isn't damaged but the item is damaged",
+    )
+    MISSED_DELIVERY = "missed_delivery", "Missed estimated delivery date"
+    MISSING_PARTS = "missing_parts", "Missing parts or accessories"
+    DAMAGED_BOX_AND_ITEM = "damaged_box_and_item", "The shipping box or envelope and item are both damaged"
+    WRONG_ITEM = "wrong_item", "Different from what was ordered"
+    DEFECTIVE = "defective", "Defective/Does not work properly"
+    EXTRA_ITEM = "extra_item", "Arrived in addition to what was ordered"
+    UNWANTED = "unwanted", "No longer needed/wanted"
+    UNAUTHORISED_PURCHASE = "unauthorised_purchase", "Unauthorized purchase"
+    NOT_AS_DESCRIBED = "not_as_described", "Different from website description"
+
+
+class DenyReason(models.TextChoices):
+    MEDIA_OPENED = "media_opened", "Media or software has been opened"
+    OUTSIDE_WINDOW = "outside_window", "Return requested outside the return window"
+    DAMAGED_BY_BUYER = "damaged_by_buyer", "Item damaged or used by the buyer"
+    NOT_RETURNABLE = "not_returnable", "Item is not returnable"
+    OTHER = "other", "Other"
+
+
+class ReturnStatus(models.TextChoices):
+    AUTHORISATION_REQUIRED = "authorisation_required", "Authorisation required"
+    AUTHORISED = "authorised", "Authorised"
+    NOT_AUTHORISED = "not_authorised", "Not authorised"
+    CLOSED = "closed", "Closed"
+
+
+class CloseReason(models.TextChoices):
+    WITHDRAWN_BY_BUYER = "withdrawn_by_buyer", "Withdrawn by buyer"
+    DENIED_BY_SELLER = "denied_by_seller", "Denied by seller"
+    REFUNDED = "refunded", "Refunded"
+    EXPIRED = "expired", "Expired"
+    EXPIRED_WITHOUT_ACTION = "expired_without_action", "Expired without action"
+
+
+class ReturnAddress(models.Model):
+    """A seller's return address: the default (no marketplace) or one marketplace's exception."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="return_addresses")
+    marketplace = models.ForeignKey(
+        Marketplace, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    line1 = models.CharField("address line 1 (or company name)", max_length=100)
+    line2 = models.CharField("address line 2", max_length=100, blank=True)
+    city = models.CharField("city/town", max_length=100)
+    region = models.CharField("province/region/state", max_length=100, blank=True)
+    postcode = models.CharField("postcode/zip code", max_length=20)
+    country = models.CharField(max_length=60)
+    phone = models.CharField("daytime phone", max_length=30)
+    phone_extension = models.CharField("ext.", max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["seller", "marketplace"]
+        verbose_name_plural = "return addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seller"], condition=Q(marketplace__isnull=True), name="return_address_one_default"
+            ),
+            models.UniqueConstraint(
+                fields=["seller", "marketplace"],
+                condition=Q(marketplace__isnull=False),
+                name="return_address_one_per_marketplace",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines())
+
+    def lines(self) -> list[str]:
+        region = ", ".join(part for part in [self.city, self.region] if part)
+        phone = f"{self.phone} ext. {self.phone_extension}" if self.phone_extension else self.phone
+        return [
+            p for p in [self.name, self.line1, self.line2, region, self.postcode, self.country, phone] if p
+        ]
+
+    def as_snapshot(self) -> dict:
+        """The address as it was when a return was authorised (later edits do not move it)."""
+        fields = [
+            "name",
+            "line1",
+            "line2",
+            "city",
+            "region",
+            "postcode",
+            "country",
+            "phone",
+            "phone_extension",
+        ]
+        return {field: getattr(self, field) for field in fields}
+
+
+class ReturnSettings(models.Model):
+    """A seller's return settings; the automation issue adds its rules beside these."""
+
+    seller = models.OneToOneField(SellerAccount, on_delete=models.CASCADE, related_name="return_settings")
+    return_by_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Days after authorisation the buyer has to send the items back.",
+    )
+
+    class Meta:
+        verbose_name_plural = "return settings"
+
+    def __str__(self) -> str:
+        return f"Return settings of {self.seller}"
+
+
+class ReturnRequest(models.Model):
+    Status = ReturnStatus
+    CloseReason = CloseReason
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="return_requests")
+    seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="return_requests")
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="return_requests",
+        help_text="Who asked: the buyer, or a gift's recipient.",
+    )
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=30, choices=ReturnStatus.choices, default=ReturnStatus.AUTHORISATION_REQUIRED
+    )
+    close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
+    is_gift = models.BooleanField(
+        default=False, help_text="A gift return: refunds go to the recipient as gift credit."
+    )
+    rma = models.CharField("return authorisation number", max_length=20, unique=True, null=True, blank=True)
+    requested_at = models.DateTimeField()
+    authorised_at = models.DateTimeField(null=True, blank=True)
+    return_by = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    first_seller_action_at = models.DateTimeField(
+        null=True, blank=True, help_text="First authorise, close or refund (late after 48 hours)."
+    )
+    return_address = models.JSONField(null=True, blank=True)
+    deny_reason = models.CharField(max_length=30, choices=DenyReason.choices, blank=True)
+    deny_message = models.TextField(blank=True)
+    currency = models.CharField(max_length=3)
+    refunded_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["seller", "-requested_at", "-id"], name="return_seller_recent_idx"),
+            models.Index(
+                fields=["seller", "status", "-requested_at", "-id"], name="return_seller_status_idx"
+            ),
+            models.Index(fields=["customer", "-requested_at"], name="return_customer_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", close_reason__gt="")
+                | (~Q(status="closed") & Q(close_reason="")),
+                name="return_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(rma__isnull=True) | Q(authorised_at__isnull=False),
+                name="return_rma_on_authorisation",
+            ),
+            models.CheckConstraint(condition=Q(refunded_total__gte=0), name="return_refunded_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.rma or f"Return request {self.pk}"
+
+    @property
+    def status_label(self) -> str:
+        """ "Closed · Denied by seller", as the seller's filters name it."""
+        if self.status == ReturnStatus.CLOSED and self.close_reason:
+            return f"Closed · {self.get_close_reason_display()}"
+        return self.get_status_display()
+
+
+class ReturnItem(models.Model):
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="items")
+    order_item = models.ForeignKey(OrderItem, on_delete=models.PROTECT, related_name="return_items")
+    quantity = models.PositiveIntegerField()
+    reason = models.CharField(max_length=30, choices=ReturnReason.choices)
+    comment = models.CharField(max_length=MAX_COMMENT_CHARS, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="return_item_quantity_positive"),
+            models.UniqueConstraint(
+                fields=["return_request", "order_item"], name="return_item_once_per_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.order_item.product.asin}"
+
+    @property
+    def paid(self) -> Decimal:
+        return self.order_item.unit_price * self.quantity
+
+
+class ReturnEvent(models.Model):
+    """One line of "return details & order history": who did what, when, from and to."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20, help_text="buyer, seller, system or staff")
+    event = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["return_request", "at"], name="return_event_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_status or '-'} → {self.to_status}"
+
+
+class Refund(models.Model):
+    class Destination(models.TextChoices):
+        ORIGINAL_PAYMENT = "original_payment", "Original payment method"
+        GIFT_CREDIT = "gift_credit", "Gift credit to the recipient"
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=200, blank=True)
+    destination = models.CharField(max_length=20, choices=Destination.choices)
+    idempotency_key = models.CharField(max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(fields=["return_request", "idempotency_key"], name="refund_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+class RefundLine(models.Model):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    return_item = models.ForeignKey(ReturnItem, on_delete=models.PROTECT, related_name="refund_lines")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_line_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} for {self.return_item}"
+
+
+class Claim(models.Model):
+    """An A-to-z Guarantee claim on an order, decided by marketplace staff."""
+
+    class Reason(models.TextChoices):
+        NOT_RECEIVED = "not_received", "I didn't receive the item"
+        NOT_AS_DESCRIBED = "not_as_described", "The item is materially different from the description"
+        RETURN_NOT_REFUNDED = "return_not_refunded", "I returned the item but have not been refunded"
+        RETURN_REFUSED = "return_refused", "The seller refused a return the policy allows"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        GRANTED = "granted", "Granted"
+        DENIED = "denied", "Denied"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="claims")
+    seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="claims")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="claims")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    body = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    seller_response = models.TextField(max_length=2000, blank=True)
+    seller_responded_at = models.DateTimeField(null=True, blank=True)
+    filed_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        indexes = [models.Index(fields=["seller", "-filed_at"], name="claim_seller_recent_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="open"), name="claim_one_open_per_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"A-to-z claim on {self.order}"

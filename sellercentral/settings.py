@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "commerce.context_processors.current_parties",
             ],
+            # money, pagination, optional_url … on every page without a {% load %}.
+            "builtins": ["commerce.templatetags.commerce"],
         },
     },
 ]
@@ -221,6 +223,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seller Central <no-reply@sellercentral.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Absolute links in e-mails (labels, Manage Returns …).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Masked-address relay: one mail domain per marketplace. RELAY_DOMAINS overrides any of
 # them as "uk=mail.example.co.uk,fr=mail.example.fr"; the rest follow RELAY_BASE_DOMAIN.

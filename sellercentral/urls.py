@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from commerce import api as commerce_api
 from messaging import api as messaging_api
+from returns import api as returns_api
 
 from . import views
 
@@ -26,6 +27,37 @@ api_v1 = [
     path("seller/threads/<int:pk>/", messaging_api.SellerThreadDetail.as_view(), name="seller-thread"),
     path("seller/threads/<int:pk>/reply/", messaging_api.SellerReply.as_view(), name="seller-thread-reply"),
     path("inbound-email/", messaging_api.InboundEmail.as_view(), name="inbound-email"),
+    path("return-reasons/", returns_api.ReturnReasons.as_view(), name="return-reasons"),
+    path("deny-reasons/", returns_api.DenyReasons.as_view(), name="deny-reasons"),
+    path(
+        "buyer/orders/<str:order_id>/returns/",
+        returns_api.BuyerRequestReturn.as_view(),
+        name="buyer-order-returns",
+    ),
+    path(
+        "buyer/orders/<str:order_id>/claims/", returns_api.BuyerFileClaim.as_view(), name="buyer-order-claims"
+    ),
+    path("buyer/returns/", returns_api.BuyerReturnList.as_view(), name="buyer-returns"),
+    path("buyer/returns/<int:pk>/", returns_api.BuyerReturnDetail.as_view(), name="buyer-return"),
+    path(
+        "buyer/returns/<int:pk>/cancel/", returns_api.BuyerCancelReturn.as_view(), name="buyer-return-cancel"
+    ),
+    path("buyer/returns/<int:pk>/label/", returns_api.BuyerReturnLabel.as_view(), name="buyer-return-label"),
+    path("seller/returns/", returns_api.SellerReturnList.as_view(), name="seller-returns"),
+    path("seller/returns/<int:pk>/", returns_api.SellerReturnDetail.as_view(), name="seller-return"),
+    path(
+        "seller/returns/<int:pk>/authorise/",
+        returns_api.SellerAuthorise.as_view(),
+        name="seller-return-authorise",
+    ),
+    path("seller/returns/<int:pk>/deny/", returns_api.SellerDeny.as_view(), name="seller-return-deny"),
+    path("seller/returns/<int:pk>/refund/", returns_api.SellerRefund.as_view(), name="seller-return-refund"),
+    path(
+        "seller/return-addresses/",
+        returns_api.SellerReturnAddresses.as_view(),
+        name="seller-return-addresses",
+    ),
+    path("seller/claims/", returns_api.SellerClaimList.as_view(), name="seller-claims"),
 ]
 
 urlpatterns = [
@@ -37,6 +69,7 @@ urlpatterns = [
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
     path("dev/mailbox/<str:key>/", views.dev_mail, name="dev-mail"),
     path("", include("messaging.urls")),
+    path("", include("returns.urls")),
     path("seller/", include("commerce.urls_seller")),
     path("", include("commerce.urls_storefront")),
 ]

@@ -79,3 +79,12 @@ def inbox_time(value: datetime) -> str:
     if local.date() == timezone.localdate():
         return local.strftime("%-I:%M %p").lower()
     return local.strftime("%-d %b %Y")
+
+
+@register.filter
+def timesince_days(value: datetime | None) -> str:
+    """ "0 days ago", as the seed's return cards count."""
+    if value is None:
+        return ""
+    days = (timezone.localdate() - timezone.localtime(value).date()).days
+    return f"{days} day{'s' if days != 1 else ''} ago"

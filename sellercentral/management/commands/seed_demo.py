@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from commerce import demo
 from messaging.demo import seed_messages
+from returns.demo import seed_returns
 
 BATCH = 1000
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             raise SystemExit(2)
         world = demo.seed_core()
         seed_messages(world)
+        seed_returns(world)
         have = demo.generated_orders_count()
         if orders > have:
             with tqdm(total=orders, initial=have, unit="order", desc="Generating orders") as bar:

@@ -1,0 +1,174 @@
+from decimal import Decimal
+
+from django import forms
+
+from commerce.models import Marketplace
+
+from .models import MAX_COMMENT_CHARS, MAX_DENY_MESSAGE_CHARS, Claim, DenyReason, ReturnAddress, ReturnReason
+from .services import ADDRESS_FIELDS, RequestedItem
+
+POLICY_NOTE = "NOTE: We aren't able to offer policy exceptions or special handling in response to comments entered on this page."
+
+
+class ReturnItemsForm(forms.Form):
+    """One reason / quantity / comment trio per order item; items with a reason are returned."""
+
+    def __init__(self, *args, order_items, returnable: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for item in order_items:
+            most = returnable.get(item.pk, 0)
+            prefix = f"item-{item.pk}"
+            self.fields[f"{prefix}-reason"] = forms.ChoiceField(
+                label="Reason for return",
+                required=False,
+                choices=[("", "- select a reason -"), *ReturnReason.choices],
+                disabled=most == 0,
+            )
+            self.fields[f"{prefix}-quantity"] = forms.TypedChoiceField(
+                label="Quantity to return",
+                coerce=int,
+                required=False,
+                choices=[(n, n) for n in range(1, most + 1)] or [(0, 0)],
+                disabled=most == 0,
+            )
+            self.fields[f"{prefix}-comment"] = forms.CharField(
+                label="Comments (optional)",
+                required=False,
+                max_length=MAX_COMMENT_CHARS,
+                help_text="200 characters maximum, including spaces and carriage returns",
+                widget=forms.Textarea(
+                    attrs={"rows": 3, "maxlength": MAX_COMMENT_CHARS, "data-counter": MAX_COMMENT_CHARS}
+                ),
+                disabled=most == 0,
+            )
+            self.rows.append(
+                (item, most, [self[f"{prefix}-{name}"] for name in ("reason", "quantity", "comment")])
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.requested_items() and not self.errors:
+            raise forms.ValidationError("Select a reason for return for at least one item.")
+        return data
+
+    def requested_items(self) -> list[RequestedItem]:
+        data = getattr(self, "cleaned_data", {})
+        chosen = []
+        for item, _most, _fields in self.rows:
+            reason = data.get(f"item-{item.pk}-reason")
+            if reason:
+                chosen.append(
+                    RequestedItem(
+                        order_item_id=item.pk,
+                        quantity=data.get(f"item-{item.pk}-quantity") or 0,
+                        reason=reason,
+                        comment=data.get(f"item-{item.pk}-comment") or "",
+                    )
+                )
+        return chosen
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Map ``items.<n>.<field>`` errors of the service back onto this form's fields."""
+        chosen = self.requested_items()
+        for key, messages in errors.items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(chosen):
+                field = f"item-{chosen[int(parts[1])].order_item_id}-{parts[2] if parts[2] != 'order_item' else 'reason'}"
+                if field in self.fields:
+                    self.add_error(field, messages)
+                    continue
+            self.add_error(None, messages)
+
+
+class GiftOrderForm(forms.Form):
+    order_id = forms.RegexField(
+        label="Order number (on the gift's packing slip)",
+        regex=r"^\d{3}-\d{7}-\d{7}$",
+        error_messages={"invalid": "Enter the order number as it is printed, like 202-0697275-2144321."},
+    )
+
+
+ADDRESS_HELP = {
+    "line1": 'Street address. Enter the address exactly as it appears on your statement. For example, use "Avenue" instead of "Ave" and "Street" instead of "St."',
+    "line2": "Suite, unit, building, floor, etc.",
+    "region": 'Avoid using abbreviations like "NJ" instead of "New Jersey"',
+    "postcode": "All caps.",
+    "phone": "Please enter your phone number; prefixes are not necessary.",
+}
+
+
+class ReturnAddressForm(forms.Form):
+    """The address fields; ``services.clean_return_address`` holds the rules."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(ReturnAddress, fields=ADDRESS_FIELDS, help_texts=ADDRESS_HELP)
+        )
+
+
+class ExceptionMarketplaceForm(forms.Form):
+    marketplace = forms.ModelChoiceField(
+        queryset=Marketplace.objects.none(), label="Marketplace", to_field_name="code"
+    )
+
+    def __init__(self, *args, seller, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marketplace"].queryset = seller.marketplaces.all()
+
+
+class DenyForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Deny Reason", choices=[("", "- select a reason -"), *DenyReason.choices]
+    )
+    message = forms.CharField(
+        label="Message to Buyer",
+        max_length=MAX_DENY_MESSAGE_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "maxlength": MAX_DENY_MESSAGE_CHARS, "data-counter": MAX_DENY_MESSAGE_CHARS}
+        ),
+    )
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(label="Reason for the refund (optional)", required=False, max_length=200)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, items, remaining: dict[int, Decimal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for item in items:
+            field = forms.DecimalField(
+                label=f"Refund for {item.quantity} x {item.order_item.product.title}",
+                required=False,
+                min_value=Decimal("0"),
+                max_value=remaining[item.pk],
+                decimal_places=2,
+                help_text=f"Up to {remaining[item.pk]} (paid {item.paid}).",
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": str(remaining[item.pk])}),
+            )
+            self.fields[f"item-{item.pk}"] = field
+            self.rows.append((item, self[f"item-{item.pk}"]))
+
+    def item_amounts(self) -> dict[int, Decimal]:
+        return {item.pk: self.cleaned_data[f"item-{item.pk}"] or Decimal("0") for item, _ in self.rows}
+
+
+class ClaimForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you filing a claim?", choices=[("", "- select -"), *Claim.Reason.choices]
+    )
+    body = forms.CharField(
+        label="Tell us what happened",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "data-counter": 2000, "maxlength": 2000}),
+    )
+
+
+class ClaimResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Your response",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "data-counter": 2000, "maxlength": 2000}),
+    )

@@ -1,0 +1,142 @@
+"""Reads of the Online Returns Centre."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from commerce.models import Customer, OrderItem, SellerAccount
+
+from .models import Claim, CloseReason, ReturnAddress, ReturnEvent, ReturnItem, ReturnRequest, ReturnStatus
+
+# Returns that take items out of what can still be returned: authorised ones (on their way
+# back) and refunded ones. A request still waiting for the seller does not: as the seed
+# says, a buyer may ask again for the same item and is only warned that one is open.
+HOLDING = Q(return_request__status=ReturnStatus.AUTHORISED) | Q(
+    return_request__close_reason=CloseReason.REFUNDED
+)
+WAITING_FOR_SELLER = [ReturnStatus.AUTHORISATION_REQUIRED, ReturnStatus.NOT_AUTHORISED]
+
+# The seller's filters, as Manage Returns lists them.
+STATUS_FILTERS: dict[str, tuple[str, Q]] = {
+    "all": ("View all", Q()),
+    "authorisation_required": ("Authorisation required", Q(status=ReturnStatus.AUTHORISATION_REQUIRED)),
+    "authorised": ("Authorised", Q(status=ReturnStatus.AUTHORISED)),
+    "not_authorised": ("Not authorised", Q(status=ReturnStatus.NOT_AUTHORISED)),
+    "closed": ("Closed", Q(status=ReturnStatus.CLOSED)),
+    "withdrawn_by_buyer": (
+        "Withdrawn by buyer",
+        Q(status=ReturnStatus.CLOSED, close_reason=CloseReason.WITHDRAWN_BY_BUYER),
+    ),
+    "denied_by_seller": (
+        "Denied by seller",
+        Q(status=ReturnStatus.CLOSED, close_reason=CloseReason.DENIED_BY_SELLER),
+    ),
+}
+
+
+def held_quantities(order_ids: list[int]) -> dict[int, int]:
+    """Per order item: how many are returned or on their way back (one query)."""
+    return dict(
+        ReturnItem.objects.filter(HOLDING, order_item__order_id__in=order_ids)
+        .values_list("order_item")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_item", "total")
+    )
+
+
+def returnable_quantities(order_ids: list[int]) -> dict[int, int]:
+    """Per order item: quantity bought minus what is returned or on its way back."""
+    held = held_quantities(order_ids)
+    bought = OrderItem.objects.filter(order_id__in=order_ids).values_list("pk", "quantity")
+    return {pk: max(0, quantity - held.get(pk, 0)) for pk, quantity in bought}
+
+
+def order_items_with_open_requests(order_ids: list[int]) -> set[int]:
+    return set(
+        ReturnItem.objects.filter(
+            order_item__order_id__in=order_ids, return_request__status__in=WAITING_FOR_SELLER
+        ).values_list("order_item_id", flat=True)
+    )
+
+
+def return_address_for(seller_id: int, marketplace_id: int | None) -> ReturnAddress | None:
+    """The marketplace's exception, else the default return address."""
+    addresses = {
+        a.marketplace_id: a
+        for a in ReturnAddress.objects.filter(seller_id=seller_id).filter(
+            Q(marketplace_id=marketplace_id) | Q(marketplace__isnull=True)
+        )
+    }
+    return addresses.get(marketplace_id) or addresses.get(None)
+
+
+def _with_details(requests: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
+    return requests.select_related("order", "customer", "marketplace").prefetch_related(
+        Prefetch("items", ReturnItem.objects.select_related("order_item__product").order_by("id")),
+        Prefetch("history", ReturnEvent.objects.select_related("actor").order_by("at", "id")),
+    )
+
+
+def return_with_details(pk: int) -> ReturnRequest:
+    return _with_details(ReturnRequest.objects.filter(pk=pk)).get()
+
+
+def returns_for_seller(
+    seller: SellerAccount,
+    *,
+    status: str = "all",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    search: str = "",
+) -> QuerySet[ReturnRequest]:
+    requests = _date_range(ReturnRequest.objects.filter(seller=seller), since, until)
+    requests = requests.filter(STATUS_FILTERS.get(status, STATUS_FILTERS["all"])[1])
+    search = search.strip()
+    if search:
+        items = ReturnItem.objects.filter(
+            return_request=OuterRef("pk"), order_item__product__asin=search.upper()
+        )
+        requests = requests.filter(
+            Q(order__order_id__startswith=search)
+            | Q(rma=search)
+            | Q(customer__name__icontains=search)
+            | Q(Exists(items))
+        )
+    return _with_details(requests).order_by("-requested_at", "-id")
+
+
+def _date_range(requests, since, until):
+    if since is not None:
+        requests = requests.filter(requested_at__gte=since)
+    if until is not None:
+        requests = requests.filter(requested_at__lt=until)
+    return requests
+
+
+def status_counts(
+    seller: SellerAccount, *, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, int]:
+    """How many requests each filter shows, in one query."""
+    requests = _date_range(ReturnRequest.objects.filter(seller=seller), since, until)
+    return requests.aggregate(
+        **{key: Count("pk", filter=condition) for key, (_, condition) in STATUS_FILTERS.items()}
+    )
+
+
+def returns_for_customer(customer: Customer, *, since: datetime | None = None) -> QuerySet[ReturnRequest]:
+    requests = ReturnRequest.objects.filter(customer=customer)
+    if since is not None:
+        requests = requests.filter(requested_at__gte=since)
+    return _with_details(requests).select_related("order__seller").order_by("-requested_at", "-id")
+
+
+def claims_for_seller(seller: SellerAccount) -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(seller=seller).select_related("order", "customer").order_by("-filed_at", "-id")
+    )
+
+
+def claims_for_order(customer: Customer, order_id: str) -> QuerySet[Claim]:
+    return Claim.objects.filter(customer=customer, order__order_id=order_id).order_by("-filed_at")
