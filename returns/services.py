@@ -373,13 +373,7 @@ def issue_refund(
     if len(reason) > 200:
         raise ValidationError({"reason": "At most 200 characters."})
     items = list(locked.items.select_related("order_item").order_by("id"))
-    refunded = dict(
-        RefundLine.objects.filter(return_item__return_request=locked)
-        .values_list("return_item")
-        .annotate(total=Sum("amount"))
-        .values_list("return_item", "total")
-    )
-    remaining = {item.pk: item.paid - refunded.get(item.pk, Decimal("0")) for item in items}
+    remaining = refundable_amounts(locked, items)
     lines = _refund_lines(items, remaining, amount=amount, item_amounts=item_amounts)
     now = timezone.now()
     refund = Refund.objects.create(
@@ -407,6 +401,18 @@ def issue_refund(
         locked = _transition(locked, Event.REFUND_IN_FULL, actor=actor, role="seller")
     _announce(locked, "refunded", refund=refund)
     return refund
+
+
+def refundable_amounts(return_request: ReturnRequest, items: list[ReturnItem]) -> dict[int, Decimal]:
+    """Per returned item: what was paid for the returned quantity minus what was refunded."""
+    refunded = dict(
+        RefundLine.objects.filter(return_item__return_request=return_request)
+        .values_list("return_item")
+        .annotate(total=Sum("amount"))
+        .values_list("return_item", "total")
+    )
+    cent = Decimal("0.01")
+    return {item.pk: (item.paid - refunded.get(item.pk, Decimal("0"))).quantize(cent) for item in items}
 
 
 def _refund_lines(items, remaining, *, amount, item_amounts) -> dict[int, Decimal]:

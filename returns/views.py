@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
@@ -33,7 +32,7 @@ from .forms import (
     ReturnAddressForm,
     ReturnItemsForm,
 )
-from .models import Claim, RefundLine, ReturnAddress
+from .models import Claim, ReturnAddress
 
 RETURNS_PER_PAGE = 20
 YOUR_RETURNS_WINDOW = timedelta(days=61)  # "Return authorisations created in the past 2 months"
@@ -276,18 +275,11 @@ def denied(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "returns/denied.html", {"return_request": _seller_return(request, pk)})
 
 
-def _remaining(return_request) -> dict[int, Decimal]:
-    refunded: dict[int, Decimal] = {}
-    for line in RefundLine.objects.filter(return_item__return_request=return_request):
-        refunded[line.return_item_id] = refunded.get(line.return_item_id, Decimal("0")) + line.amount
-    return {item.pk: item.paid - refunded.get(item.pk, Decimal("0")) for item in return_request.items.all()}
-
-
 @seller_required
 def refund(request: HttpRequest, pk: int) -> HttpResponse:
     return_request = _seller_return(request, pk)
     items = list(return_request.items.all())
-    remaining = _remaining(return_request)
+    remaining = services.refundable_amounts(return_request, items)
     initial = {
         "idempotency_key": uuid.uuid4().hex,
         **{f"item-{pk}": value for pk, value in remaining.items()},

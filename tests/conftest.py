@@ -42,3 +42,14 @@ def buyer_client(customer) -> Client:
     client = Client()
     client.force_login(customer.user)
     return client
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what a service defers to commit (the outbox send task), as a real commit would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run

@@ -1,0 +1,67 @@
+"""Two people acting at once end in exactly one transition (threads on the real database)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from returns import services
+from returns.models import ReturnEvent, ReturnRequest
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _race(*actions):
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(n, action):
+        try:
+            barrier.wait()
+            action()
+            outcomes[n] = "done"
+        except services.TransitionRefused:
+            outcomes[n] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n, a)) for n, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+def test_seller_authorises_while_the_buyer_cancels(make_request, seller_account_user, customer):
+    for _ in range(3):
+        request = make_request()
+        outcomes = _race(
+            lambda r=request: services.authorise_return(return_request=r, actor=seller_account_user),
+            lambda r=request: services.cancel_return(return_request=r, actor=customer.user),
+        )
+        assert sorted(outcomes) == ["done", "refused"]
+        final = ReturnRequest.objects.get(pk=request.pk)
+        assert final.status in {"authorised", "closed"}
+        assert ReturnEvent.objects.filter(return_request=request).exclude(event="requested").count() == 1
+        ReturnRequest.objects.filter(pk=request.pk).update(
+            status="closed", close_reason="expired", rma=None, authorised_at=None
+        )
+
+
+def test_two_seller_tabs_authorise_once(make_request, seller_account_user):
+    request = make_request()
+    outcomes = _race(
+        *[lambda: services.authorise_return(return_request=request, actor=seller_account_user)] * 2
+    )
+    assert sorted(outcomes) == ["done", "refused"]
+    assert ReturnEvent.objects.filter(return_request=request, event="authorise").count() == 1
+
+
+def test_two_clicks_on_refund_with_one_key_refund_once(make_request, seller_account_user):
+    request = make_request()
+    refund = lambda: services.issue_refund(  # noqa: E731
+        return_request=request, actor=seller_account_user, idempotency_key="double-click", amount="6.49"
+    )
+    assert _race(refund, refund) == ["done", "done"]
+    assert ReturnRequest.objects.get(pk=request.pk).refunds.count() == 1

@@ -1,0 +1,54 @@
+"""The return label as a page and as a PDF (parsed back)."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from returns import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def authorised(make_request, seller_account_user):
+    return services.authorise_return(return_request=make_request(), actor=seller_account_user)
+
+
+def test_the_label_page_has_everything_the_spec_lists(authorised, buyer_client):
+    html = buyer_client.get(reverse("returns:label", args=[authorised.pk])).content.decode()
+    for text in [
+        "Print this return authorisation and include a copy in your return package",
+        f"All the items must be returned by <strong>{authorised.return_by:%-d %b %Y}</strong>",
+        "1 of B0000F2F36: Missing parts or accessories",
+        "202-0697275-2144321",
+        "Action Requested</dt><dd>Refund",
+        authorised.rma,
+        "<svg",
+        "WC2A 2HD",
+    ]:
+        assert text in html, text
+
+
+def test_the_pdf_carries_the_rma_and_the_return_address(authorised, buyer_client):
+    response = buyer_client.get(reverse("returns:label_pdf", args=[authorised.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert authorised.rma in text
+    assert f"All the items must be returned by {authorised.return_by:%d %b %Y}" in text
+    assert (
+        "Missing parts or accessories" in text and "WC2A 2HD" in text and "Action Requested: Refund" in text
+    )
+
+
+def test_no_label_before_authorisation_and_none_for_others(make_request, buyer_client):
+    request = make_request()
+    assert buyer_client.get(reverse("returns:label", args=[request.pk])).status_code == 404
+    from django.test import Client
+
+    from .. import factories
+
+    stranger = Client()
+    stranger.force_login(factories.CustomerFactory().user)
+    assert stranger.get(reverse("returns:label_pdf", args=[request.pk])).status_code == 404
