@@ -95,7 +95,7 @@ def seller_attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @seller_required
 def alternate_addresses(request: HttpRequest) -> HttpResponse:
-    form = AlternateAddressForm(request.POST or None)
+    form = AlternateAddressForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -129,7 +129,7 @@ def _buyer_order(request: HttpRequest, order_id: str):
 @buyer_required
 def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
     order = _buyer_order(request, order_id)
-    form = ContactSellerForm(request.POST or None)
+    form = ContactSellerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_seller(order=order, author=request.user, **form.cleaned_data)

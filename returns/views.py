@@ -53,7 +53,9 @@ def _select_items(request: HttpRequest, order: Order, *, gift: bool) -> HttpResp
     order_items = list(order.items.select_related("product"))
     returnable = selectors.returnable_quantities([order.pk])
     open_items = selectors.order_items_with_open_requests([order.pk])
-    form = ReturnItemsForm(request.POST or None, order_items=order_items, returnable=returnable)
+    form = ReturnItemsForm(
+        request.POST if request.method == "POST" else None, order_items=order_items, returnable=returnable
+    )
     if request.method == "POST" and form.is_valid():
         try:
             return_request, warnings = services.request_return(
@@ -172,7 +174,7 @@ def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def claim(request: HttpRequest, order_id: str) -> HttpResponse:
     order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
     claims = list(selectors.claims_for_order(request.customer, order_id))
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.file_claim(order=order, customer=request.customer, **form.cleaned_data)
@@ -253,7 +255,7 @@ def authorised(request: HttpRequest, pk: int) -> HttpResponse:
 @seller_required
 def deny(request: HttpRequest, pk: int) -> HttpResponse:
     return_request = _seller_return(request, pk)
-    form = DenyForm(request.POST or None)
+    form = DenyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.deny_return(return_request=return_request, actor=request.user, **form.cleaned_data)
@@ -284,7 +286,9 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
         "idempotency_key": uuid.uuid4().hex,
         **{f"item-{pk}": value for pk, value in remaining.items()},
     }
-    form = RefundForm(request.POST or None, items=items, remaining=remaining, initial=initial)
+    form = RefundForm(
+        request.POST if request.method == "POST" else None, items=items, remaining=remaining, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             made = services.issue_refund(
@@ -351,7 +355,9 @@ def account_info(request: HttpRequest) -> HttpResponse:
     if code and marketplace is None:
         raise Http404("You do not sell on that marketplace.")
     current = addresses.get(marketplace.pk if marketplace else None)
-    form = ReturnAddressForm(request.POST or None, initial=current.as_snapshot() if current else None)
+    form = ReturnAddressForm(
+        request.POST if request.method == "POST" else None, initial=current.as_snapshot() if current else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_return_address(seller=seller, marketplace=marketplace, data=form.cleaned_data)
