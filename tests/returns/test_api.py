@@ -134,9 +134,10 @@ def test_seller_list_filters(order, card, buyer_api, seller_api):
     seller_api.post(
         f"/api/v1/seller/returns/{second}/deny/", {"reason": "other", "message": "no"}, format="json"
     )
-    ids = lambda **params: [
-        r["id"] for r in seller_api.get("/api/v1/seller/returns/", params).json()["results"]
-    ]  # noqa: E731
+
+    def ids(**params):
+        return [r["id"] for r in seller_api.get("/api/v1/seller/returns/", params).json()["results"]]
+
     assert ids() == [second, first]
     assert ids(status="authorisation_required") == [first]
     assert ids(status="denied_by_seller") == [second]
