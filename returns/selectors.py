@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -95,16 +96,30 @@ def returns_for_seller(
     requests = requests.filter(STATUS_FILTERS.get(status, STATUS_FILTERS["all"])[1])
     search = search.strip()
     if search:
-        items = ReturnItem.objects.filter(
-            return_request=OuterRef("pk"), order_item__product__asin=search.upper()
-        )
-        requests = requests.filter(
-            Q(order__order_id__startswith=search)
-            | Q(rma=search)
-            | Q(customer__name__icontains=search)
-            | Q(Exists(items))
-        )
+        requests = requests.filter(_search(search))
     return _with_details(requests).order_by("-requested_at", "-id")
+
+
+ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
+RMA_SEARCH = re.compile(r"^[0-9A-Za-z]{8}RRMA$")
+ASIN_SEARCH = re.compile(r"^[0-9A-Za-z]{10}$")
+
+
+def _search(term: str) -> Q:
+    """An order id (or its start), an RMA, an ASIN, or else part of the buyer's name."""
+    if ORDER_ID_SEARCH.match(term):
+        return Q(order__order_id__startswith=term)
+    if RMA_SEARCH.match(term):
+        return Q(rma=term)
+    if ASIN_SEARCH.match(term):
+        return Q(
+            Exists(
+                ReturnItem.objects.filter(
+                    return_request=OuterRef("pk"), order_item__product__asin=term.upper()
+                )
+            )
+        )
+    return Q(customer__name__icontains=term)
 
 
 def _date_range(requests, since, until):

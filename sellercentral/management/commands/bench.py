@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from messaging import bench as messaging_bench
+from returns import bench as returns_bench
 
 
 class Command(BaseCommand):
@@ -17,9 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--messages", type=int, default=100_000, help="messages of the bench seller")
         parser.add_argument("--runs", type=int, default=40, help="requests per timed figure")
         parser.add_argument("--relay", type=int, default=300, help="mails sent through the relay")
+        parser.add_argument("--returns", type=int, default=50_000, help="return requests of the bench seller")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "BENCHMARKS.md"))
 
-    def handle(self, *args, messages: int, runs: int, relay: int, output: str, **options) -> None:
+    def handle(
+        self, *args, messages: int, runs: int, relay: int, returns: int, output: str, **options
+    ) -> None:
         lines: list[str] = []
 
         def report(line: str) -> None:
@@ -29,6 +33,10 @@ class Command(BaseCommand):
         seller = messaging_bench.build_inbox_data(messages=messages, stdout=self.stderr)
         report(f"## Messaging: inbox of a seller with {messages:,} messages ({runs} requests each)")
         messaging_bench.bench_inbox(seller, runs=runs, report=report)
+        report("")
+        returns_bench.build_returns_data(seller, requests=returns, stdout=self.stderr)
+        report(f"## Returns: Manage Returns of a seller with {returns:,} requests ({runs} requests each)")
+        returns_bench.bench_manage_returns(seller, runs=runs, report=report)
         report("")
         report(f"## Messaging: relay throughput ({relay} mails over one SMTP connection)")
         messaging_bench.bench_relay(count=relay, report=report)

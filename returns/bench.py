@@ -1,0 +1,100 @@
+"""Returns benchmarks (``manage.py bench``): Manage Returns for a seller with 50,000 requests."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+from tqdm import tqdm
+
+from commerce.models import OrderItem, SellerAccount
+from messaging.bench import _percentile, _time_requests, _time_sql
+
+from .models import CloseReason, ReturnItem, ReturnRequest, ReturnStatus
+from .selectors import STATUS_FILTERS
+
+STATES = [
+    (ReturnStatus.AUTHORISATION_REQUIRED, ""),
+    (ReturnStatus.NOT_AUTHORISED, ""),
+    (ReturnStatus.AUTHORISED, ""),
+    (ReturnStatus.CLOSED, CloseReason.WITHDRAWN_BY_BUYER),
+    (ReturnStatus.CLOSED, CloseReason.DENIED_BY_SELLER),
+    (ReturnStatus.CLOSED, CloseReason.REFUNDED),
+    (ReturnStatus.CLOSED, CloseReason.EXPIRED),
+]
+
+
+def build_returns_data(seller: SellerAccount, *, requests: int = 50_000, stdout=None) -> None:
+    """``requests`` return requests in every state over 90 days; made once, reused after."""
+    have = ReturnRequest.objects.filter(seller=seller).count()
+    if have >= requests:
+        return
+    items = list(OrderItem.objects.filter(order__seller=seller).select_related("order").order_by("id"))
+    rng = random.Random(11)
+    now = timezone.now()
+    progress = tqdm(total=requests, initial=have, unit="request", desc="Bench returns data", file=stdout)
+    for start in range(have, requests, 2000):
+        count = min(2000, requests - start)
+        with transaction.atomic():
+            rows = []
+            for n in range(start, start + count):
+                item = items[n % len(items)]
+                status, close_reason = rng.choice(STATES)
+                requested = now - timedelta(seconds=rng.uniform(0, 90 * 86400))
+                authorised = status == ReturnStatus.AUTHORISED or close_reason == CloseReason.REFUNDED
+                rows.append(
+                    ReturnRequest(
+                        order=item.order,
+                        seller=seller,
+                        customer_id=item.order.customer_id,
+                        marketplace_id=item.order.marketplace_id,
+                        status=status,
+                        close_reason=close_reason,
+                        requested_at=requested,
+                        currency="GBP",
+                        rma=f"B{n:07d}RRMA" if authorised else None,
+                        authorised_at=requested + timedelta(hours=5) if authorised else None,
+                        closed_at=requested + timedelta(days=2) if close_reason else None,
+                    )
+                )
+            created = ReturnRequest.objects.bulk_create(rows)
+            ReturnItem.objects.bulk_create(
+                ReturnItem(return_request=r, order_item=items[n % len(items)], quantity=1, reason="unwanted")
+                for n, r in zip(range(start, start + count), created, strict=True)
+            )
+        progress.update(count)
+    progress.close()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE returns_returnrequest; ANALYZE returns_returnitem")
+
+
+def bench_manage_returns(seller: SellerAccount, *, runs: int, report: Callable[[str], None]) -> None:
+    client = Client()
+    client.force_login(seller.users.first())
+    raw_sql = (
+        "SELECT r.id, r.status, r.requested_at, o.order_id FROM returns_returnrequest r "
+        "JOIN commerce_order o ON o.id = r.order_id WHERE r.seller_id = %s AND r.requested_at >= %s "
+        "ORDER BY r.requested_at DESC, r.id DESC LIMIT 20"
+    )
+    baseline = _time_sql(raw_sql, [seller.pk, timezone.now() - timedelta(days=31)], runs)
+    report(
+        f"baseline raw SQL, first page: p50 {statistics.median(baseline):.1f} ms, p95 {_percentile(baseline, 0.95):.1f} ms"
+    )
+    for status in STATUS_FILTERS:
+        samples, queries = _time_requests(client, "/seller/returns/", {"status": status}, runs)
+        report(
+            f"{'filter ' + status:<32} p50 {statistics.median(samples):6.1f} ms  p95 {_percentile(samples, 0.95):6.1f} ms  "
+            f"queries {queries}  (p50 {statistics.median(samples) / statistics.median(baseline):.1f}x raw SQL)"
+        )
+    sample = ReturnRequest.objects.filter(seller=seller).exclude(rma=None).select_related("order").first()
+    for name, term in [("search by order id", sample.order.order_id), ("search by RMA", sample.rma)]:
+        samples, queries = _time_requests(client, "/seller/returns/", {"q": term}, runs)
+        report(
+            f"{name:<32} p50 {statistics.median(samples):6.1f} ms  p95 {_percentile(samples, 0.95):6.1f} ms  queries {queries}"
+        )
