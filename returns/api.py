@@ -27,9 +27,12 @@ from .models import (
     MAX_DENY_MESSAGE_CHARS,
     Claim,
     DenyReason,
+    MarketplaceReturnRule,
     ReturnAddress,
     ReturnReason,
     ReturnRequest,
+    ReturnRule,
+    ReturnSettings,
 )
 from .states import OPEN, SELLER_ACTIONS
 
@@ -531,3 +534,47 @@ class SellerClaimList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.claims_for_seller(self.request.seller)
+
+
+class ReturnSettingsSerializer(serializers.Serializer):
+    email_quick_links = serializers.BooleanField()
+    return_window_days = serializers.IntegerField(min_value=1, max_value=30)
+    rules = serializers.DictField(child=serializers.ChoiceField(choices=ReturnRule.values))
+
+
+@extend_schema(
+    tags=["seller"], summary="Returns Settings: quick links, return window, automatic rules per marketplace"
+)
+class SellerReturnSettings(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+    serializer_class = ReturnSettingsSerializer
+
+    def _current(self) -> dict:
+        seller = self.request.seller
+        row = ReturnSettings.objects.filter(seller=seller).first()
+        rules = dict(
+            MarketplaceReturnRule.objects.filter(seller=seller).values_list("marketplace__code", "rule")
+        )
+        return {
+            "email_quick_links": row.email_quick_links if row else False,
+            "return_window_days": row.return_window_days if row else 30,
+            "rules": {
+                m.code: rules.get(m.code, ReturnRule.MANUAL) for m in seller.marketplaces.order_by("id")
+            },
+        }
+
+    def get(self, request: Request) -> Response:
+        return Response(self._current())
+
+    @extend_schema(
+        request=ReturnSettingsSerializer,
+        responses={200: ReturnSettingsSerializer, 400: OpenApiResponse(description="Invalid fields")},
+    )
+    def put(self, request: Request) -> Response:
+        payload = ReturnSettingsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            services.update_return_settings(seller=request.seller, **payload.validated_data)
+        except DjangoValidationError as error:
+            _bad_request(error)
+        return Response(self._current())

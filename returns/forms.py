@@ -172,3 +172,38 @@ class ClaimResponseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "data-counter": 2000, "maxlength": 2000}),
     )
+
+
+class ReturnSettingsForm(forms.Form):
+    """The seed's Returns Settings screen: quick links, auto-authorised marketplaces, window."""
+
+    email_quick_links = forms.BooleanField(
+        label="Receive return request e-mails with links to Authorise, Close or Reply", required=False
+    )
+    marketplaces = forms.MultipleChoiceField(
+        label="Auto-authorise returns", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    rule = forms.ChoiceField(
+        label="For the selected marketplaces",
+        choices=[
+            ("policy", "I want Amazon to automatically authorise all requests that meet Amazon policy"),
+            ("all", "I want Amazon to automatically authorise all requests"),
+        ],
+        widget=forms.RadioSelect,
+        initial="policy",
+    )
+    return_window_days = forms.IntegerField(
+        label="Return window", min_value=1, max_value=30, initial=30,
+        help_text="days from the order date to automatically authorise returns",
+    )  # fmt: skip
+
+    def __init__(self, *args, seller, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marketplaces"].choices = [(m.code, m.name) for m in seller.marketplaces.order_by("id")]
+
+    def rules(self) -> dict[str, str]:
+        chosen = set(self.cleaned_data["marketplaces"])
+        return {
+            code: (self.cleaned_data["rule"] if code in chosen else "manual")
+            for code, _ in self.fields["marketplaces"].choices
+        }

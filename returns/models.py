@@ -122,10 +122,24 @@ class ReturnAddress(models.Model):
         return {field: getattr(self, field) for field in fields}
 
 
+class ReturnRule(models.TextChoices):
+    MANUAL = "manual", "Return requests are manual"
+    POLICY = "policy", "Automatically authorise all requests that meet policy"
+    ALL = "all", "Automatically authorise all requests"
+
+
 class ReturnSettings(models.Model):
-    """A seller's return settings; the automation issue adds its rules beside these."""
+    """A seller's Returns Settings: e-mail quick links, return window, return-by days."""
 
     seller = models.OneToOneField(SellerAccount, on_delete=models.CASCADE, related_name="return_settings")
+    email_quick_links = models.BooleanField(
+        "receive return request e-mails with links to Authorise, Close or Reply", default=False
+    )
+    return_window_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Days from the order date in which a request meets policy.",
+    )
     return_by_days = models.PositiveSmallIntegerField(
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
@@ -137,6 +151,22 @@ class ReturnSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Return settings of {self.seller}"
+
+
+class MarketplaceReturnRule(models.Model):
+    """The default automated rule of one seller on one marketplace (manual unless set)."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="return_rules")
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(max_length=10, choices=ReturnRule.choices, default=ReturnRule.MANUAL)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "marketplace"], name="return_rule_once_per_marketplace")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller} on {self.marketplace}: {self.rule}"
 
 
 class ReturnRequest(models.Model):
@@ -167,6 +197,20 @@ class ReturnRequest(models.Model):
     first_seller_action_at = models.DateTimeField(
         null=True, blank=True, help_text="First authorise, close or refund (late after 48 hours)."
     )
+    # The rules in force when the request was submitted: later changes do not move it.
+    rule = models.CharField(max_length=10, choices=ReturnRule.choices, default=ReturnRule.MANUAL)
+    return_window_days = models.PositiveSmallIntegerField(default=30)
+    rule_applied_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the automatic rule ran (the sweep picks up any it missed)."
+    )
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="24-hour reminder to the seller."
+    )
+    late_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="48 hours passed with no authorise, close or refund: a late response.",
+    )
     return_address = models.JSONField(null=True, blank=True)
     deny_reason = models.CharField(max_length=30, choices=DenyReason.choices, blank=True)
     deny_message = models.TextField(blank=True)
@@ -181,6 +225,20 @@ class ReturnRequest(models.Model):
                 fields=["seller", "status", "-requested_at", "-id"], name="return_seller_status_idx"
             ),
             models.Index(fields=["customer", "-requested_at"], name="return_customer_recent_idx"),
+            # Timers: only the rows still live are in these indexes.
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(status__in=["authorisation_required", "not_authorised"]),
+                name="return_waiting_idx",
+            ),
+            models.Index(
+                fields=["return_by"], condition=Q(status="authorised"), name="return_authorised_by_idx"
+            ),
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(rule_applied_at__isnull=True),
+                name="return_rule_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

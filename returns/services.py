@@ -32,6 +32,7 @@ from .models import (
     MAX_DENY_MESSAGE_CHARS,
     Claim,
     DenyReason,
+    MarketplaceReturnRule,
     Refund,
     RefundLine,
     ReturnAddress,
@@ -39,6 +40,7 @@ from .models import (
     ReturnItem,
     ReturnReason,
     ReturnRequest,
+    ReturnRule,
     ReturnSettings,
 )
 from .states import TRANSITIONS, Event
@@ -176,6 +178,7 @@ def request_return(
             raise ValidationError({"gift": "A gift return is for a recipient; the buyer uses Return items."})
         warnings = _check_items(order, items)
         now = timezone.now()
+        rule, window = rules_in_force(order.seller, order.marketplace)
         return_request = ReturnRequest.objects.create(
             order=order,
             seller=order.seller,
@@ -184,6 +187,8 @@ def request_return(
             is_gift=is_gift,
             requested_at=now,
             currency=order.currency,
+            rule=rule,
+            return_window_days=window,
         )
         ReturnItem.objects.bulk_create(
             ReturnItem(
@@ -196,8 +201,56 @@ def request_return(
             for item in items
         )
         _record(return_request, event="requested", actor=actor, role="buyer", from_status="", now=now)
-        _announce(return_request, "requested")
+        # The e-mails wait for the seller's automatic rule: an auto-authorised request
+        # mails the buyer its label and the seller nothing (SPEC §4).
+        _announce(return_request, "requested", emails=False)
+        _apply_rule_after_commit(return_request.pk)
     return return_request, warnings
+
+
+def _apply_rule_after_commit(return_request_id: int) -> None:
+    from .tasks import apply_return_rule
+
+    transaction.on_commit(lambda: apply_return_rule.delay(return_request_id))
+
+
+def rules_in_force(seller: SellerAccount, marketplace: Marketplace) -> tuple[str, int]:
+    """The seller's rule for the marketplace and return window, as a request records them."""
+    rule = (
+        MarketplaceReturnRule.objects.filter(seller=seller, marketplace=marketplace)
+        .values_list("rule", flat=True)
+        .first()
+    )
+    window = ReturnSettings.objects.filter(seller=seller).values_list("return_window_days", flat=True).first()
+    return rule or ReturnRule.MANUAL, window or ReturnSettings._meta.get_field("return_window_days").default
+
+
+@transaction.atomic
+def update_return_settings(
+    *, seller: SellerAccount, email_quick_links: bool, return_window_days: int, rules: dict[str, str]
+) -> ReturnSettings:
+    """Save Returns Settings; open requests keep the rules they were submitted under."""
+    errors = {}
+    if not isinstance(return_window_days, int) or not 1 <= return_window_days <= 30:
+        errors["return_window_days"] = "Enter a return window from 1 to 30 days."
+    codes = {m.code: m for m in seller.marketplaces.all()}
+    unknown = sorted(set(rules) - set(codes))
+    if unknown:
+        errors["rules"] = f"You do not sell on: {', '.join(unknown)}."
+    bad = sorted(code for code, rule in rules.items() if rule not in ReturnRule.values)
+    if bad:
+        errors["rules"] = f"A rule is one of manual, policy or all (check {', '.join(bad)})."
+    if errors:
+        raise ValidationError(errors)
+    settings_row, _ = ReturnSettings.objects.select_for_update().get_or_create(seller=seller)
+    settings_row.email_quick_links = email_quick_links
+    settings_row.return_window_days = return_window_days
+    settings_row.save(update_fields=["email_quick_links", "return_window_days"])
+    for code, marketplace in codes.items():
+        MarketplaceReturnRule.objects.update_or_create(
+            seller=seller, marketplace=marketplace, defaults={"rule": rules.get(code, ReturnRule.MANUAL)}
+        )
+    return settings_row
 
 
 def _new_rma() -> str:
@@ -457,68 +510,98 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _announce(request: ReturnRequest, what: str, refund: Refund | None = None) -> None:
+def transition_by_system(request: ReturnRequest, event: Event, *, note: str = "") -> ReturnRequest:
+    """A timer's or a rule's transition (no person acted)."""
+    return _transition(request, event, actor=None, role="system", note=note)
+
+
+def announce(request: ReturnRequest, what: str, **options) -> None:
+    """Send a change's e-mails and system message (see ``_announce``)."""
+    _announce(request, what, **options)
+
+
+@dataclass(frozen=True)
+class _Note:
+    to: list[str]
+    subject: str
+    lines: list[str]
+    link_label: str
+    link: str
+    actions: list[tuple[str, str]] = ()
+
+
+def _announce(
+    request: ReturnRequest,
+    what: str,
+    refund: Refund | None = None,
+    *,
+    emails: bool = True,
+    system: bool = True,
+) -> None:
     """E-mails and the order thread's system message of one change (sent after commit)."""
     request = ReturnRequest.objects.select_related("order__seller", "customer", "marketplace").get(
         pk=request.pk
     )
     order, customer = request.order, request.customer
-    items = list(request.items.select_related("order_item__product"))
-    item_lines = [f"{i.quantity} x {i.order_item.product.title}: {i.get_reason_display()}" for i in items]
+    items = [
+        f"{i.quantity} x {i.order_item.product.title}: {i.get_reason_display()}"
+        for i in request.items.select_related("order_item__product")
+    ]
     buyer_link = absolute(reverse("returns:your_returns"))
     seller_link = absolute(reverse("returns:manage") + f"?q={order.order_id}")
-    label_link = absolute(reverse("returns:label", args=[request.pk]))
     seller_to = messaging.seller_inboxes(order.seller)
-    notes: list[tuple[list[str], str, list[str], str, str]] = []
-    subject_tail = f"order {order.order_id}"
+    about = f"order {order.order_id}"
+    notes: list[_Note] = []
     if what == "requested":
         notes.append(
-            (
+            _Note(
                 [customer.email],
-                f"Return requested for {subject_tail}",
+                f"Return requested for {about}",
                 [
                     "We have received your return request and the seller has been notified.",
                     "The seller will review and respond to your request typically within 48 hours.",
-                    *item_lines,
+                    *items,
                 ],
                 "Manage your returns",
                 buyer_link,
             )
         )
         notes.append(
-            (
+            _Note(
                 seller_to,
-                f"Return requested for {subject_tail}",
+                f"Return requested for {about}",
                 [
                     f"{customer.name} asks to return:",
-                    *item_lines,
+                    *items,
                     "Please authorise or deny the request within 48 hours.",
                 ],
                 "Manage Returns",
                 seller_link,
+                quick_links(request),
             )
         )
-        system = ("Return requested", "\n".join(item_lines))
+        thread = ("Return requested", "\n".join(items))
     elif what == "authorised":
+        label = absolute(reverse("returns:label", args=[request.pk]))
         notes.append(
-            (
+            _Note(
                 [customer.email],
-                f"Return authorised for {subject_tail}: RMA {request.rma}",
+                f"Return authorised for {about}: RMA {request.rma}",
                 [
                     f"Your return has been authorised. Return authorisation number: {request.rma}.",
                     f"All the items must be returned by {request.return_by:%d %b %Y}.",
                     "Print the return label and include a copy in your return package.",
                 ],
                 "Print return label",
-                label_link,
+                label,
             )
         )
-        system = ("Return authorised", f"RMA {request.rma}; return by {request.return_by:%d %b %Y}.")
+        thread = ("Return authorised", f"RMA {request.rma}; return by {request.return_by:%d %b %Y}.")
     elif what == "denied":
         notes.append(
-            (
+            _Note(
                 [customer.email],
-                f"Return request denied for {subject_tail}",
+                f"Return request denied for {about}",
                 [
                     f"The seller did not authorise your return: {request.get_deny_reason_display()}.",
                     "Message from the seller:",
@@ -528,18 +611,18 @@ def _announce(request: ReturnRequest, what: str, refund: Refund | None = None) -
                 buyer_link,
             )
         )
-        system = ("Return denied", f"{request.get_deny_reason_display()}\n\n{request.deny_message}")
+        thread = ("Return denied", f"{request.get_deny_reason_display()}\n\n{request.deny_message}")
     elif what == "cancelled":
         notes.append(
-            (
+            _Note(
                 seller_to,
-                f"Return cancelled by the buyer for {subject_tail}",
-                [f"{customer.name} cancelled the return request.", *item_lines],
+                f"Return cancelled by the buyer for {about}",
+                [f"{customer.name} cancelled the return request.", *items],
                 "Manage Returns",
                 seller_link,
             )
         )
-        system = ("Return cancelled by the buyer", "\n".join(item_lines))
+        thread = ("Return cancelled by the buyer", "\n".join(items))
     elif what == "refunded":
         where = (
             "as gift credit"
@@ -547,9 +630,9 @@ def _announce(request: ReturnRequest, what: str, refund: Refund | None = None) -
             else "to your original payment method"
         )
         notes.append(
-            (
+            _Note(
                 [customer.email],
-                f"Refund issued for {subject_tail}",
+                f"Refund issued for {about}",
                 [
                     f"The seller refunded {refund.amount} {refund.currency} {where}.",
                     *([f"Reason: {refund.reason}"] if refund.reason else []),
@@ -558,19 +641,80 @@ def _announce(request: ReturnRequest, what: str, refund: Refund | None = None) -
                 buyer_link,
             )
         )
-        system = ("Refund issued", f"{refund.amount} {refund.currency} {where}")
+        thread = ("Refund issued", f"{refund.amount} {refund.currency} {where}")
+    elif what == "reminder":
+        notes.append(
+            _Note(
+                seller_to,
+                f"Reminder: a return request for {about} is waiting",
+                [
+                    f"{customer.name} asked to return items 24 hours ago and is still waiting.",
+                    *items,
+                    "Requests not handled within 48 hours count as late responses in your Account Health.",
+                ],
+                "Manage Returns",
+                seller_link,
+                quick_links(request),
+            )
+        )
+        thread = None
+    elif what == "expired":
+        notes.append(
+            _Note(
+                [customer.email],
+                f"Return closed for {about}",
+                [
+                    f"The items were not returned by {request.return_by:%d %b %Y}, so the return authorisation {request.rma} has expired.",
+                    "You can request a new return from Your orders if the item is still returnable.",
+                ],
+                "Your returns",
+                buyer_link,
+            )
+        )
+        thread = ("Return expired", f"Not returned by {request.return_by:%d %b %Y}.")
+    elif what == "expired_without_action":
+        notes.append(
+            _Note(
+                seller_to,
+                f"Return request for {about} closed without action",
+                [
+                    f"The request by {customer.name} waited 50 days without authorisation or denial and has been closed.",
+                    *items,
+                ],
+                "Manage Returns",
+                seller_link,
+            )
+        )
+        thread = ("Return request expired without action", "\n".join(items))
     else:  # pragma: no cover - a programming error
         raise ValueError(what)
     key = f"return:{request.pk}:{what}:{refund.pk if refund else request.status}"
-    for to, subject, lines, link_label, link in notes:
-        messaging.send_notification(
-            key=key,
-            to=to,
-            subject=subject,
-            template="notification",
-            context={"lines": lines, "link_label": link_label, "link": link},
-        )
-    messaging.post_system_message(order=order, subject=f"{system[0]} ({subject_tail})", body=system[1])
+    if emails:
+        for note in notes:
+            context = {
+                "lines": note.lines,
+                "link_label": note.link_label,
+                "link": note.link,
+                "actions": note.actions,
+            }
+            messaging.send_notification(
+                key=key, to=note.to, subject=note.subject, template="notification", context=context
+            )
+    if system and thread is not None:
+        messaging.post_system_message(order=order, subject=f"{thread[0]} ({about})", body=thread[1])
+
+
+def quick_links(request: ReturnRequest) -> list[tuple[str, str]]:
+    """Authorise / Close / Reply links for the seller's e-mail, when the seller wants them."""
+    wanted = ReturnSettings.objects.filter(seller_id=request.seller_id, email_quick_links=True).exists()
+    if not wanted:
+        return []
+    from .tokens import action_url
+
+    return [
+        (label, absolute(action_url(request, action)))
+        for action, label in [("authorise", "Authorise"), ("close", "Close"), ("reply", "Reply")]
+    ]
 
 
 # --- A-to-z Guarantee claims --------------------------------------------------------------

@@ -27,6 +27,8 @@ urlpatterns = [
     path("seller/returns/<int:pk>/refund/", views.refund, name="refund"),
     path("seller/returns/<int:pk>/contact-buyer/", views.contact_buyer, name="contact_buyer"),
     path("seller/settings/account-info/", views.account_info, name="account_info"),
+    path("seller/settings/returns/", views.return_settings, name="settings"),
+    path("seller/returns/email/<str:token>/", views.email_action, name="email_action"),
     path(
         "seller/settings/account-info/exceptions/<str:code>/remove/",
         views.remove_exception,

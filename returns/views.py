@@ -20,7 +20,7 @@ from commerce.forms import DateRangeForm
 from commerce.models import Marketplace, Order
 from messaging import services as messaging
 
-from . import labels, selectors, services
+from . import labels, selectors, services, tokens
 from .forms import (
     POLICY_NOTE,
     ClaimForm,
@@ -31,8 +31,9 @@ from .forms import (
     RefundForm,
     ReturnAddressForm,
     ReturnItemsForm,
+    ReturnSettingsForm,
 )
-from .models import Claim, ReturnAddress
+from .models import Claim, MarketplaceReturnRule, ReturnAddress, ReturnSettings
 
 RETURNS_PER_PAGE = 20
 YOUR_RETURNS_WINDOW = timedelta(days=61)  # "Return authorisations created in the past 2 months"
@@ -387,3 +388,77 @@ def remove_exception(request: HttpRequest, code: str) -> HttpResponse:
     services.remove_return_address_exception(seller=request.seller, marketplace=marketplace)
     flash.success(request, f"The return address exception for {marketplace.name} was removed.")
     return redirect("returns:account_info")
+
+
+# --- Seller: Returns Settings and the e-mail action links ----------------------------------
+@seller_required
+def return_settings(request: HttpRequest) -> HttpResponse:
+    seller = request.seller
+    current = ReturnSettings.objects.filter(seller=seller).first()
+    rules = dict(MarketplaceReturnRule.objects.filter(seller=seller).values_list("marketplace__code", "rule"))
+    automated = [code for code, rule in rules.items() if rule != "manual"]
+    initial = {
+        "email_quick_links": current.email_quick_links if current else False,
+        "return_window_days": current.return_window_days if current else 30,
+        "marketplaces": automated,
+        "rule": "all" if automated and all(rules[c] == "all" for c in automated) else "policy",
+    }
+    form = ReturnSettingsForm(
+        request.POST if request.method == "POST" else None, seller=seller, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_return_settings(
+                seller=seller,
+                email_quick_links=form.cleaned_data["email_quick_links"],
+                return_window_days=form.cleaned_data["return_window_days"],
+                rules=form.rules(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            flash.success(
+                request,
+                "Your returns settings were saved. Open requests keep the rules they were submitted under.",
+            )
+            return redirect("returns:settings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "returns/settings.html", {"form": form}, status=status)
+
+
+@seller_required
+def email_action(request: HttpRequest, token: str) -> HttpResponse:
+    """A link from the return-request e-mail: GET shows what it would do, POST does it."""
+    try:
+        return_request, action = tokens.read_token(token, seller=request.seller)
+    except tokens.InvalidLink as invalid:
+        return render(request, "returns/email_action_invalid.html", {"reason": str(invalid)}, status=410)
+    return_request = selectors.return_with_details(return_request.pk)
+    deny_form = DenyForm(request.POST if request.method == "POST" and action == "close" else None)
+    if request.method == "POST":
+        try:
+            if action == "authorise":
+                services.authorise_return(return_request=return_request, actor=request.user)
+                return redirect("returns:authorised", pk=return_request.pk)
+            if action == "close" and deny_form.is_valid():
+                services.deny_return(
+                    return_request=return_request, actor=request.user, **deny_form.cleaned_data
+                )
+                return redirect("returns:denied", pk=return_request.pk)
+            if action == "reply":
+                thread = messaging.open_thread_for_order(order=return_request.order)
+                return redirect(reverse("messaging:thread", args=[thread.pk]) + "#reply")
+        except services.TransitionRefused as refused:
+            flash.error(request, str(refused))
+            return redirect("returns:manage")
+        except ValidationError as error:
+            _form_errors(deny_form, error)
+    context = {
+        "return_request": return_request,
+        "action": action,
+        "deny_form": deny_form,
+        "address": selectors.return_address_for(request.seller.pk, return_request.marketplace_id),
+    }
+    return render(
+        request, "returns/email_action.html", context, status=400 if request.method == "POST" else 200
+    )

@@ -27,7 +27,11 @@ def _beat_schedule() -> dict:
         },
         "send-due-outbound-email": {
             "task": "messaging.tasks.send_due_outbound_email",
-            "schedule": 60.0,
+            "schedule": float(settings.OUTBOX_SWEEP_INTERVAL_SECONDS),
+        },
+        "run-return-timers": {
+            "task": "returns.tasks.run_return_timers",
+            "schedule": float(settings.RETURN_TIMERS_INTERVAL_SECONDS),
         },
     }
 

@@ -264,8 +264,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A task unacknowledged this long is given to another worker (acks_late below).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task unacknowledged this long (its worker died) is given to another worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    }
 # Deployments sharing one Redis (or the tests' own worker) keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
@@ -278,6 +280,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 60, minimum=1)
+# How often beat runs each sweep (the stored-deadline timers); a deadline is acted on
+# within one interval.
+OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=1)
+RETURN_TIMERS_INTERVAL_SECONDS = env_int("RETURN_TIMERS_INTERVAL_SECONDS", 60, minimum=1)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

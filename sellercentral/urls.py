@@ -57,6 +57,9 @@ api_v1 = [
         returns_api.SellerReturnAddresses.as_view(),
         name="seller-return-addresses",
     ),
+    path(
+        "seller/return-settings/", returns_api.SellerReturnSettings.as_view(), name="seller-return-settings"
+    ),
     path("seller/claims/", returns_api.SellerClaimList.as_view(), name="seller-claims"),
 ]
 

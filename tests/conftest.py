@@ -4,6 +4,7 @@ from django.test import Client
 from sellercentral.celery import app as celery_app
 
 from . import factories
+from .workers import broker_mode, queue, start_process  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture(autouse=True, scope="session")

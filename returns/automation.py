@@ -1,0 +1,163 @@
+"""The automated half of the returns centre: automatic rules and the return timers.
+
+Every function here is safe to run twice or concurrently: rows are claimed with
+``select_for_update(skip_locked=True)`` and re-checked under the lock, and what was done
+is stamped on the row, so a second run finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .models import ReturnRequest, ReturnRule, ReturnStatus
+from .states import OPEN, Event
+
+BATCH = 200
+LATE_AFTER = timedelta(hours=48)
+REMIND_AFTER = timedelta(hours=24)
+STALE_AFTER = timedelta(days=50)
+
+
+def meets_policy(request: ReturnRequest) -> bool:
+    """Inside the return window from the order date, allowed quantity, returnable category.
+
+    The quantity was checked when the request was made; the window is the one in force then.
+    """
+    within = request.requested_at - request.order.placed_at <= timedelta(days=request.return_window_days)
+    returnable = all(
+        item.order_item.product.is_returnable for item in request.items.select_related("order_item__product")
+    )
+    return within and returnable
+
+
+def apply_return_rule(*, return_request_id: int) -> str:
+    """Apply the rule recorded on the request; returns what happened (for logs and tests)."""
+    with transaction.atomic():
+        request = (
+            ReturnRequest.objects.select_for_update(skip_locked=True)
+            .select_related("order")
+            .filter(pk=return_request_id)
+            .first()
+        )
+        if request is None:
+            return "busy"  # another worker holds it right now; it will finish the job
+        if request.rule_applied_at is not None:
+            return "already applied"
+        request.rule_applied_at = timezone.now()
+        request.save(update_fields=["rule_applied_at"])
+        if request.status != ReturnStatus.AUTHORISATION_REQUIRED:
+            return "seller acted first"
+        authorise = request.rule == ReturnRule.ALL or (
+            request.rule == ReturnRule.POLICY and meets_policy(request)
+        )
+        if (
+            authorise
+            and services.selectors.return_address_for(request.seller_id, request.marketplace_id) is not None
+        ):
+            services.authorise_return(return_request=request, actor=None, role="system")
+            return "authorised"
+        if request.rule == ReturnRule.POLICY and not authorise:
+            services.transition_by_system(
+                request, Event.FIND_OUTSIDE_POLICY, note="Outside the return policy"
+            )
+            services.announce(request, "requested", system=False)
+            return "not authorised"
+        services.announce(request, "requested", system=False)
+        return "waiting for the seller"
+
+
+def _claim(queryset, limit: int = BATCH) -> list[ReturnRequest]:
+    return list(queryset.select_for_update(skip_locked=True).order_by("pk")[:limit])
+
+
+def apply_missed_rules(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Requests whose rule task never ran (a lost broker message)."""
+    due = ReturnRequest.objects.filter(
+        rule_applied_at__isnull=True, requested_at__lte=timezone.now() - older_than
+    )
+    ids = list(due.order_by("requested_at").values_list("pk", flat=True)[:BATCH])
+    return sum(apply_return_rule(return_request_id=pk) != "busy" for pk in ids)
+
+
+def send_reminders() -> int:
+    """24 hours waiting for the seller: remind them once."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = _claim(
+            ReturnRequest.objects.filter(
+                status__in=OPEN,
+                requested_at__lte=now - REMIND_AFTER,
+                reminder_sent_at__isnull=True,
+                first_seller_action_at__isnull=True,
+            )
+        )
+        for request in due:
+            ReturnRequest.objects.filter(pk=request.pk).update(reminder_sent_at=now)
+            services.announce(request, "reminder", system=False)
+    return len(due)
+
+
+def mark_late_responses() -> int:
+    """48 hours with no authorise, close or refund: a late response (Return Dissatisfaction Rate)."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = _claim(
+            ReturnRequest.objects.filter(
+                status__in=OPEN,
+                requested_at__lte=now - LATE_AFTER,
+                late_at__isnull=True,
+                first_seller_action_at__isnull=True,
+            )
+        )
+        for request in due:
+            ReturnRequest.objects.filter(pk=request.pk, late_at__isnull=True).update(
+                late_at=request.requested_at + LATE_AFTER
+            )
+    return len(due)
+
+
+def expire_unreturned() -> int:
+    """Authorised returns past their return-by date with no refund close as Expired."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        due = _claim(
+            ReturnRequest.objects.filter(
+                status=ReturnStatus.AUTHORISED, return_by__lt=today, refunded_total=0
+            )
+        )
+        for request in due:
+            services.transition_by_system(
+                request, Event.EXPIRE, note=f"Not returned by {request.return_by:%d %b %Y}"
+            )
+            services.announce(request, "expired")
+    return len(due)
+
+
+def expire_stale_requests() -> int:
+    """50 days waiting for the seller: Closed · Expired without action; the seller is told."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = _claim(ReturnRequest.objects.filter(status__in=OPEN, requested_at__lte=now - STALE_AFTER))
+        for request in due:
+            services.transition_by_system(request, Event.EXPIRE_WITHOUT_ACTION, note="50 days without action")
+            services.announce(request, "expired_without_action")
+    return len(due)
+
+
+def run_return_timers() -> dict[str, int]:
+    return {
+        "rules": apply_missed_rules(),
+        "reminders": send_reminders(),
+        "late": mark_late_responses(),
+        "expired": expire_unreturned(),
+        "stale": expire_stale_requests(),
+    }
+
+
+def timer_interval() -> float:
+    return float(settings.RETURN_TIMERS_INTERVAL_SECONDS)

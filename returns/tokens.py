@@ -1,0 +1,69 @@
+"""Signed links in the seller's return-request e-mail: Authorise, Close, Reply.
+
+A token names the request, its seller, the action and the request's state when the mail
+was written (its status and last history entry). It is refused when forged, older than
+72 hours, for another seller, or once the request has moved on (which is also what makes a
+link work once: acting changes the state). Following a link only shows a page; a POST acts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core import signing
+from django.urls import reverse
+
+from commerce.models import SellerAccount
+
+from .models import ReturnEvent, ReturnRequest
+
+SALT = "returns.email-action"
+MAX_AGE = timedelta(hours=72)
+ACTIONS = ("authorise", "close", "reply")
+
+
+class InvalidLink(Exception):
+    """The link cannot act; the message says why, in the seller's words."""
+
+
+def state_of(request: ReturnRequest) -> str:
+    last = (
+        ReturnEvent.objects.filter(return_request=request)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return f"{request.status}:{last or 0}"
+
+
+def make_token(request: ReturnRequest, action: str) -> str:
+    if action not in ACTIONS:
+        raise ValueError(action)
+    payload = {"r": request.pk, "s": request.seller_id, "a": action, "f": state_of(request)}
+    return signing.TimestampSigner(salt=SALT).sign_object(payload, compress=True)
+
+
+def action_url(request: ReturnRequest, action: str) -> str:
+    return reverse("returns:email_action", args=[make_token(request, action)])
+
+
+def read_token(token: str, *, seller: SellerAccount) -> tuple[ReturnRequest, str]:
+    """The request and action a link stands for, if it may still act for ``seller``."""
+    try:
+        payload = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvalidLink("This link has expired: links in return e-mails work for 72 hours.") from None
+    except signing.BadSignature:
+        raise InvalidLink("This link is not valid.") from None
+    if not isinstance(payload, dict) or payload.get("a") not in ACTIONS:
+        raise InvalidLink("This link is not valid.")
+    if payload.get("s") != seller.pk:
+        raise InvalidLink("This link is for another seller account.")
+    request = ReturnRequest.objects.filter(pk=payload.get("r"), seller=seller).first()
+    if request is None:
+        raise InvalidLink("This link is for another seller account.")
+    if payload.get("f") != state_of(request):
+        raise InvalidLink(
+            "This return has changed since the e-mail was sent (or the link was used): open it in Manage Returns."
+        )
+    return request, payload["a"]
