@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import services
@@ -105,20 +106,24 @@ def send_reminders() -> int:
 def mark_late_responses() -> int:
     """48 hours with no authorise, close or refund: a late response (Return Dissatisfaction Rate)."""
     now = timezone.now()
-    with transaction.atomic():
-        due = _claim(
-            ReturnRequest.objects.filter(
-                status__in=OPEN,
-                requested_at__lte=now - LATE_AFTER,
-                late_at__isnull=True,
-                first_seller_action_at__isnull=True,
+    marked = 0
+    while True:
+        with transaction.atomic():
+            due = _claim(
+                ReturnRequest.objects.filter(
+                    status__in=OPEN,
+                    requested_at__lte=now - LATE_AFTER,
+                    late_at__isnull=True,
+                    first_seller_action_at__isnull=True,
+                )
             )
-        )
-        for request in due:
-            ReturnRequest.objects.filter(pk=request.pk, late_at__isnull=True).update(
-                late_at=request.requested_at + LATE_AFTER
+            # Compare-and-set on the claimed rows: late from the moment the 48 hours ran out.
+            ReturnRequest.objects.filter(pk__in=[r.pk for r in due], late_at__isnull=True).update(
+                late_at=F("requested_at") + LATE_AFTER
             )
-    return len(due)
+        marked += len(due)
+        if len(due) < BATCH:
+            return marked
 
 
 def expire_unreturned() -> int:

@@ -1,5 +1,8 @@
 import os
 import platform
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +15,17 @@ from returns import bench as returns_bench
 
 
 class Command(BaseCommand):
+    @staticmethod
+    def _start_worker() -> subprocess.Popen:
+        """A real worker on the bench's broker and database (its own process)."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "sellercentral", "worker", "--pool=solo", "--loglevel=WARNING",
+             "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=settings.BASE_DIR,
+        )  # fmt: skip
+        time.sleep(3)  # connected and consuming
+        return worker
+
     help = "Benchmarks with a baseline measured in the same run; writes BENCHMARKS.md."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,6 +51,12 @@ class Command(BaseCommand):
         returns_bench.build_returns_data(seller, requests=returns, stdout=self.stderr)
         report(f"## Returns: Manage Returns of a seller with {returns:,} requests ({runs} requests each)")
         returns_bench.bench_manage_returns(seller, runs=runs, report=report)
+        report("")
+        report("## Returns: timers and automatic authorisation")
+        returns_bench.bench_timers(seller, due=10_000, runs=runs, report=report)
+        returns_bench.bench_auto_authorisation(
+            seller, count=200, report=report, start_worker=self._start_worker
+        )
         report("")
         report(f"## Messaging: relay throughput ({relay} mails over one SMTP connection)")
         messaging_bench.bench_relay(count=relay, report=report)
