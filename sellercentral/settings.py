@@ -262,6 +262,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),  # broadcast (remote control) exchanges
         "store_processed": False,
+        "polling_interval": 0.2,  # seconds between looks at the folder: a task starts within it
     }
 else:
     # A task unacknowledged this long (its worker died) is given to another worker.
