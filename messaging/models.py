@@ -148,6 +148,10 @@ class Message(models.Model):
     no_response_needed = models.BooleanField(default=False)
     response_deadline = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by the 24-hour sweep when the deadline passed unanswered."
+    )
+    deadline_warning_sent_at = models.DateTimeField(null=True, blank=True)
     raw = models.BinaryField(blank=True, editable=False, help_text="The source as received, for staff.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -168,7 +172,12 @@ class Message(models.Model):
             # The 24-hour sweep: live deadlines only.
             models.Index(
                 fields=["response_deadline"],
-                condition=Q(needs_response=True, responded_at__isnull=True, no_response_needed=False),
+                condition=Q(
+                    needs_response=True,
+                    responded_at__isnull=True,
+                    no_response_needed=False,
+                    overdue_at__isnull=True,
+                ),
                 name="message_open_deadline_idx",
             ),
         ]

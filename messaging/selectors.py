@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Avg, DurationField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
@@ -59,22 +58,6 @@ def _search(term: str) -> Q:
         items = OrderItem.objects.filter(order_id=OuterRef("thread__order_id"), product__asin=term.upper())
         return Q(Exists(items))
     return Q(subject__icontains=term) | Q(sender_name__icontains=term)
-
-
-def average_response_time(
-    seller: SellerAccount, *, days: int = 7, now: datetime | None = None
-) -> timedelta | None:
-    """Mean time to the first seller reply of buyer messages received in the last ``days``."""
-    now = now or timezone.now()
-    answered = Message.objects.filter(
-        seller=seller,
-        needs_response=True,
-        no_response_needed=False,
-        responded_at__isnull=False,
-        sent_at__gte=now - timedelta(days=days),
-    )
-    delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
-    return answered.aggregate(average=Avg(delay))["average"]
 
 
 def _thread_with_messages(threads: QuerySet[Thread]) -> QuerySet[Thread]:

@@ -614,3 +614,76 @@ def due_outbound_email_ids(*, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- The 24-hour response timer -----------------------------------------------------------
+DEADLINE_BATCH = 500
+
+
+def _open_deadlines():
+    return Message.objects.filter(
+        needs_response=True, responded_at__isnull=True, no_response_needed=False, overdue_at__isnull=True
+    )
+
+
+def mark_overdue_messages(*, now: datetime | None = None) -> int:
+    """Buyer messages whose 24 hours ran out unanswered become overdue (compare-and-set).
+
+    Rows are taken in deadline order through the partial index of live deadlines, in
+    batches; each update re-checks that the message is still unanswered, so a reply that
+    lands meanwhile wins and a second run finds nothing.
+    """
+    now = now or timezone.now()
+    marked = 0
+    while True:
+        ids = list(
+            _open_deadlines()
+            .filter(response_deadline__lte=now)
+            .order_by("response_deadline")
+            .values_list("pk", flat=True)[:DEADLINE_BATCH]
+        )
+        if not ids:
+            return marked
+        marked += _open_deadlines().filter(pk__in=ids, response_deadline__lte=now).update(overdue_at=now)
+        if len(ids) < DEADLINE_BATCH:
+            return marked
+
+
+def warn_before_deadlines(*, now: datetime | None = None) -> int:
+    """E-mail the seller once per message, ``RESPONSE_WARNING_HOURS`` before its deadline."""
+    now = now or timezone.now()
+    soon = now + timedelta(hours=settings.RESPONSE_WARNING_HOURS)
+    warned = 0
+    with transaction.atomic():
+        due = list(
+            _open_deadlines()
+            .filter(
+                response_deadline__lte=soon, response_deadline__gt=now, deadline_warning_sent_at__isnull=True
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("thread__seller", "thread__order")
+            .order_by("response_deadline")[:DEADLINE_BATCH]
+        )
+        for message in due:
+            if not Message.objects.filter(pk=message.pk, deadline_warning_sent_at__isnull=True).update(
+                deadline_warning_sent_at=now
+            ):
+                continue
+            hours = max(1, round((message.response_deadline - now).total_seconds() / 3600))
+            link = settings.SITE_URL.rstrip("/") + f"/seller/messages/threads/{message.thread_id}/#reply"
+            send_notification(
+                key=f"deadline-warning:{message.pk}",
+                to=seller_inboxes(message.thread.seller),
+                subject=f"Reply within {hours} hour{'s' if hours != 1 else ''}: {message.subject}"[:200],
+                template="notification",
+                context={
+                    "lines": [
+                        f"{message.sender_name} is waiting for your answer; the 24 hours run out at {timezone.localtime(message.response_deadline):%d %b %Y %H:%M}.",
+                        "Answers after 24 hours count as late in your Contact Response Time.",
+                    ],
+                    "link_label": "Reply now",
+                    "link": link,
+                },
+            )
+            warned += 1
+    return warned

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_required, seller_required
+from metrics import selectors as metrics_selectors
 
 from . import selectors, services
 from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm
@@ -37,7 +38,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "date_range": filter_form.days(),
         "page": page,
-        "average_response_time": selectors.average_response_time(request.seller, days=7),
+        "average_response_time": metrics_selectors.average_response_time(request.seller, days=7),
     }
     return render(request, "messaging/inbox.html", context)
 

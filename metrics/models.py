@@ -1,1 +1,38 @@
-# Tables of this app arrive with its issue (see README, "Map of the apps").
+"""Seller performance: buyers' feedback on orders (the rest is computed from other apps' rows)."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from commerce.models import Customer, Order, SellerAccount
+
+FEEDBACK_EDITABLE_DAYS = 60
+
+
+class OrderFeedback(models.Model):
+    """A buyer's 1-5 rating of a delivered order: 4-5 positive, 3 neutral, 1-2 negative."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="feedback")
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="feedback")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(max_length=1000, blank=True)
+    left_at = models.DateTimeField(help_text="When first left; editable for 60 days after.")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["rating", "-left_at"]
+        verbose_name_plural = "order feedback"
+        indexes = [models.Index(fields=["seller", "-left_at"], name="feedback_seller_recent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_one_to_five"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ on {self.order}"
+
+    @property
+    def kind(self) -> str:
+        return "positive" if self.rating >= 4 else "neutral" if self.rating == 3 else "negative"

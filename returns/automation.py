@@ -24,18 +24,6 @@ REMIND_AFTER = timedelta(hours=24)
 STALE_AFTER = timedelta(days=50)
 
 
-def meets_policy(request: ReturnRequest) -> bool:
-    """Inside the return window from the order date, allowed quantity, returnable category.
-
-    The quantity was checked when the request was made; the window is the one in force then.
-    """
-    within = request.requested_at - request.order.placed_at <= timedelta(days=request.return_window_days)
-    returnable = all(
-        item.order_item.product.is_returnable for item in request.items.select_related("order_item__product")
-    )
-    return within and returnable
-
-
 def apply_return_rule(*, return_request_id: int) -> str:
     """Apply the rule recorded on the request; returns what happened (for logs and tests)."""
     with transaction.atomic():
@@ -54,7 +42,7 @@ def apply_return_rule(*, return_request_id: int) -> str:
         if request.status != ReturnStatus.AUTHORISATION_REQUIRED:
             return "seller acted first"
         authorise = request.rule == ReturnRule.ALL or (
-            request.rule == ReturnRule.POLICY and meets_policy(request)
+            request.rule == ReturnRule.POLICY and request.meets_policy
         )
         if (
             authorise

@@ -200,6 +200,14 @@ class ReturnRequest(models.Model):
     # The rules in force when the request was submitted: later changes do not move it.
     rule = models.CharField(max_length=10, choices=ReturnRule.choices, default=ReturnRule.MANUAL)
     return_window_days = models.PositiveSmallIntegerField(default=30)
+    meets_policy = models.BooleanField(
+        default=True, help_text="Inside the return window and a returnable category when submitted."
+    )
+    buyer_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="The buyer's 1-5 star rating of the return experience, once it is closed.",
+    )  # fmt: skip
+    buyer_rating_comment = models.CharField(max_length=500, blank=True)
     rule_applied_at = models.DateTimeField(
         null=True, blank=True, help_text="When the automatic rule ran (the sweep picks up any it missed)."
     )
@@ -251,6 +259,10 @@ class ReturnRequest(models.Model):
                 name="return_rma_on_authorisation",
             ),
             models.CheckConstraint(condition=Q(refunded_total__gte=0), name="return_refunded_not_negative"),
+            models.CheckConstraint(
+                condition=Q(buyer_rating__isnull=True) | Q(buyer_rating__gte=1, buyer_rating__lte=5),
+                name="return_rating_one_to_five",
+            ),
         ]
 
     def __str__(self) -> str:

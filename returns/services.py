@@ -42,6 +42,7 @@ from .models import (
     ReturnRequest,
     ReturnRule,
     ReturnSettings,
+    ReturnStatus,
 )
 from .states import TRANSITIONS, Event
 
@@ -189,6 +190,7 @@ def request_return(
             currency=order.currency,
             rule=rule,
             return_window_days=window,
+            meets_policy=_meets_policy(order, items, window, now),
         )
         ReturnItem.objects.bulk_create(
             ReturnItem(
@@ -206,6 +208,34 @@ def request_return(
         _announce(return_request, "requested", emails=False)
         _apply_rule_after_commit(return_request.pk)
     return return_request, warnings
+
+
+def _meets_policy(order: Order, items: list[RequestedItem], window: int, now) -> bool:
+    """SPEC §4: requested within the window from the order date, a returnable category
+    (the quantity was checked above)."""
+    products = {i.pk: i.product for i in order.items.select_related("product")}
+    returnable = all(products[item.order_item_id].is_returnable for item in items)
+    return returnable and now - order.placed_at <= timedelta(days=window)
+
+
+@transaction.atomic
+def rate_return(
+    *, return_request: ReturnRequest, customer: Customer, rating: int, comment: str = ""
+) -> ReturnRequest:
+    """The buyer's 1-5 star rating of a closed return (negative at 1-2, for the RDR)."""
+    errors = {}
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = "Choose from 1 to 5 stars."
+    if len(comment or "") > 500:
+        errors["comment"] = "At most 500 characters."
+    if errors:
+        raise ValidationError(errors)
+    locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk, customer=customer)
+    if locked.status != ReturnStatus.CLOSED:
+        raise TransitionRefused("You can rate a return once it is closed.")
+    locked.buyer_rating, locked.buyer_rating_comment = rating, (comment or "").strip()
+    locked.save(update_fields=["buyer_rating", "buyer_rating_comment"])
+    return locked
 
 
 def _apply_rule_after_commit(return_request_id: int) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("returns/your-returns/", views.your_returns, name="your_returns"),
     path("returns/<int:pk>/pending/", views.pending, name="pending"),
     path("returns/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("returns/<int:pk>/rate/", views.rate, name="rate"),
     path("returns/<int:pk>/label/", views.label, name="label"),
     path("returns/<int:pk>/label.pdf", views.label_pdf, name="label_pdf"),
     # Seller: Manage Returns

@@ -462,3 +462,30 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "returns/email_action.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+@buyer_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer's star rating of a closed return, from Your Returns."""
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        services.rate_return(
+            return_request=return_request,
+            customer=request.customer,
+            rating=rating,
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        flash.error(
+            request, " ".join(message for messages in error.message_dict.values() for message in messages)
+        )
+    except services.TransitionRefused as refused:
+        flash.error(request, str(refused))
+    else:
+        flash.success(request, "Thank you for rating your return.")
+    return redirect("returns:your_returns")

@@ -29,6 +29,10 @@ def _beat_schedule() -> dict:
             "task": "messaging.tasks.send_due_outbound_email",
             "schedule": float(settings.OUTBOX_SWEEP_INTERVAL_SECONDS),
         },
+        "run-response-timers": {
+            "task": "metrics.tasks.run_response_timers",
+            "schedule": float(settings.RESPONSE_TIMER_INTERVAL_SECONDS),
+        },
         "run-return-timers": {
             "task": "returns.tasks.run_return_timers",
             "schedule": float(settings.RETURN_TIMERS_INTERVAL_SECONDS),

@@ -285,6 +285,9 @@ HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 60, minimum=1
 # within one interval.
 OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=1)
 RETURN_TIMERS_INTERVAL_SECONDS = env_int("RETURN_TIMERS_INTERVAL_SECONDS", 60, minimum=1)
+RESPONSE_TIMER_INTERVAL_SECONDS = env_int("RESPONSE_TIMER_INTERVAL_SECONDS", 60, minimum=1)
+# The seller is warned this many hours before a buyer message's 24 hours run out.
+RESPONSE_WARNING_HOURS = env_int("RESPONSE_WARNING_HOURS", 4, minimum=1)
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -310,6 +313,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "commerce.models.Order.Status",
+        "ReturnStatusEnum": "returns.models.ReturnStatus",
+        "ClaimStatusEnum": "returns.models.Claim.Status",
+        "ReturnReasonEnum": "returns.models.ReturnReason",
+        "ClaimReasonEnum": "returns.models.Claim.Reason",
+        "DenyReasonEnum": "returns.models.DenyReason",
+        "HealthStatusEnum": ["good", "at_risk", "no_data"],
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from commerce import api as commerce_api
 from messaging import api as messaging_api
+from metrics import api as metrics_api
 from returns import api as returns_api
 
 from . import views
@@ -61,6 +62,21 @@ api_v1 = [
         "seller/return-settings/", returns_api.SellerReturnSettings.as_view(), name="seller-return-settings"
     ),
     path("seller/claims/", returns_api.SellerClaimList.as_view(), name="seller-claims"),
+    path(
+        "seller/metrics/contact-response-time/",
+        metrics_api.ContactResponseTimeView.as_view(),
+        name="seller-contact-response-time",
+    ),
+    path(
+        "seller/metrics/return-dissatisfaction-rate/",
+        metrics_api.ReturnDissatisfactionRateView.as_view(),
+        name="seller-return-dissatisfaction-rate",
+    ),
+    path(
+        "seller/metrics/order-defect-rate/",
+        metrics_api.OrderDefectRateView.as_view(),
+        name="seller-order-defect-rate",
+    ),
 ]
 
 urlpatterns = [
@@ -73,6 +89,7 @@ urlpatterns = [
     path("dev/mailbox/<str:key>/", views.dev_mail, name="dev-mail"),
     path("", include("messaging.urls")),
     path("", include("returns.urls")),
+    path("", include("metrics.urls")),
     path("seller/", include("commerce.urls_seller")),
     path("", include("commerce.urls_storefront")),
 ]

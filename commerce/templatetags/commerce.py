@@ -88,3 +88,21 @@ def timesince_days(value: datetime | None) -> str:
         return ""
     days = (timezone.localdate() - timezone.localtime(value).date()).days
     return f"{days} day{'s' if days != 1 else ''} ago"
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """``100%``, ``92.5%``; ``--`` when there is nothing to divide by."""
+    if value is None:
+        return "--"
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    return value.split()

@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from commerce import demo
 from messaging.demo import seed_messages
+from metrics.demo import seed_feedback
 from returns.demo import seed_returns
 
 BATCH = 1000
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         world = demo.seed_core()
         seed_messages(world)
         seed_returns(world)
+        seed_feedback(world)
         have = demo.generated_orders_count()
         if orders > have:
             with tqdm(total=orders, initial=have, unit="order", desc="Generating orders") as bar:

@@ -1,0 +1,95 @@
+"""Performance pages: Account Health and the Feedback Manager; the buyer's order feedback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from commerce import selectors as commerce_selectors
+from commerce.access import buyer_required, seller_required
+from messaging import services as messaging
+
+from . import charts, selectors, services
+from .models import OrderFeedback
+
+FEEDBACK_PER_PAGE = 25
+
+
+@seller_required
+def account_health(request: HttpRequest) -> HttpResponse:
+    seller = request.seller
+    crt = selectors.contact_response_time(seller)
+    week_ago = timezone.localdate() - timedelta(days=7)
+    context = {
+        "crt": crt,
+        "rdr": selectors.return_dissatisfaction_rate(seller),
+        "odr": selectors.order_defect_rate(seller),
+        "chart": charts.trend_bars(selectors.daily_under_24h(seller)),
+        "unanswered_url": reverse("messaging:inbox") + f"?awaiting=on&since={week_ago:%Y-%m-%d}",
+        "targets": {"under": selectors.UNDER_TARGET, "late": selectors.LATE_TARGET},
+    }
+    return render(request, "metrics/account_health.html", context)
+
+
+@seller_required
+def feedback_manager(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.feedback_for_seller(request.seller), FEEDBACK_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "metrics/feedback.html", {"counts": selectors.feedback_counts(request.seller), "page": page}
+    )
+
+
+@seller_required
+@require_POST
+def contact_buyer_about_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = get_object_or_404(OrderFeedback.objects.select_related("order"), pk=pk, seller=request.seller)
+    thread = messaging.open_thread_for_order(order=feedback.order)
+    return redirect("messaging:thread", pk=thread.pk)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Rate the seller", coerce=int, choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000, "data-counter": 1000}),
+    )
+
+
+@buyer_required
+def leave_feedback(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    existing = OrderFeedback.objects.filter(order=order).first()
+    initial = {"rating": existing.rating, "comment": existing.comment} if existing else None
+    form = FeedbackForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_feedback(order=order, customer=request.customer, **form.cleaned_data)
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            flash.success(request, "Thank you for your feedback.")
+            return redirect("storefront:order", order_id=order.order_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "metrics/leave_feedback.html",
+        {"order": order, "form": form, "existing": existing},
+        status=status,
+    )
