@@ -30,7 +30,7 @@ def trend_bars(days: list[DailyShare]) -> dict:
     for n, day in enumerate(days):
         if not day.counted:
             continue
-        height = plot_height * (day.percent or 0) / 100
+        height = max(2.0, plot_height * (day.percent or 0) / 100)  # a 0 % day still shows
         bars.append(
             Bar(
                 x=round(LEFT + n * step + 1, 1),

@@ -1,0 +1,150 @@
+"""Contact Response Time against SPEC §3: named boundaries and a property test with an oracle."""
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from messaging.models import Message
+from metrics import selectors
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+H = timedelta(hours=1)
+MESSAGE_NUMBERS = itertools.count()
+
+
+@pytest.fixture
+def thread(seller):
+    from messaging import services
+
+    order = factories.order_with_items(seller=seller)
+    return services.open_thread_for_order(order=order)
+
+
+def _buyer_message(thread, sent_at, *, responded_at=None, auto=False, system=False, no_response_needed=False):
+    n = next(MESSAGE_NUMBERS)
+    counted = not auto and not system
+    return Message.objects.create(
+        thread=thread, seller=thread.seller, direction="received", channel="email", sender_name="Buyer",
+        subject="Q", message_id=f"<m{n}@t>", relay_message_id=f"<r{n}@t>", sent_at=sent_at,
+        needs_response=counted, is_auto_reply=auto, is_system=system, no_response_needed=no_response_needed,
+        response_deadline=sent_at + timedelta(hours=24) if counted else None, responded_at=responded_at,
+    )  # fmt: skip
+
+
+def _window(seller, days=7):
+    return next(w for w in selectors.contact_response_time(seller, now=NOW).windows if w.days == days)
+
+
+def test_exactly_24_hours_is_under_and_a_millisecond_more_is_over(seller, thread):
+    sent = NOW - 3 * 24 * H
+    _buyer_message(thread, sent, responded_at=sent + 24 * H)
+    _buyer_message(thread, sent, responded_at=sent + 24 * H + timedelta(milliseconds=1))
+    w = _window(seller)
+    assert (w.under_24h, w.over_24h, w.no_response_over_24h) == (1, 1, 0)
+    assert (w.under_24h_percent, w.late_percent) == (50.0, 50.0)
+
+
+def test_the_7_day_window_edges(seller, thread):
+    _buyer_message(thread, NOW - 7 * 24 * H + timedelta(seconds=1), responded_at=NOW - 6 * 24 * H)
+    _buyer_message(thread, NOW - 7 * 24 * H - timedelta(seconds=1), responded_at=NOW - 6 * 24 * H)
+    assert _window(seller, 7).counted == 1
+    assert _window(seller, 30).counted == 2
+
+
+def test_unanswered_inside_24_hours_is_not_counted_yet(seller, thread):
+    _buyer_message(thread, NOW - 23 * H - timedelta(minutes=59))
+    w = _window(seller)
+    assert (w.counted, w.under_24h_percent) == (0, None)
+    assert selectors.contact_response_time(seller, now=NOW).unanswered_last_7_days == 1
+    assert selectors.contact_response_time(seller, now=NOW).status == "no_data"
+
+
+def test_unanswered_after_24_hours_is_no_response(seller, thread):
+    _buyer_message(thread, NOW - 25 * H)
+    w = _window(seller)
+    assert (w.no_response_over_24h, w.late, w.late_percent) == (1, 1, 100.0)
+
+
+def test_automatic_system_and_no_response_needed_messages_are_never_counted(seller, thread):
+    _buyer_message(thread, NOW - 30 * H, auto=True)
+    _buyer_message(thread, NOW - 30 * H, system=True)
+    _buyer_message(thread, NOW - 30 * H, no_response_needed=True)
+    assert _window(seller).counted == 0
+
+
+def test_average_and_status(seller, thread):
+    _buyer_message(thread, NOW - 50 * H, responded_at=NOW - 50 * H + timedelta(hours=2, minutes=30))
+    _buyer_message(thread, NOW - 40 * H, responded_at=NOW - 40 * H + timedelta(hours=2, minutes=30))
+    crt = selectors.contact_response_time(seller, now=NOW)
+    assert crt.windows[0].average_response == timedelta(hours=2, minutes=30)
+    assert crt.status == "good"
+    _buyer_message(thread, NOW - 30 * H)
+    assert selectors.contact_response_time(seller, now=NOW).status == "at_risk"
+
+
+def test_one_query_for_all_windows(seller, thread, django_assert_num_queries):
+    _buyer_message(thread, NOW - 30 * H, responded_at=NOW - 29 * H)
+    with django_assert_num_queries(1):
+        selectors.contact_response_time(seller, now=NOW)
+
+
+def oracle(messages, now, days):
+    """SPEC §3 written as plainly as possible."""
+    under = over = none = 0
+    delays = []
+    for sent, responded, counted in messages:
+        if not counted or not (now - timedelta(days=days) <= sent <= now):
+            continue
+        if responded is not None and responded <= now:
+            delays.append(responded - sent)
+            if responded - sent <= timedelta(hours=24):
+                under += 1
+            else:
+                over += 1
+        elif now - sent > timedelta(hours=24):
+            none += 1
+    average = sum(delays, timedelta()) / len(delays) if delays else None
+    return under, over, none, average
+
+
+history = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=100 * 24 * 3600),  # seconds before now
+        st.one_of(
+            st.none(),
+            st.integers(min_value=0, max_value=60 * 3600),
+            st.sampled_from([24 * 3600, 24 * 3600 + 1]),
+        ),
+        st.sampled_from(["counted", "auto", "system", "no_response_needed"]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=history)
+def test_the_selector_agrees_with_the_oracle(seller, thread, history):
+    Message.objects.all().delete()
+    expected = []
+    for ago, delay, kind in history:
+        sent = NOW - timedelta(seconds=ago)
+        responded = sent + timedelta(seconds=delay) if delay is not None else None
+        _buyer_message(
+            thread, sent, responded_at=responded, auto=kind == "auto", system=kind == "system",
+            no_response_needed=kind == "no_response_needed",
+        )  # fmt: skip
+        expected.append((sent, responded, kind == "counted"))
+    crt = selectors.contact_response_time(seller, now=NOW)
+    for window in crt.windows:
+        under, over, none, average = oracle(expected, NOW, window.days)
+        assert (window.under_24h, window.over_24h, window.no_response_over_24h) == (under, over, none)
+        if average is None:
+            assert window.average_response is None
+        else:
+            assert abs(window.average_response - average) < timedelta(milliseconds=1)
