@@ -16,7 +16,7 @@ from tqdm import tqdm
 from commerce.models import OrderItem, SellerAccount
 from messaging.bench import _percentile, _time_requests, _time_sql
 
-from .models import CloseReason, ReturnItem, ReturnRequest, ReturnStatus
+from .models import CloseReason, ReturnItem, ReturnRequest, ReturnRule, ReturnStatus
 from .selectors import HOLDING, STATUS_FILTERS
 from .states import OPEN
 
@@ -163,6 +163,10 @@ def bench_auto_authorisation(
         "country": "United Kingdom", "phone": "020 7946 0000",
     }  # fmt: skip
     services.save_return_address(seller=seller, marketplace=None, data=address)
+    # Earlier runs' automatic returns hold their items: close them so the items can be returned again.
+    ReturnRequest.objects.filter(seller=seller, rule=ReturnRule.ALL).update(
+        status=ReturnStatus.CLOSED, close_reason=CloseReason.EXPIRED
+    )
     uk = Marketplace.objects.get(code="uk")
     held = ReturnItem.objects.filter(HOLDING).values("order_item")
     free = list(

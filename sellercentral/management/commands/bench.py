@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from messaging import bench as messaging_bench
+from metrics import bench as metrics_bench
 from returns import bench as returns_bench
 
 
@@ -47,6 +48,10 @@ class Command(BaseCommand):
         seller = messaging_bench.build_inbox_data(messages=messages, stdout=self.stderr)
         report(f"## Messaging: inbox of a seller with {messages:,} messages ({runs} requests each)")
         messaging_bench.bench_inbox(seller, runs=runs, report=report)
+        report("")
+        report("## Contact Response Time and the 24-hour timer")
+        metrics_bench.bench_contact_response_time(seller, runs=runs, report=report)
+        metrics_bench.bench_response_sweep(seller, due=10_000, runs=runs, report=report)
         report("")
         returns_bench.build_returns_data(seller, requests=returns, stdout=self.stderr)
         report(f"## Returns: Manage Returns of a seller with {returns:,} requests ({runs} requests each)")
