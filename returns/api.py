@@ -186,8 +186,9 @@ class BuyerRequestReturn(APIView):
         )
 
 
-@extend_schema(tags=["buyer"], summary="The buyer's returns, newest first")
-class BuyerReturnList(generics.ListAPIView):
+class BuyerReturns:
+    """The signed-in buyer's returns, serialised with the buyer's actions."""
+
     serializer_class = ReturnSerializer
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
 
@@ -196,18 +197,16 @@ class BuyerReturnList(generics.ListAPIView):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "role": "buyer"}
+
+
+@extend_schema(tags=["buyer"], summary="The buyer's returns, newest first")
+class BuyerReturnList(BuyerReturns, generics.ListAPIView):
+    pass
 
 
 @extend_schema(tags=["buyer"], summary="One of the buyer's returns")
-class BuyerReturnDetail(generics.RetrieveAPIView):
-    serializer_class = ReturnSerializer
-    permission_classes = [permissions.IsAuthenticated, IsBuyer]
-
-    def get_queryset(self):
-        return selectors.returns_for_customer(self.request.customer)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "role": "buyer"}
+class BuyerReturnDetail(BuyerReturns, generics.RetrieveAPIView):
+    pass
 
 
 @extend_schema(
@@ -299,6 +298,19 @@ class BuyerFileClaim(APIView):
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
+class SellerReturns:
+    """The signed-in seller's returns, serialised with the seller's actions."""
+
+    serializer_class = ReturnSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSeller]
+
+    def get_queryset(self):
+        return selectors.returns_for_seller(self.request.seller)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "role": "seller"}
+
+
 @extend_schema(
     tags=["seller"],
     summary="The seller's return requests",
@@ -309,10 +321,7 @@ class BuyerFileClaim(APIView):
         OpenApiParameter("until", OpenApiTypes.DATE),
     ],
 )
-class SellerReturnList(generics.ListAPIView):
-    serializer_class = ReturnSerializer
-    permission_classes = [permissions.IsAuthenticated, IsSeller]
-
+class SellerReturnList(SellerReturns, generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
         status_filter = params.get("status", "all")
@@ -330,20 +339,10 @@ class SellerReturnList(generics.ListAPIView):
             search=params.get("q", "")[:100],
         )
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "role": "seller"}
-
 
 @extend_schema(tags=["seller"], summary="One return request, with its actions and history")
-class SellerReturnDetail(generics.RetrieveAPIView):
-    serializer_class = ReturnSerializer
-    permission_classes = [permissions.IsAuthenticated, IsSeller]
-
-    def get_queryset(self):
-        return selectors.returns_for_seller(self.request.seller)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "role": "seller"}
+class SellerReturnDetail(SellerReturns, generics.RetrieveAPIView):
+    pass
 
 
 class AddressSerializer(serializers.Serializer):

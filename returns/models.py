@@ -65,6 +65,19 @@ class CloseReason(models.TextChoices):
     EXPIRED_WITHOUT_ACTION = "expired_without_action", "Expired without action"
 
 
+ADDRESS_FIELDS = [
+    "name",
+    "line1",
+    "line2",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "phone",
+    "phone_extension",
+]
+
+
 class ReturnAddress(models.Model):
     """A seller's return address: the default (no marketplace) or one marketplace's exception."""
 
@@ -108,18 +121,7 @@ class ReturnAddress(models.Model):
 
     def as_snapshot(self) -> dict:
         """The address as it was when a return was authorised (later edits do not move it)."""
-        fields = [
-            "name",
-            "line1",
-            "line2",
-            "city",
-            "region",
-            "postcode",
-            "country",
-            "phone",
-            "phone_extension",
-        ]
-        return {field: getattr(self, field) for field in fields}
+        return {field: getattr(self, field) for field in ADDRESS_FIELDS}
 
 
 class ReturnRule(models.TextChoices):

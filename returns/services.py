@@ -28,6 +28,7 @@ from messaging import services as messaging
 
 from . import selectors
 from .models import (
+    ADDRESS_FIELDS,
     MAX_COMMENT_CHARS,
     MAX_DENY_MESSAGE_CHARS,
     Claim,
@@ -64,17 +65,6 @@ class RequestedItem:
 
 
 # --- Return addresses -------------------------------------------------------------------
-ADDRESS_FIELDS = [
-    "name",
-    "line1",
-    "line2",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "phone",
-    "phone_extension",
-]
 REQUIRED_ADDRESS_FIELDS = ["name", "line1", "city", "postcode", "country", "phone"]
 
 
