@@ -15,7 +15,7 @@ endif
 RUN_ENV := DEBUG=$${DEBUG:-true}
 WEB_BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench
+.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
@@ -61,7 +61,25 @@ format: install-dev
 	$(BIN)/ruff format .
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not e2e"
+
+# End-to-end stories in headless Chromium (Debian's /usr/bin/chromium; never a browser download)
+# with axe-core, pinned by version and SHA-256, for the accessibility checks.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+var/axe/axe.min.js:
+	@mkdir -p var/axe
+	cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) > /dev/null
+	echo "$(AXE_SHA256)  var/axe/axe-core-$(AXE_VERSION).tgz" | sha256sum -c -
+	tar -xzf var/axe/axe-core-$(AXE_VERSION).tgz -C var/axe --strip-components=1 package/axe.min.js
+
+e2e: install-dev var/axe/axe.min.js
+	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium"; exit 1; }
+	$(BIN)/pytest -m e2e -p no:cacheprovider
+
+# A PNG of every seed screen, for the README's gallery.
+screenshots: install-dev
+	SCREENSHOTS_DIR=var/screenshots $(BIN)/pytest -m e2e -k screenshots -p no:cacheprovider
 
 clean:
 	rm -rf var/broker var/mailbox var/test_db.sqlite3*

@@ -1,0 +1,89 @@
+"""Headless Chromium (Debian's, never a download) against pytest-django's live server."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from returns import services as returns
+
+from .. import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # page + live_server + ORM in one test
+
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+AXE = Path(__file__).resolve().parents[2] / "var" / "axe" / "axe.min.js"
+ADDRESS = {
+    "name": "Test1",
+    "line1": "Test1",
+    "city": "London",
+    "postcode": "WC2A 2HD",
+    "country": "United Kingdom",
+    "phone": "020 1234 5678",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": ARGS}
+
+
+@pytest.fixture
+def no_dialogs(page):
+    """Any alert/confirm/prompt means script ran: the test fails."""
+    opened = []
+    page.on("dialog", lambda dialog: (opened.append(dialog.message), dialog.dismiss()))
+    yield opened
+    assert opened == [], f"a script opened dialogs: {opened}"
+
+
+@pytest.fixture
+def axe(page):
+    """Run axe-core on the current page: no serious or critical violation."""
+
+    def check(context: str = "") -> None:
+        if not AXE.exists():
+            pytest.fail("axe-core is missing: run `make e2e` (it fetches the pinned version)")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{context or page.url}: " + json.dumps(
+            [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad], indent=1
+        )
+
+    return check
+
+
+@pytest.fixture
+def world(seller, customer):
+    """The seed's world: Luca bought the Kingston card from Test UK Seller 4 Luca."""
+    seller_user = factories.seller_user(seller, username="seller", email="orders@test-uk-seller.example.net")
+    customer.user.username = "luca"
+    customer.user.save()
+    order = factories.OrderFactory(seller=seller, customer=customer, order_id="202-0697275-2144321")
+    factories.OrderItemFactory(
+        order=order,
+        quantity=1,
+        product__asin="B0000F2F36",
+        product__title="Kingston - Flash memory card - 8 GB - Class 4 - SDHC",
+    )
+    returns.save_return_address(seller=seller, marketplace=None, data=ADDRESS)
+    return {"seller": seller, "seller_user": seller_user, "customer": customer, "order": order}
+
+
+def sign_in(page, live_server, *, who: str, seller: bool) -> None:
+    page.goto(live_server.url + ("/seller/signin/" if seller else "/signin/"))
+    page.fill("#id_username", who)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("button[type=submit]")
