@@ -26,9 +26,10 @@ SELLERS = {
     "seller2": ("Riverside Media Ltd", ["uk", "de", "fr"]),
 }
 BUYERS = {
-    # username: (name, real e-mail address: sellers never see it)
-    "luca": ("Luca de Pasqua", "luca.depasqua@example.com"),
-    "jan": ("Jan Smit", "jan.smit@example.org"),
+    # username: (name, real e-mail address: sellers never see it, home marketplace)
+    "luca": ("Luca de Pasqua", "luca.depasqua@example.com", "uk"),
+    "jan": ("Jan Smit", "jan.smit@example.org", "uk"),
+    "marie": ("Marie Dubois", "marie.dubois@example.fr", "fr"),
 }
 PRODUCTS = {
     # seller username: [(asin, sku, title, brand, category, returnable)]
@@ -86,6 +87,7 @@ ORDERS = [
     ("302-2264109-8830156", "jan", "seller", "de", 18, [("Sku1", 1, "5.49")], ""),
     ("026-7381554-4012298", "jan", "seller2", "uk", 11, [("MUG-SET", 2, "18.50")], "QH419903216GB"),
     ("302-5527713-6608841", "jan", "seller2", "de", 30, [("BK-PRIDE", 2, "6.20")], ""),
+    ("402-7781250-3390416", "marie", "seller", "fr", 8, [("Sku1", 1, "5.99"), ("USB-C-2M", 1, "9.49")], ""),
 ]
 GENERATED_ORDER_PREFIX = "206"  # --orders N: ids 206-<n>-<digits>, apart from the seed's ones
 
@@ -154,11 +156,11 @@ def seed_core() -> DemoWorld:
                     "is_returnable": returnable,
                 },
             )
-    for username, (name, email) in BUYERS.items():
+    for username, (name, email, home) in BUYERS.items():
         customer = Customer.objects.filter(user__username=username).first()
         if customer is None:
             customer = services.register_customer(
-                username=username, password=username, name=name, email=email
+                username=username, password=username, name=name, email=email, marketplace=marketplaces[home]
             )
         world.customers[username] = customer
     existing = set(

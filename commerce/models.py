@@ -66,6 +66,12 @@ class SellerMembership(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_membership"
     )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en-gb",
+        help_text="Seller Central's language for this user.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -81,6 +87,14 @@ class Customer(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer")
     name = models.CharField(max_length=200)
     email = models.EmailField(unique=True)
+    marketplace = models.ForeignKey(
+        Marketplace,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The buyer's home storefront: its language is used on their pages and e-mails.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,6 +108,10 @@ class Customer(models.Model):
 
     def clean(self) -> None:
         self.email = self.email.strip().lower()
+
+    @property
+    def language(self) -> str:
+        return (self.marketplace.language if self.marketplace_id else "en-GB").lower()
 
 
 class Product(models.Model):

@@ -5,20 +5,31 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from .models import Customer, Order, OrderItem, SellerAccount
+from .models import Customer, Order, OrderItem, SellerAccount, SellerMembership
+
+
+def membership_for_user(user: AbstractBaseUser | AnonymousUser) -> SellerMembership | None:
+    """The user's seller membership (with its account), looked up once per request's user."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_membership_cache"):
+        user._membership_cache = SellerMembership.objects.select_related("seller").filter(user=user).first()
+    return user._membership_cache
 
 
 def seller_account_for_user(user: AbstractBaseUser | AnonymousUser) -> SellerAccount | None:
     """The seller account ``user`` works for, or None for buyers, staff and anonymous users."""
-    if not user.is_authenticated:
-        return None
-    return SellerAccount.objects.filter(memberships__user=user).first()
+    membership = membership_for_user(user)
+    return membership.seller if membership else None
 
 
 def customer_for_user(user: AbstractBaseUser | AnonymousUser) -> Customer | None:
+    """The user's storefront customer (with its home marketplace), looked up once per user object."""
     if not user.is_authenticated:
         return None
-    return Customer.objects.filter(user=user).first()
+    if not hasattr(user, "_customer_cache"):
+        user._customer_cache = Customer.objects.select_related("marketplace").filter(user=user).first()
+    return user._customer_cache
 
 
 def _with_items(orders: QuerySet[Order]) -> QuerySet[Order]:

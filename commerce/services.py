@@ -48,11 +48,13 @@ def add_seller_user(*, seller: SellerAccount, user: AbstractUser) -> SellerMembe
 
 
 @transaction.atomic
-def register_customer(*, username: str, password: str | None, name: str, email: str) -> Customer:
+def register_customer(
+    *, username: str, password: str | None, name: str, email: str, marketplace: Marketplace | None = None
+) -> Customer:
     """A storefront account; ``password=None`` makes one that cannot sign in with a password."""
     email = email.strip().lower()
     user = get_user_model().objects.create_user(username=username, password=password, email=email)
-    return Customer.objects.create(user=user, name=name, email=email)
+    return Customer.objects.create(user=user, name=name, email=email, marketplace=marketplace)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Marketplace
 
@@ -20,23 +21,23 @@ class ReturnItemsForm(forms.Form):
             most = returnable.get(item.pk, 0)
             prefix = f"item-{item.pk}"
             self.fields[f"{prefix}-reason"] = forms.ChoiceField(
-                label="Reason for return",
+                label=_("Reason for return"),
                 required=False,
-                choices=[("", "- select a reason -"), *ReturnReason.choices],
+                choices=[("", _("- select a reason -")), *ReturnReason.choices],
                 disabled=most == 0,
             )
             self.fields[f"{prefix}-quantity"] = forms.TypedChoiceField(
-                label="Quantity to return",
+                label=_("Quantity to return"),
                 coerce=int,
                 required=False,
                 choices=[(n, n) for n in range(1, most + 1)] or [(0, 0)],
                 disabled=most == 0,
             )
             self.fields[f"{prefix}-comment"] = forms.CharField(
-                label="Comments (optional)",
+                label=_("Comments (optional)"),
                 required=False,
                 max_length=MAX_COMMENT_CHARS,
-                help_text="200 characters maximum, including spaces and carriage returns",
+                help_text=_("200 characters maximum, including spaces and carriage returns"),
                 widget=forms.Textarea(
                     attrs={"rows": 3, "maxlength": MAX_COMMENT_CHARS, "data-counter": MAX_COMMENT_CHARS}
                 ),
@@ -49,7 +50,7 @@ class ReturnItemsForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.requested_items() and not self.errors:
-            raise forms.ValidationError("Select a reason for return for at least one item.")
+            raise forms.ValidationError(_("Select a reason for return for at least one item."))
         return data
 
     def requested_items(self) -> list[RequestedItem]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Customer, Marketplace, Order, OrderItem, SellerAccount
 
@@ -23,23 +24,23 @@ MAX_DENY_MESSAGE_CHARS = 3000
 class ReturnReason(models.TextChoices):
     """The 14 reasons, word for word as the Returns Support Centre lists them."""
 
-    ACCIDENTAL_ORDER = "accidental_order", "Accidental order"
-    BETTER_PRICE = "better_price", "Better price available"
-    QUALITY = "quality", "Performance or quality not adequate"
-    INCOMPATIBLE = "incompatible", "Incompatible or not useful for intended purpose"
+    ACCIDENTAL_ORDER = "accidental_order", _("Accidental order")
+    BETTER_PRICE = "better_price", _("Better price available")
+    QUALITY = "quality", _("Performance or quality not adequate")
+    INCOMPATIBLE = "incompatible", _("Incompatible or not useful for intended purpose")
     DAMAGED_ITEM_ONLY = (
         "damaged_item_only",
         "The shipping box or envelope isn't damaged but the item is damaged",
     )
-    MISSED_DELIVERY = "missed_delivery", "Missed estimated delivery date"
-    MISSING_PARTS = "missing_parts", "Missing parts or accessories"
-    DAMAGED_BOX_AND_ITEM = "damaged_box_and_item", "The shipping box or envelope and item are both damaged"
-    WRONG_ITEM = "wrong_item", "Different from what was ordered"
-    DEFECTIVE = "defective", "Defective/Does not work properly"
-    EXTRA_ITEM = "extra_item", "Arrived in addition to what was ordered"
-    UNWANTED = "unwanted", "No longer needed/wanted"
-    UNAUTHORISED_PURCHASE = "unauthorised_purchase", "Unauthorized purchase"
-    NOT_AS_DESCRIBED = "not_as_described", "Different from website description"
+    MISSED_DELIVERY = "missed_delivery", _("Missed estimated delivery date")
+    MISSING_PARTS = "missing_parts", _("Missing parts or accessories")
+    DAMAGED_BOX_AND_ITEM = "damaged_box_and_item", _("The shipping box or envelope and item are both damaged")
+    WRONG_ITEM = "wrong_item", _("Different from what was ordered")
+    DEFECTIVE = "defective", _("Defective/Does not work properly")
+    EXTRA_ITEM = "extra_item", _("Arrived in addition to what was ordered")
+    UNWANTED = "unwanted", _("No longer needed/wanted")
+    UNAUTHORISED_PURCHASE = "unauthorised_purchase", _("Unauthorized purchase")
+    NOT_AS_DESCRIBED = "not_as_described", _("Different from website description")
 
 
 class DenyReason(models.TextChoices):

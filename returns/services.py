@@ -21,9 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from commerce.models import Customer, Marketplace, Order, SellerAccount
+from commerce.templatetags.commerce import day
 from messaging import services as messaging
 
 from . import selectors
@@ -563,26 +565,66 @@ def _announce(
         pk=request.pk
     )
     order, customer = request.order, request.customer
-    items = [
-        f"{i.quantity} x {i.order_item.product.title}: {i.get_reason_display()}"
-        for i in request.items.select_related("order_item__product")
-    ]
+    returned = list(request.items.select_related("order_item__product"))
+
+    def describe(item: ReturnItem) -> str:
+        return f"{item.quantity} x {item.order_item.product.title}: {item.get_reason_display()}"
+
+    items = [describe(item) for item in returned]
     buyer_link = absolute(reverse("returns:your_returns"))
     seller_link = absolute(reverse("returns:manage") + f"?q={order.order_id}")
     seller_to = messaging.seller_inboxes(order.seller)
     about = f"order {order.order_id}"
+    with translation.override(customer.language):
+        buyer_items = [describe(item) for item in returned]
+        notes = _notes(
+            request,
+            what,
+            refund,
+            items=items,
+            buyer_items=buyer_items,
+            about=about,
+            buyer_link=buyer_link,
+            seller_link=seller_link,
+            seller_to=seller_to,
+        )
+    thread = _thread_message(request, what, refund, items=items)
+    key = f"return:{request.pk}:{what}:{refund.pk if refund else request.status}"
+    if emails:
+        for note in notes:
+            with translation.override(
+                customer.language if note.to == [customer.email] else settings.LANGUAGE_CODE
+            ):
+                context = {
+                    "lines": note.lines,
+                    "link_label": note.link_label,
+                    "link": note.link,
+                    "actions": note.actions,
+                }
+                messaging.send_notification(
+                    key=key, to=note.to, subject=note.subject, template="notification", context=context
+                )
+    if system and thread is not None:
+        messaging.post_system_message(order=order, subject=f"{thread[0]} ({about})", body=thread[1])
+
+
+def _notes(
+    request, what, refund, *, items, buyer_items, about, buyer_link, seller_link, seller_to
+) -> list[_Note]:
+    """The e-mails of one change; the buyer's in the buyer's language (active here)."""
+    order, customer = request.order, request.customer
     notes: list[_Note] = []
     if what == "requested":
         notes.append(
             _Note(
                 [customer.email],
-                f"Return requested for {about}",
+                _("Return requested for order %(order_id)s") % {"order_id": order.order_id},
                 [
-                    "We have received your return request and the seller has been notified.",
-                    "The seller will review and respond to your request typically within 48 hours.",
-                    *items,
+                    _("We have received your return request and the seller has been notified."),
+                    _("The seller will review and respond to your request typically within 48 hours."),
+                    *buyer_items,
                 ],
-                "Manage your returns",
+                _("Manage your returns"),
                 buyer_link,
             )
         )
@@ -600,23 +642,23 @@ def _announce(
                 quick_links(request),
             )
         )
-        thread = ("Return requested", "\n".join(items))
     elif what == "authorised":
         label = absolute(reverse("returns:label", args=[request.pk]))
         notes.append(
             _Note(
                 [customer.email],
-                f"Return authorised for {about}: RMA {request.rma}",
+                _("Return authorised for order %(order_id)s: RMA %(rma)s")
+                % {"order_id": order.order_id, "rma": request.rma},
                 [
-                    f"Your return has been authorised. Return authorisation number: {request.rma}.",
-                    f"All the items must be returned by {request.return_by:%d %b %Y}.",
-                    "Print the return label and include a copy in your return package.",
+                    _("Your return has been authorised. Return authorisation number: %(rma)s.")
+                    % {"rma": request.rma},
+                    _("All the items must be returned by %(day)s.") % {"day": day(request.return_by)},
+                    _("Print the return label and include a copy in your return package."),
                 ],
-                "Print return label",
+                _("Print return label"),
                 label,
             )
         )
-        thread = ("Return authorised", f"RMA {request.rma}; return by {request.return_by:%d %b %Y}.")
     elif what == "denied":
         notes.append(
             _Note(
@@ -631,7 +673,6 @@ def _announce(
                 buyer_link,
             )
         )
-        thread = ("Return denied", f"{request.get_deny_reason_display()}\n\n{request.deny_message}")
     elif what == "cancelled":
         notes.append(
             _Note(
@@ -642,7 +683,6 @@ def _announce(
                 seller_link,
             )
         )
-        thread = ("Return cancelled by the buyer", "\n".join(items))
     elif what == "refunded":
         where = (
             "as gift credit"
@@ -661,7 +701,6 @@ def _announce(
                 buyer_link,
             )
         )
-        thread = ("Refund issued", f"{refund.amount} {refund.currency} {where}")
     elif what == "reminder":
         notes.append(
             _Note(
@@ -677,7 +716,6 @@ def _announce(
                 quick_links(request),
             )
         )
-        thread = None
     elif what == "expired":
         notes.append(
             _Note(
@@ -691,7 +729,6 @@ def _announce(
                 buyer_link,
             )
         )
-        thread = ("Return expired", f"Not returned by {request.return_by:%d %b %Y}.")
     elif what == "expired_without_action":
         notes.append(
             _Note(
@@ -705,23 +742,36 @@ def _announce(
                 seller_link,
             )
         )
-        thread = ("Return request expired without action", "\n".join(items))
     else:  # pragma: no cover - a programming error
         raise ValueError(what)
-    key = f"return:{request.pk}:{what}:{refund.pk if refund else request.status}"
-    if emails:
-        for note in notes:
-            context = {
-                "lines": note.lines,
-                "link_label": note.link_label,
-                "link": note.link,
-                "actions": note.actions,
-            }
-            messaging.send_notification(
-                key=key, to=note.to, subject=note.subject, template="notification", context=context
-            )
-    if system and thread is not None:
-        messaging.post_system_message(order=order, subject=f"{thread[0]} ({about})", body=thread[1])
+    return notes
+
+
+def _thread_message(
+    request: ReturnRequest, what: str, refund: Refund | None, *, items: list[str]
+) -> tuple[str, str] | None:
+    """The system message the order's thread records for a change (in English, for the seller)."""
+    where = (
+        "as gift credit"
+        if refund and refund.destination == Refund.Destination.GIFT_CREDIT
+        else "to the original payment method"
+    )
+    messages = {
+        "requested": ("Return requested", "\n".join(items)),
+        "authorised": (
+            "Return authorised",
+            f"RMA {request.rma}; return by {request.return_by:%d %b %Y}." if request.return_by else "",
+        ),
+        "denied": ("Return denied", f"{request.get_deny_reason_display()}\n\n{request.deny_message}"),
+        "cancelled": ("Return cancelled by the buyer", "\n".join(items)),
+        "refunded": ("Refund issued", f"{refund.amount} {refund.currency} {where}" if refund else ""),
+        "expired": (
+            "Return expired",
+            f"Not returned by {request.return_by:%d %b %Y}." if request.return_by else "",
+        ),
+        "expired_without_action": ("Return request expired without action", "\n".join(items)),
+    }
+    return messages.get(what)
 
 
 def quick_links(request: ReturnRequest) -> list[tuple[str, str]]:

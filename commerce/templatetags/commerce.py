@@ -14,12 +14,19 @@ CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
 
 @register.filter
 def money(amount: Decimal | None, currency: str) -> str:
-    """``£0.04`` / ``€12.50``: two decimals, the currency's symbol, never a float."""
+    """``£0.04`` in English; ``0,04 €`` where the page's language writes euros that way.
+
+    Two decimals and the locale's separators; never a float.
+    """
     if amount is None:
         return ""
-    symbol = CURRENCY_SYMBOLS.get(currency)
+    from django.utils import translation
+
     figure = number_format(Decimal(amount).quantize(Decimal("0.01")), 2, force_grouping=True)
-    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    if (translation.get_language() or "en").startswith("en"):
+        return f"{symbol}{figure}"
+    return f"{figure}\u00a0{symbol}"
 
 
 @register.simple_tag
@@ -106,3 +113,18 @@ def get_item(mapping: dict, key):
 @register.filter
 def split(value: str) -> list[str]:
     return value.split()
+
+
+SHORT_DATE_FORMATS = {"fr": "j b. Y", "de": "j. M Y"}
+
+
+@register.filter
+def day(value) -> str:
+    """A short date in the page's language: ``21 Nov 2012``, ``21 nov. 2012``, ``21. Nov 2012``."""
+    if not value:
+        return ""
+    from django.utils import dateformat, translation
+
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, SHORT_DATE_FORMATS.get(translation.get_language() or "", "j M Y"))

@@ -10,7 +10,8 @@
     area.insertAdjacentElement("afterend", output);
     function update() {
       var left = limit - area.value.length;
-      output.textContent = left + (left === 1 ? " character remaining" : " characters remaining");
+      var words = (document.documentElement.dataset.remaining || "character remaining|characters remaining").split("|");
+      output.textContent = left + " " + (left === 1 ? words[0] : words[1]);
       output.classList.toggle("counter--over", left < 0);
     }
     area.addEventListener("input", update);

@@ -1,0 +1,107 @@
+"""The storefront's returns pages and the buyer's e-mails in the marketplace's language."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import polib
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from commerce.templatetags.commerce import day, money
+from returns import services
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+EXPECTED = {
+    # language: (returns form heading, a return reason, authorisation e-mail subject start)
+    "en-gb": ("Select Items for Return", "Missing parts or accessories", "Return authorised for order"),
+    "fr": (
+        "Sélectionnez les articles à retourner",
+        "Pièces ou accessoires manquants",
+        "Retour autorisé pour la commande",
+    ),
+    "de": (
+        "Artikel für die Rücksendung auswählen",
+        "Fehlende Teile oder Zubehör",
+        "Rücksendung genehmigt für Bestellung",
+    ),
+    "it": (
+        "Seleziona gli articoli da restituire",
+        "Parti o accessori mancanti",
+        "Reso autorizzato per l'ordine",
+    ),
+    "es": (
+        "Selecciona los artículos a devolver",
+        "Faltan piezas o accesorios",
+        "Devolución autorizada para el pedido",
+    ),
+}
+MARKETPLACE = {"en-gb": "uk", "fr": "fr", "de": "de", "it": "it", "es": "es"}
+
+
+@pytest.mark.parametrize("language", list(EXPECTED))
+def test_the_returns_form_and_the_authorisation_email_in_each_language(language, seller, on_commit):
+    from .conftest import ADDRESS
+
+    code = MARKETPLACE[language]
+    seller.marketplaces.add(factories.marketplace(code))
+    seller_user = factories.seller_user(seller)
+    buyer = factories.CustomerFactory(marketplace=factories.marketplace(code))
+    order = factories.order_with_items(seller=seller, customer=buyer, marketplace=factories.marketplace(code))
+    services.save_return_address(seller=seller, marketplace=None, data=ADDRESS)
+    client = Client()
+    client.force_login(buyer.user)
+    heading, reason, subject = EXPECTED[language]
+    html = client.get(reverse("returns:return_items", args=[order.order_id])).content.decode()
+    assert heading in html and reason in html
+    assert f'lang="{language}"' in html
+    item = order.items.get()
+    request, _ = services.request_return(
+        order=order, customer=buyer, items=[services.RequestedItem(item.pk, 1, "missing_parts")]
+    )
+    mail.outbox.clear()
+    on_commit(services.authorise_return, return_request=request, actor=seller_user)
+    [to_buyer] = mail.outbox
+    assert to_buyer.subject.startswith(subject), to_buyer.subject
+    assert request.order.order_id in to_buyer.subject
+
+
+def test_a_french_buyer_sees_the_returns_centre_in_french(customer, buyer_client):
+    customer.marketplace = factories.marketplace("fr")
+    customer.save()
+    html = buyer_client.get("/returns/").content.decode()
+    assert "Centre de retours" in html and "Retourner un cadeau" in html
+
+
+def test_the_seller_side_stays_in_the_sellers_language(seller_client):
+    assert "Manage Orders" in seller_client.get("/seller/").content.decode()
+
+
+def test_dates_and_money_follow_the_locale():
+    from datetime import date
+
+    with translation.override("en-gb"):
+        assert (day(date(2012, 11, 21)), money(Decimal("0.04"), "GBP")) == ("21 Nov 2012", "£0.04")
+    with translation.override("fr"):
+        assert (day(date(2012, 11, 21)), money(Decimal("0.04"), "EUR")) == ("21 nov. 2012", "0,04\u00a0€")
+
+
+def test_the_api_keeps_the_contracts_english_labels(customer, buyer_client):
+    customer.marketplace = factories.marketplace("de")
+    customer.save()
+    reasons = buyer_client.get("/api/v1/return-reasons/").json()
+    assert {"code": "missing_parts", "label": "Missing parts or accessories"} in reasons
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "it", "es"])
+def test_compiled_catalogues_match_their_sources(language):
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+    translated = {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete}
+    assert {e.msgid: e.msgstr for e in mo if e.msgid} == translated
+    assert not po.untranslated_entries()
