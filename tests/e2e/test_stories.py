@@ -228,3 +228,24 @@ def test_screenshots_of_the_seed_screens(world, live_server, page, browser):
     ]:
         page.goto(live_server.url + path)
         page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+
+
+def test_pages_work_at_375_pixels_wide(world, live_server, browser):
+    """No sideways scrolling on a phone, and the fields still reachable with the keyboard."""
+    _request_return(world)
+    phone = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(phone, live_server, who="luca", seller=False)
+    for path in ["/orders/", "/returns/", "/orders/202-0697275-2144321/return/", "/returns/your-returns/"]:
+        phone.goto(live_server.url + path)
+        width = phone.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide"
+    phone.goto(live_server.url + "/orders/202-0697275-2144321/return/")
+    phone.keyboard.press("Tab")  # skip link first
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.tagName") in {"A", "SELECT", "BUTTON", "INPUT", "TEXTAREA"}
+    seller = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(seller, live_server, who="seller", seller=True)
+    for path in ["/seller/returns/", "/seller/messages/", "/seller/performance/account-health/"]:
+        seller.goto(live_server.url + path)
+        width = seller.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide"
