@@ -205,29 +205,45 @@ def test_stored_xss_never_runs_in_the_sellers_browser(world, live_server, page, 
 
 @pytest.mark.skipif(not os.environ.get("SCREENSHOTS_DIR"), reason="make screenshots only")
 def test_screenshots_of_the_seed_screens(world, live_server, page, browser):
+    """Every screen the seed shows, as a PNG in SCREENSHOTS_DIR (make screenshots)."""
     out = Path(os.environ["SCREENSHOTS_DIR"])
     out.mkdir(parents=True, exist_ok=True)
-    _request_return(world)
-    messaging.contact_seller(order=world["order"], subject="order_delivery", body="Where is my card?")
+    waiting = _request_return(world)
+    message = messaging.contact_seller(
+        order=world["order"], subject="order_delivery", body="Where is my card?"
+    )
     buyer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(buyer, live_server, who="luca", seller=False)
+
+    def shoot(tab, name, path):
+        tab.goto(live_server.url + path)
+        tab.screenshot(path=str(out / f"{name}.png"), full_page=True)
+
     for name, path in [
-        ("your-orders", "/orders/"),
-        ("returns-support-centre", "/returns/"),
-        ("select-items", "/orders/202-0697275-2144321/return/"),
-        ("your-returns", "/returns/your-returns/"),
+        ("01-your-orders", "/orders/"),
+        ("02-returns-support-centre", "/returns/"),
+        ("03-select-items-for-return", "/orders/202-0697275-2144321/return/"),
+        ("04-pending-response-from-seller", f"/returns/{waiting.pk}/pending/"),
+        ("05-your-returns", "/returns/your-returns/"),
+        ("06-contact-seller", "/orders/202-0697275-2144321/contact/"),
     ]:
-        buyer.goto(live_server.url + path)
-        buyer.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        shoot(buyer, name, path)
     sign_in(page, live_server, who="seller", seller=True)
     for name, path in [
-        ("buyer-seller-messages", "/seller/messages/"),
-        ("manage-returns", "/seller/returns/"),
-        ("returns-settings", "/seller/settings/returns/"),
-        ("account-health", "/seller/performance/account-health/"),
+        ("10-buyer-seller-messages", "/seller/messages/"),
+        ("11-thread-and-reply", f"/seller/messages/threads/{message.thread_id}/"),
+        ("12-account-health", "/seller/performance/account-health/"),
+        ("13-manage-returns", "/seller/returns/"),
+        ("14-authorise-request", f"/seller/returns/{waiting.pk}/authorise/"),
+        ("15-deny-request", f"/seller/returns/{waiting.pk}/deny/"),
+        ("16-returns-settings", "/seller/settings/returns/"),
+        ("17-account-info-return-addresses", "/seller/settings/account-info/"),
     ]:
-        page.goto(live_server.url + path)
-        page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        shoot(page, name, path)
+    page.goto(live_server.url + f"/seller/returns/{waiting.pk}/authorise/")
+    page.click("button:has-text('Authorise request')")
+    page.screenshot(path=str(out / "18-return-authorisation-successful.png"), full_page=True)
+    shoot(buyer, "07-return-label", f"/returns/{waiting.pk}/label/")
 
 
 def test_pages_work_at_375_pixels_wide(world, live_server, browser):
