@@ -17,6 +17,7 @@ urlpatterns = [
     path("returns/<int:pk>/rate/", views.rate, name="rate"),
     path("returns/<int:pk>/label/", views.label, name="label"),
     path("returns/<int:pk>/label.pdf", views.label_pdf, name="label_pdf"),
+    path("returns/<int:pk>/barcode.svg", views.label_barcode, name="label_barcode"),
     # Seller: Manage Returns
     path("seller/returns/", views.manage, name="manage"),
     path("seller/returns/claims/", views.claims, name="claims"),

@@ -20,5 +20,10 @@
   function init(root) {
     root.querySelectorAll("textarea[data-counter]").forEach(attach);
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
 })();

@@ -39,6 +39,22 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": ARGS}
 
 
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every page of a story keeps to the Content Security Policy (nothing inline is refused)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield
+    assert refused == [], refused
+
+
 @pytest.fixture
 def no_dialogs(page):
     """Any alert/confirm/prompt means script ran: the test fails."""
@@ -55,7 +71,7 @@ def axe(page):
     def check(context: str = "") -> None:
         if not AXE.exists():
             pytest.fail("axe-core is missing: run `make e2e` (it fetches the pinned version)")
-        page.add_script_tag(path=str(AXE))
+        page.evaluate(AXE.read_text())  # through the DevTools protocol: not an inline <script>
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
         assert not bad, f"{context or page.url}: " + json.dumps(

@@ -25,10 +25,16 @@ def test_the_label_page_has_everything_the_spec_lists(authorised, buyer_client):
         "202-0697275-2144321",
         "Action Requested</dt><dd>Refund",
         authorised.rma,
-        "<svg",
+        f'src="/returns/{authorised.pk}/barcode.svg"',
         "WC2A 2HD",
     ]:
         assert text in html, text
+
+
+def test_the_barcode_is_an_svg_image_of_the_rma(authorised, buyer_client):
+    response = buyer_client.get(reverse("returns:label_barcode", args=[authorised.pk]))
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content and authorised.rma.encode() in response.content
 
 
 def test_the_pdf_carries_the_rma_and_the_return_address(authorised, buyer_client):
