@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "CELERY_BROKER_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DJANGO_SETTINGS_MODULE": "sellercentral.settings",
         "SECRET_KEY": "k" * 20 + "Zq9!xP2#mL7$wR4&vT1*nB8@cF5^hJ3%",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
