@@ -136,8 +136,10 @@ def add_alternate_address(*, seller: SellerAccount, email: str) -> AlternateAddr
         raise ValidationError({"email": "This address is already registered."}) from None
 
 
-def remove_alternate_address(*, seller: SellerAccount, address_id: int) -> None:
-    AlternateAddress.objects.filter(seller=seller, id=address_id).delete()
+def remove_alternate_address(*, seller: SellerAccount, address_id: int) -> bool:
+    """Remove one of the seller's alternate addresses; False when it is not theirs."""
+    deleted, _ = AlternateAddress.objects.filter(seller=seller, id=address_id).delete()
+    return bool(deleted)
 
 
 # --- The doors ----------------------------------------------------------------------------

@@ -117,7 +117,8 @@ def alternate_addresses(request: HttpRequest) -> HttpResponse:
 @seller_required
 @require_POST
 def remove_alternate_address(request: HttpRequest, pk: int) -> HttpResponse:
-    services.remove_alternate_address(seller=request.seller, address_id=pk)
+    if not services.remove_alternate_address(seller=request.seller, address_id=pk):
+        raise Http404("No such alternate address.")
     flash.success(request, "The alternate address was removed.")
     return redirect("messaging:alternate_addresses")
 

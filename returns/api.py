@@ -154,9 +154,12 @@ class BuyerRequestReturn(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
 
     def post(self, request: Request, order_id: str) -> Response:
-        payload = ReturnRequestInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        gift = payload.validated_data["gift"]
+        # The order first: someone else's order is a 404 whatever the body says.
+        gift = (
+            serializers.BooleanField().to_internal_value(request.data.get("gift", False))
+            if hasattr(request.data, "get")
+            else False
+        )
         if gift:
             order = get_object_or_404(
                 Order.objects.filter(status=Order.Status.DELIVERED).exclude(customer=request.customer),
@@ -166,6 +169,8 @@ class BuyerRequestReturn(APIView):
             order = get_object_or_404(
                 commerce_selectors.orders_for_customer(request.customer), order_id=order_id
             )
+        payload = ReturnRequestInput(data=request.data)
+        payload.is_valid(raise_exception=True)
         items = [
             services.RequestedItem(
                 order_item_id=i["order_item"],

@@ -1,5 +1,4 @@
 from csp.decorators import csp_exempt
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -95,7 +94,5 @@ urlpatterns = [
     path("", include("commerce.urls_storefront")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media (message attachments) is never served by URL: only the thread's two parties may
+# download an attachment, through messaging's views.
