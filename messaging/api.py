@@ -273,6 +273,7 @@ class RawEmailParser(BaseParser):
 class InboundEmail(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = []  # the mail gateway is authenticated by its secret, not rate-limited
     parser_classes = [RawEmailParser]
 
     def post(self, request: Request) -> Response:

@@ -1,6 +1,7 @@
 """Shared REST API pieces: pagination as SPEC §6 describes it."""
 
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import SimpleRateThrottle
 
 
 class Pagination(PageNumberPagination):
@@ -9,3 +10,15 @@ class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class WriteRateThrottle(SimpleRateThrottle):
+    """POST / PUT / PATCH / DELETE per user (or client address): a 429 with the wait."""
+
+    scope = "writes"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from rest_framework.authtoken.views import ObtainAuthToken
 
 from . import mailbox
 from .models import Heartbeat
@@ -56,3 +57,10 @@ def dev_mail(request: HttpRequest, key: str) -> HttpResponse:
     if mail is None:
         raise Http404("No such mail.")
     return render(request, "dev/mail.html", {"mail": mail})
+
+
+class ObtainToken(ObtainAuthToken):
+    """``POST /api/v1/auth/token/``; sign-in throttling sees the underlying Django request."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "request": self.request._request}
