@@ -15,7 +15,7 @@ endif
 RUN_ENV := DEBUG=$${DEBUG:-true}
 WEB_BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots
+.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
@@ -94,3 +94,9 @@ bench: install-dev
 		|| createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Security audit: bandit over our code (no high-severity finding allowed) and pip-audit over
+# the runtime lock (--strict: a package it cannot check is a failure, not a pass).
+audit: install-dev
+	$(BIN)/bandit -q -r commerce messaging returns metrics sellercentral -x "*/migrations/*" --severity-level high
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements.txt --progress-spinner off

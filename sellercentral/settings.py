@@ -179,6 +179,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 
+# --- Cache (throttle counters; shared between processes when on Redis) ----------------
+_cache_url = env.str("CACHE_URL", default="locmem://")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://…")
+
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 # The five marketplaces' languages: buyers see their storefront's, sellers their own choice.
