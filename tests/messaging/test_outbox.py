@@ -56,3 +56,38 @@ def test_the_outbox_row_is_written_with_the_message_in_one_transaction(order):
     with pytest.raises(RuntimeError), mock.patch("messaging.services._queue_relay", side_effect=RuntimeError):
         services.contact_seller(order=order, subject="enquiry", body="hello")
     assert not order.threads.exists()
+
+
+def test_a_real_mail_server_that_is_down_then_back_gets_every_mail_once(order, on_commit, settings):
+    """A real SMTP conversation: nothing listens at first, then an SMTP server comes up."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    for n in range(3):
+        on_commit(services.contact_seller, order=order, subject="enquiry", body=f"message {n}")
+    assert OutboundEmail.objects.filter(status="pending", attempts=1).count() == 3
+
+    received = []
+
+    class Provider:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope.content)
+            return "250 OK"
+
+    provider = Controller(Provider(), hostname="127.0.0.1", port=port)
+    provider.start()
+    try:
+        with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+            assert tasks.send_due_outbound_email() == 3
+            assert tasks.send_due_outbound_email() == 0
+    finally:
+        provider.stop()
+    assert len(received) == 3
+    assert sorted(b"message" in body for body in received) == [True, True, True]
+    assert OutboundEmail.objects.filter(status="sent").count() == 3

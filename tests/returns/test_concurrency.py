@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from returns import services
@@ -20,7 +21,7 @@ def _race(*actions):
             barrier.wait()
             action()
             outcomes[n] = "done"
-        except services.TransitionRefused:
+        except (services.TransitionRefused, ValidationError):
             outcomes[n] = "refused"
         finally:
             connection.close()
@@ -65,3 +66,39 @@ def test_two_clicks_on_refund_with_one_key_refund_once(make_request, seller_acco
     )
     assert _race(refund, refund) == ["done", "done"]
     assert ReturnRequest.objects.get(pk=request.pk).refunds.count() == 1
+
+
+def test_eight_people_racing_on_one_request_make_exactly_one_transition(
+    make_request, seller_account_user, customer, seller
+):
+    from returns import automation
+
+    services.update_return_settings(
+        seller=seller, email_quick_links=False, return_window_days=30, rules={"uk": "all"}
+    )
+    request = make_request()  # its rule task waits for a commit the race will beat
+    actions = [
+        lambda: services.authorise_return(return_request=request, actor=seller_account_user),
+        lambda: services.deny_return(
+            return_request=request, actor=seller_account_user, reason="other", message="No"
+        ),
+        lambda: services.cancel_return(return_request=request, actor=customer.user),
+        lambda: automation.apply_return_rule(return_request_id=request.pk),
+    ] * 2
+    outcomes = _race(*actions)
+    events = ReturnEvent.objects.filter(return_request=request).exclude(event="requested")
+    assert events.count() == 1, list(events.values_list("event", flat=True))
+    assert outcomes.count("refused") >= 5
+
+
+def test_two_refunds_racing_never_pass_the_paid_amount(make_request, seller_account_user):
+    request = make_request(quantity=2)  # 12.98 paid
+
+    def refund(key):
+        return lambda: services.issue_refund(
+            return_request=request, actor=seller_account_user, idempotency_key=key, amount="10.00"
+        )
+
+    _race(refund("first"), refund("second"))
+    request = ReturnRequest.objects.get(pk=request.pk)
+    assert request.refunds.count() == 1 and request.refunded_total <= request.items.get().paid
