@@ -18,14 +18,11 @@ from rest_framework.views import APIView
 
 from commerce import selectors as commerce_selectors
 from commerce.api import IsBuyer, IsSeller
+from sellercentral.api import raise_validation_error
 
 from . import selectors, services
 from .forms import InboxFilterForm
 from .models import MAX_BODY_CHARS, Message, Thread
-
-
-def _raise_as_api_error(error: DjangoValidationError):
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -144,7 +141,7 @@ class BuyerContactSeller(APIView):
                 order=order, author=request.user, channel=Message.Channel.API, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_validation_error(error)
         message = Message.objects.select_related("thread__order", "thread__buyer_alias__marketplace").get(
             pk=message.pk
         )
@@ -219,7 +216,7 @@ class SellerReply(APIView):
                 thread=thread, author=request.user, channel=Message.Channel.API, **serializer.validated_data
             )
         except DjangoValidationError as error:
-            _raise_as_api_error(error)
+            raise_validation_error(error)
         if message is None:
             return Response({"detail": "Marked as no response needed."}, status=status.HTTP_200_OK)
         message = Message.objects.select_related("thread__order", "thread__seller_alias__marketplace").get(

@@ -20,6 +20,7 @@ from commerce import selectors as commerce_selectors
 from commerce.api import IsBuyer, IsSeller
 from commerce.forms import DateRangeForm
 from commerce.models import Order
+from sellercentral.api import raise_validation_error
 
 from . import labels, selectors, services
 from .models import (
@@ -40,10 +41,6 @@ CONFLICT = OpenApiResponse(
     description="The return's status does not allow this",
     response=inline_serializer("Conflict", {"detail": serializers.CharField()}),
 )
-
-
-def _bad_request(error: DjangoValidationError):
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 def _conflict(refused: Exception) -> Response:
@@ -185,7 +182,7 @@ class BuyerRequestReturn(APIView):
                 order=order, customer=request.customer, items=items, is_gift=gift, actor=request.user
             )
         except DjangoValidationError as error:
-            _bad_request(error)
+            raise_validation_error(error)
         return Response(
             {**_detail(created.pk, "buyer"), "warnings": warnings}, status=status.HTTP_201_CREATED
         )
@@ -299,7 +296,7 @@ class BuyerFileClaim(APIView):
         try:
             claim = services.file_claim(order=order, customer=request.customer, **payload.validated_data)
         except DjangoValidationError as error:
-            _bad_request(error)
+            raise_validation_error(error)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -382,7 +379,7 @@ class SellerReturnAction(APIView):
         except services.TransitionRefused as refused:
             return _conflict(refused)
         except DjangoValidationError as error:
-            _bad_request(error)
+            raise_validation_error(error)
         return Response(_detail(changed.pk, "seller"))
 
 
@@ -469,7 +466,7 @@ class SellerRefund(SellerReturnAction):
                 return_request=found, actor=request.user, idempotency_key=key, **payload.validated_data
             )
         except DjangoValidationError as error:
-            _bad_request(error)
+            raise_validation_error(error)
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 
@@ -527,7 +524,7 @@ class SellerReturnAddresses(APIView):
                     else:
                         services.remove_return_address_exception(seller=seller, marketplace=marketplace)
         except DjangoValidationError as error:
-            _bad_request(error)
+            raise_validation_error(error)
         return Response(self._current())
 
 
@@ -580,5 +577,5 @@ class SellerReturnSettings(APIView):
         try:
             services.update_return_settings(seller=request.seller, **payload.validated_data)
         except DjangoValidationError as error:
-            _bad_request(error)
+            raise_validation_error(error)
         return Response(self._current())

@@ -1,5 +1,9 @@
-"""Shared REST API pieces: pagination as SPEC §6 describes it."""
+"""Shared REST API pieces: pagination as SPEC §6 describes it, write throttling, errors."""
 
+from typing import NoReturn
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -22,3 +26,8 @@ class WriteRateThrottle(SimpleRateThrottle):
             return None
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def raise_validation_error(error: DjangoValidationError) -> NoReturn:
+    """A service's ValidationError as the API's 400, field by field."""
+    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
