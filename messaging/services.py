@@ -111,10 +111,15 @@ def find_alias(address: str) -> Alias | None:
 
 
 def seller_real_addresses(seller: SellerAccount) -> set[str]:
-    """Addresses a seller may write from: its users' and its registered alternates."""
-    users = seller.users.exclude(email="").values_list("email", flat=True)
-    alternates = seller.alternate_addresses.values_list("email", flat=True)
-    return {address.lower() for address in [*users, *alternates]}
+    """Addresses a seller may write from: its users' and its registered alternates.
+
+    Read once per seller object (one query), as a message's masking and relay both ask.
+    """
+    if not hasattr(seller, "_real_addresses"):
+        users = seller.users.exclude(email="").values_list("email", flat=True)
+        alternates = AlternateAddress.objects.filter(seller=seller).values_list("email", flat=True)
+        seller._real_addresses = {a.lower() for a in users.order_by().union(alternates.order_by(), all=True)}
+    return seller._real_addresses
 
 
 def seller_inboxes(seller: SellerAccount) -> list[str]:
@@ -347,14 +352,21 @@ def _writer_for(alias: Alias, parsed: mime.ParsedMail) -> tuple[str, Alias, str]
         if parsed.from_address not in seller_real_addresses(alias.seller):
             raise refused
         return Message.Direction.SENT, alias, alias.seller.name
-    customer = Customer.objects.filter(email=parsed.from_address).first()  # both lower-case
-    if customer is None:
-        raise refused
-    known = Alias.objects.filter(
-        kind=Alias.Kind.BUYER, customer=customer, seller=alias.seller, marketplace=alias.marketplace
-    )
+    pair = (
+        Alias.objects.select_related("marketplace", "seller", "customer")
+        .filter(
+            kind=Alias.Kind.BUYER,
+            customer__email=parsed.from_address,
+            seller=alias.seller,
+            marketplace=alias.marketplace,
+        )
+        .first()
+    )  # e-mails are stored in lower case, as the parser gives them
+    if pair is not None:
+        return Message.Direction.RECEIVED, pair, pair.customer.name
+    customer = Customer.objects.filter(email=parsed.from_address).first()
     bought = Order.objects.filter(customer=customer, seller=alias.seller, marketplace=alias.marketplace)
-    if not known.exists() and not bought.exists():
+    if customer is None or not bought.exists():
         raise refused  # a stranger to this seller: the relay is not an open door
     pair = buyer_alias(customer=customer, seller=alias.seller, marketplace=alias.marketplace)
     return Message.Direction.RECEIVED, pair, customer.name
