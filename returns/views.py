@@ -18,6 +18,7 @@ from commerce import selectors as commerce_selectors
 from commerce.access import buyer_required, seller_required
 from commerce.forms import DateRangeForm
 from commerce.models import Marketplace, Order
+from commerce.pagination import CountedPaginator
 from messaging import services as messaging
 
 from . import labels, selectors, services, tokens
@@ -208,8 +209,14 @@ def manage(request: HttpRequest) -> HttpResponse:
     requests = selectors.returns_for_seller(
         request.seller, status=status, since=since, until=until, search=search
     )
-    page = Paginator(requests, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(request.seller, since=since, until=until)
+    # Without a search the filter's count is already known: no second COUNT over the range.
+    paginator = (
+        Paginator(requests, RETURNS_PER_PAGE)
+        if search
+        else CountedPaginator(requests, RETURNS_PER_PAGE, count=counts[status])
+    )
+    page = paginator.get_page(request.GET.get("page"))
     status_links = [(key, label, counts[key]) for key, (label, _) in selectors.STATUS_FILTERS.items()]
     context = {
         "page": page,
