@@ -211,7 +211,19 @@ def replace_addresses(text: str, replacements: dict[str, str]) -> str:
         if not real or "@" not in real:
             continue
         local, domain = real.rsplit("@", 1)
-        at = r"(?:@|&#0*64;|&#x0*40;|%40|&commat;)"
-        pattern = re.compile(re.escape(local) + at + re.escape(domain), re.I)
+        at = r"(?:@|&#0*64;?|&#x0*40;?|%40|&commat;)"
+        # Whole addresses only: not the tail of "xbob@…" nor the head of "…example.com.au".
+        pattern = re.compile(
+            r"(?<![\w.+%-])" + re.escape(local) + at + re.escape(domain) + r"(?![\w-]|\.\w)", re.I
+        )
         text = pattern.sub(masked, text)
     return text
+
+
+def still_shows(markup: str, real_addresses) -> bool:
+    """Whether an HTML body still shows a real address once tags, entities and URL escapes go."""
+    from urllib.parse import unquote
+
+    visible = unquote(html.unescape(html_to_text(markup) + " " + markup)).lower()
+    visible = re.sub(r"\s+", "", visible)
+    return any(address and address.lower() in visible for address in real_addresses)

@@ -116,7 +116,7 @@ def seller_real_addresses(seller: SellerAccount) -> set[str]:
     Read once per seller object (one query), as a message's masking and relay both ask.
     """
     if not hasattr(seller, "_real_addresses"):
-        users = seller.users.exclude(email="").values_list("email", flat=True)
+        users = seller.users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
         alternates = AlternateAddress.objects.filter(seller=seller).values_list("email", flat=True)
         seller._real_addresses = {a.lower() for a in users.order_by().union(alternates.order_by(), all=True)}
     return seller._real_addresses
@@ -124,7 +124,12 @@ def seller_real_addresses(seller: SellerAccount) -> set[str]:
 
 def seller_inboxes(seller: SellerAccount) -> list[str]:
     """Where mail for a seller goes: its users' addresses."""
-    return sorted({e.lower() for e in seller.users.exclude(email="").values_list("email", flat=True)})
+    return sorted(
+        {
+            e.lower()
+            for e in seller.users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+        }
+    )
 
 
 # --- Alternate addresses ----------------------------------------------------------------
@@ -158,9 +163,12 @@ def _check_body(body: str, *, allow_empty: bool = False) -> str:
 
 
 def _thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
+    """The order's thread, locked; made now if there is none (under the order's row lock, so
+    two first messages cannot make two threads)."""
+    Order.objects.select_for_update().filter(pk=order.pk).first()
     thread = Thread.objects.filter(order=order).order_by("-last_message_at").first()
     if thread is not None:
-        return thread
+        return _locked_thread(thread.pk)
     return Thread.objects.create(
         seller=order.seller,
         customer=order.customer,
@@ -457,6 +465,13 @@ def _masking(thread: Thread) -> dict[str, str]:
     return replacements
 
 
+def _masked_html(html: str, masking: dict[str, str]) -> str:
+    """Sanitised HTML with real addresses masked; dropped (text only) if one still shows,
+    e.g. split by markup, so the relay never passes a real address on."""
+    cleaned = mime.replace_addresses(mime.sanitise_html(mime.replace_addresses(html, masking)), masking)
+    return "" if mime.still_shows(cleaned, masking) else cleaned
+
+
 def _waiting_buyer_messages(thread: Thread, *, until: datetime):
     return Message.objects.filter(
         thread=thread,
@@ -497,7 +512,7 @@ def _store_message(
         sender_name=mime.replace_addresses(sender_name, masking)[:200],
         subject=mime.replace_addresses(subject, masking)[:300],
         body_text=mime.replace_addresses(text, masking),
-        body_html=mime.replace_addresses(mime.sanitise_html(mime.replace_addresses(html, masking)), masking),
+        body_html=_masked_html(html, masking),
         message_id=message_id or f"<{secrets.token_hex(16)}@{domain}>",
         relay_message_id=f"<relay.{secrets.token_hex(16)}@{domain}>",
         in_reply_to=in_reply_to,
@@ -592,23 +607,10 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
             return False  # someone else is sending it right now
         if outbound.status != OutboundEmail.Status.PENDING:
             return outbound.status == OutboundEmail.Status.SENT
-        mail = EmailMultiAlternatives(
-            subject=outbound.subject,
-            body=outbound.body_text,
-            from_email=outbound.from_address,
-            to=[outbound.to_address],
-            headers=outbound.headers,
-        )
-        if outbound.body_html:
-            mail.attach_alternative(outbound.body_html, "text/html")
-        if outbound.message_id is not None:  # the relayed message's attachments go with it
-            for attachment in outbound.message.attachments.all():
-                with attachment.file.open("rb") as handle:
-                    mail.attach(attachment.filename, handle.read(), attachment.content_type)
         now = timezone.now()
         outbound.attempts += 1
-        try:
-            mail.send()
+        try:  # building the mail (attachments from storage) fails and retries like sending
+            _compose(outbound).send()
         except Exception as exc:  # any transport failure: record it and retry later
             outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if outbound.attempts >= MAX_SEND_ATTEMPTS:
@@ -620,6 +622,23 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
         outbound.sent_at = now
         outbound.save(update_fields=["attempts", "status", "sent_at"])
         return True
+
+
+def _compose(outbound: OutboundEmail) -> EmailMultiAlternatives:
+    mail = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body_text,
+        from_email=outbound.from_address,
+        to=[outbound.to_address],
+        headers=outbound.headers,
+    )
+    if outbound.body_html:
+        mail.attach_alternative(outbound.body_html, "text/html")
+    if outbound.message_id is not None:  # the relayed message's attachments go with it
+        for attachment in outbound.message.attachments.all():
+            with attachment.file.open("rb") as handle:
+                mail.attach(attachment.filename, handle.read(), attachment.content_type)
+    return mail
 
 
 def due_outbound_email_ids(*, limit: int = 500) -> list[int]:

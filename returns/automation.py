@@ -26,7 +26,10 @@ STALE_AFTER = timedelta(days=50)
 
 def apply_return_rule(*, return_request_id: int) -> str:
     """Apply the rule recorded on the request; returns what happened (for logs and tests)."""
+    order_id = ReturnRequest.objects.filter(pk=return_request_id).values_list("order_id", flat=True).first()
     with transaction.atomic():
+        if order_id is not None:
+            services.lock_order(order_id)  # the fixed lock order: order, then request
         request = (
             ReturnRequest.objects.select_for_update(skip_locked=True)
             .select_related("order")
@@ -48,7 +51,11 @@ def apply_return_rule(*, return_request_id: int) -> str:
             authorise
             and services.selectors.return_address_for(request.seller_id, request.marketplace_id) is not None
         ):
-            services.authorise_return(return_request=request, actor=None, role="system")
+            try:
+                services.authorise_return(return_request=request, actor=None, role="system")
+            except services.TransitionRefused:  # the units went back under another request
+                services.announce(request, "requested", system=False)
+                return "waiting for the seller"
             return "authorised"
         if request.rule == ReturnRule.POLICY and not authorise:
             services.transition_by_system(
@@ -114,32 +121,36 @@ def mark_late_responses() -> int:
             return marked
 
 
+def _close_each(due, event: Event, what: str, note) -> int:
+    """One transaction per request, locks in the fixed order (order, then request); a row
+    someone else holds is left for the next sweep, and the state is checked again."""
+    closed = 0
+    for pk, order_id in list(due.order_by("pk").values_list("pk", "order_id")[:BATCH]):
+        with transaction.atomic():
+            services.lock_order(order_id)
+            request = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if request is None:
+                continue
+            services.transition_by_system(request, event, note=note(request))
+            services.announce(request, what)
+            closed += 1
+    return closed
+
+
 def expire_unreturned() -> int:
     """Authorised returns past their return-by date with no refund close as Expired."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        due = _claim(
-            ReturnRequest.objects.filter(
-                status=ReturnStatus.AUTHORISED, return_by__lt=today, refunded_total=0
-            )
-        )
-        for request in due:
-            services.transition_by_system(
-                request, Event.EXPIRE, note=f"Not returned by {request.return_by:%d %b %Y}"
-            )
-            services.announce(request, "expired")
-    return len(due)
+    due = ReturnRequest.objects.filter(
+        status=ReturnStatus.AUTHORISED, return_by__lt=timezone.localdate(), refunded_total=0
+    )
+    return _close_each(due, Event.EXPIRE, "expired", lambda r: f"Not returned by {r.return_by:%d %b %Y}")
 
 
 def expire_stale_requests() -> int:
     """50 days waiting for the seller: Closed · Expired without action; the seller is told."""
-    now = timezone.now()
-    with transaction.atomic():
-        due = _claim(ReturnRequest.objects.filter(status__in=OPEN, requested_at__lte=now - STALE_AFTER))
-        for request in due:
-            services.transition_by_system(request, Event.EXPIRE_WITHOUT_ACTION, note="50 days without action")
-            services.announce(request, "expired_without_action")
-    return len(due)
+    due = ReturnRequest.objects.filter(status__in=OPEN, requested_at__lte=timezone.now() - STALE_AFTER)
+    return _close_each(
+        due, Event.EXPIRE_WITHOUT_ACTION, "expired_without_action", lambda r: "50 days without action"
+    )
 
 
 def run_return_timers() -> dict[str, int]:

@@ -275,6 +275,29 @@ def update_return_settings(
     return settings_row
 
 
+def lock_order(order_id: int) -> None:
+    """Row locks in one order everywhere, against deadlocks: the order, then its requests
+    (and the messaging thread, which also locks the order first)."""
+    Order.objects.select_for_update().filter(pk=order_id).first()
+
+
+def _check_units_still_free(return_request: ReturnRequest) -> None:
+    """Refuse to authorise units another authorisation (or refund) already took back.
+
+    The order row is locked, so two requests for the same unit cannot both be authorised.
+    """
+    lock_order(return_request.order_id)
+    held = selectors.held_quantities([return_request.order_id])
+    for item in return_request.items.select_related("order_item"):
+        if (
+            return_request.status != ReturnStatus.AUTHORISED
+            and item.quantity > item.order_item.quantity - held.get(item.order_item_id, 0)
+        ):
+            raise TransitionRefused(
+                "These items are already being returned under another return authorisation: deny this request."
+            )
+
+
 def _new_rma() -> str:
     return "".join(secrets.choice(RMA_ALPHABET) for _ in range(8)) + "RRMA"
 
@@ -290,6 +313,7 @@ def _transition(
 ) -> ReturnRequest:
     """Lock the row, check the event against the table, apply it, record it."""
     transition = TRANSITIONS[event]
+    lock_order(return_request.order_id)
     locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
     if locked.status not in transition.sources:
         raise TransitionRefused(transition.refusal or "This return cannot change that way now.")
@@ -356,6 +380,7 @@ def authorise_return(
             )
         snapshot = stored.as_snapshot()
     days = return_by_days(return_request.seller)
+    _check_units_still_free(return_request)
 
     def change(request: ReturnRequest, now) -> list[str]:
         request.rma = _new_rma()
@@ -438,6 +463,9 @@ def issue_refund(
     Never more than was paid for the returned items minus what was refunded already. The
     same ``idempotency_key`` (a double click, an API retry) returns the first refund.
     """
+    Order.objects.select_for_update().filter(
+        pk=return_request.order_id
+    ).first()  # one refund per order at a time
     locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
     idempotency_key = (idempotency_key or "").strip()[:100]
     if not idempotency_key:
@@ -479,15 +507,33 @@ def issue_refund(
 
 
 def refundable_amounts(return_request: ReturnRequest, items: list[ReturnItem]) -> dict[int, Decimal]:
-    """Per returned item: what was paid for the returned quantity minus what was refunded."""
+    """Per returned item: paid for the returned quantity minus refunded on this request, and
+    never more than the order line's whole price minus refunds on it under any request."""
     refunded = dict(
         RefundLine.objects.filter(return_item__return_request=return_request)
         .values_list("return_item")
         .annotate(total=Sum("amount"))
         .values_list("return_item", "total")
     )
+    refunded_on_line = dict(
+        RefundLine.objects.filter(return_item__order_item__in=[item.order_item_id for item in items])
+        .values_list("return_item__order_item")
+        .annotate(total=Sum("amount"))
+        .values_list("return_item__order_item", "total")
+    )
     cent = Decimal("0.01")
-    return {item.pk: (item.paid - refunded.get(item.pk, Decimal("0"))).quantize(cent) for item in items}
+    zero = Decimal("0")
+    return {
+        item.pk: max(
+            zero,
+            min(
+                item.paid - refunded.get(item.pk, zero),
+                item.order_item.unit_price * item.order_item.quantity
+                - refunded_on_line.get(item.order_item_id, zero),
+            ),
+        ).quantize(cent)
+        for item in items
+    }
 
 
 def _refund_lines(items, remaining, *, amount, item_amounts) -> dict[int, Decimal]:

@@ -214,3 +214,19 @@ def test_an_exception_only_for_a_marketplace_the_seller_sells_on(seller):
 
     with pytest.raises(ValidationError, match=r"do not sell on Amazon\.de"):
         services.save_return_address(seller=seller, marketplace=factories.marketplace("de"), data=ADDRESS)
+
+
+def test_the_same_units_cannot_be_authorised_or_refunded_twice(make_request, seller_account_user):
+    """Two waiting requests for both cards: the first authorisation takes them back."""
+    first, second = make_request(quantity=2), make_request(quantity=2)
+    services.authorise_return(return_request=first, actor=seller_account_user)
+    with pytest.raises(services.TransitionRefused, match="already being returned"):
+        services.authorise_return(return_request=second, actor=seller_account_user)
+    assert ReturnRequest.objects.get(pk=second.pk).status == "authorisation_required"
+    services.issue_refund(
+        return_request=first, actor=seller_account_user, idempotency_key="a", amount="12.98"
+    )
+    with pytest.raises(ValidationError, match=r"At most 0\.00"):
+        services.issue_refund(
+            return_request=second, actor=seller_account_user, idempotency_key="b", amount="1.00"
+        )

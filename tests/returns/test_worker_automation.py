@@ -35,6 +35,8 @@ def test_requests_are_authorised_once_even_when_a_worker_is_killed(
     services.update_return_settings(
         seller=seller, email_quick_links=False, return_window_days=30, rules={"uk": "all"}
     )
+    card.quantity = 12  # twelve units, one per request: every request can be authorised
+    card.save(update_fields=["quantity"])
     requests = [
         services.request_return(
             order=order, customer=customer, items=[services.RequestedItem(card.pk, 1, "unwanted")]
