@@ -73,7 +73,8 @@ def _header(message: Message, name: str) -> str:
     value = message.get(name)
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", str(value)).strip()
+    # NUL bytes cannot be stored (PostgreSQL refuses them in text) and mean nothing here.
+    return re.sub(r"\s+", " ", str(value).replace("\x00", "")).strip()
 
 
 def _read(message: EmailMessage, envelope_from: str | None) -> ParsedMail:
@@ -112,7 +113,7 @@ def _first_message_id(value: str) -> str:
 def _recipients(message: Message) -> list[str]:
     values = []
     for name in ("To", "Cc", "Delivered-To", "X-Original-To"):
-        values.extend(str(v) for v in message.get_all(name, []))
+        values.extend(str(v).replace("\x00", "") for v in message.get_all(name, []))
     addresses = [address.strip().lower() for _, address in getaddresses(values) if "@" in address]
     return list(dict.fromkeys(addresses))
 

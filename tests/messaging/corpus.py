@@ -144,4 +144,100 @@ CORPUS = [
         _mail("From: {sender}\nTo: {to}\nSubject: sig", "Write to me at {sender} or mailto:{sender_upper}"),
         "stored",
     ),
+    (
+        "thousand recipients",
+        _mail(
+            "From: {sender}\nTo: {to}, "
+            + ", ".join(f"r{n}@elsewhere.example" for n in range(1000))
+            + "\nSubject: many"
+        ),
+        "stored",
+    ),
+    (
+        "header injection in name",
+        _mail('From: "Eve\\r\\nBcc: victim@example.com" <{sender}>\nTo: {to}\nSubject: name'),
+        "stored",
+    ),
+    (
+        "crlf in encoded name",
+        _mail("From: =?utf-8?q?Eve=0D=0ABcc=3A_x=40example.com?= <{sender}>\nTo: {to}\nSubject: enc name"),
+        400,  # a CR/LF hidden in an encoded display name: refused as unreadable
+    ),
+    ("nul in header", _mail("From: {sender}\nTo: {to}\nSubject: a\x00b"), "stored"),
+    (
+        "very deeply nested",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: deep\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=d0",
+            "".join(f"--d{i}\r\nContent-Type: multipart/mixed; boundary=d{i + 1}\r\n\r\n" for i in range(300))
+            + "--d300\r\nContent-Type: text/plain\r\n\r\nbottom\r\n",
+        ),
+        "stored",
+    ),
+    (
+        "invalid base64 attachment",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: badatt\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=q",
+            "--q\r\nContent-Type: text/plain\r\n\r\nhi\r\n--q\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=x.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n%%%not base64%%%\r\n--q--",
+        ),
+        "stored",
+    ),
+    (
+        "broken quoted-printable",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: qp\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable",
+            "caf=C3=A9 =ZZ =\r\nend",
+        ),
+        "stored",
+    ),
+    (
+        "utf-7 charset",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: u7\nContent-Type: text/plain; charset=utf-7",
+            "+ADw-script+AD4-alert(1)+ADw-/script+AD4-",
+        ),
+        "stored",
+    ),
+    (
+        "attached message",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: fwd\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=m",
+            "--m\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: other@example.org\r\nSubject: inner\r\n\r\ninner body\r\n--m--",
+        ),
+        "stored",
+    ),
+    ("bidi override subject", _mail("From: {sender}\nTo: {to}\nSubject: invoice \u202egnp.exe"), "stored"),
+    ("empty body", _mail("From: {sender}\nTo: {to}\nSubject: empty", ""), "stored"),
+    (
+        "html only with styles",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: styled\nContent-Type: text/html",
+            "<style>body{background:url(javascript:alert(1))}</style><p style='x:expression(alert(1))'>Hi</p><iframe src=//evil.example></iframe>",
+        ),
+        "stored",
+    ),
+    (
+        "calendar part",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: meet\nContent-Type: text/calendar",
+            "BEGIN:VCALENDAR\r\nEND:VCALENDAR",
+        ),
+        "stored",
+    ),
+    ("long line body", _mail("From: {sender}\nTo: {to}\nSubject: long", "x" * 5000), "stored"),
+    (
+        "svg attachment",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: svg\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=s",
+            '--s\r\nContent-Type: text/plain\r\n\r\npic\r\n--s\r\nContent-Type: image/svg+xml\r\nContent-Disposition: attachment; filename="x.svg"\r\n\r\n<svg onload=alert(1)></svg>\r\n--s--',
+        ),
+        "stored",
+    ),
+    ("oversize", _mail("From: {sender}\nTo: {to}\nSubject: huge", "y" * (25 * 1024 * 1024 + 10)), 413),
+    (
+        "reply loop auto to auto",
+        _mail(
+            "From: {sender}\nTo: {to}\nSubject: Re: Automatic reply: Out of Office\nAuto-Submitted: auto-replied\nIn-Reply-To: <auto@x>"
+        ),
+        "automatic",
+    ),
 ]
