@@ -152,6 +152,12 @@ def build_inbox_data(*, messages: int = 100_000, per_thread: int = 20, stdout=No
     return seller
 
 
+def report_baseline(report: Callable[[str], None], samples: list[float]) -> None:
+    report(
+        f"baseline raw SQL, first page: p50 {statistics.median(samples):.1f} ms, p95 {_percentile(samples, 0.95):.1f} ms"
+    )
+
+
 def _time_requests(client: Client, url: str, params: dict, runs: int) -> tuple[list[float], int]:
     client.get(url, params)  # warm caches
     samples = []
@@ -202,9 +208,7 @@ def bench_inbox(seller: SellerAccount, *, runs: int, report: Callable[[str], Non
         "WHERE m.seller_id = %s AND m.direction = 'received' AND m.sent_at >= %s ORDER BY m.sent_at DESC, m.id DESC LIMIT 25"
     )
     baseline = _time_sql(raw_sql, [seller.pk, timezone.now() - timedelta(days=31)], runs)
-    report(
-        f"baseline raw SQL, first page: p50 {statistics.median(baseline):.1f} ms, p95 {_percentile(baseline, 0.95):.1f} ms"
-    )
+    report_baseline(report, baseline)
     for name, params in cases:
         samples, queries = _time_requests(client, "/seller/messages/", params, runs)
         report(

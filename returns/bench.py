@@ -14,7 +14,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from commerce.models import OrderItem, SellerAccount
-from messaging.bench import _percentile, _time_requests, _time_sql
+from messaging.bench import _percentile, _time_requests, _time_sql, report_baseline
 
 from .models import CloseReason, ReturnItem, ReturnRequest, ReturnRule, ReturnStatus
 from .selectors import HOLDING, STATUS_FILTERS
@@ -97,9 +97,7 @@ def bench_manage_returns(seller: SellerAccount, *, runs: int, report: Callable[[
         "ORDER BY r.requested_at DESC, r.id DESC LIMIT 20"
     )
     baseline = _time_sql(raw_sql, [seller.pk, timezone.now() - timedelta(days=31)], runs)
-    report(
-        f"baseline raw SQL, first page: p50 {statistics.median(baseline):.1f} ms, p95 {_percentile(baseline, 0.95):.1f} ms"
-    )
+    report_baseline(report, baseline)
     for status in STATUS_FILTERS:
         samples, queries = _time_requests(client, "/seller/returns/", {"status": status}, runs)
         report(

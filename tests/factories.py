@@ -122,3 +122,16 @@ def seller_user(seller: SellerAccount | None = None, **user_fields):
         seller=seller or SellerAccountFactory(), user=UserFactory(**user_fields)
     )
     return membership.user
+
+
+RETURN_ADDRESS = {
+    "name": "Test1", "line1": "Test1", "city": "London", "postcode": "WC2A 2HD",
+    "country": "United Kingdom", "phone": "020 1234 5678",
+}  # fmt: skip
+
+
+def return_address(seller: SellerAccount, **fields):
+    """The seller's default return address (the seed's), through the returns service."""
+    from returns import services
+
+    return services.save_return_address(seller=seller, marketplace=None, data={**RETURN_ADDRESS, **fields})

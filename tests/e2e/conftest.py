@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from returns import services as returns
-
 from .. import factories
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # page + live_server + ORM in one test
@@ -17,14 +15,6 @@ ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
 AXE = Path(__file__).resolve().parents[2] / "var" / "axe" / "axe.min.js"
-ADDRESS = {
-    "name": "Test1",
-    "line1": "Test1",
-    "city": "London",
-    "postcode": "WC2A 2HD",
-    "country": "United Kingdom",
-    "phone": "020 1234 5678",
-}
 
 
 def pytest_collection_modifyitems(items):
@@ -94,7 +84,7 @@ def world(seller, customer):
         product__asin="B0000F2F36",
         product__title="Kingston - Flash memory card - 8 GB - Class 4 - SDHC",
     )
-    returns.save_return_address(seller=seller, marketplace=None, data=ADDRESS)
+    factories.return_address(seller)
     return {"seller": seller, "seller_user": seller_user, "customer": customer, "order": order}
 
 

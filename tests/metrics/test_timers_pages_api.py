@@ -134,18 +134,7 @@ def test_the_contact_response_time_api_follows_the_contract(order, seller_user):
 
 
 def test_return_dissatisfaction_rate_counts_late_invalid_and_negative(order, customer, seller_user, seller):
-    returns.save_return_address(
-        seller=seller,
-        marketplace=None,
-        data={
-            "name": "A",
-            "line1": "B",
-            "city": "C",
-            "postcode": "D1",
-            "country": "UK",
-            "phone": "0123456789",
-        },
-    )
+    factories.return_address(seller)
     item = order.items.get()
     item.quantity = 5
     item.save()

@@ -6,10 +6,7 @@ from returns import services
 
 from .. import factories
 
-ADDRESS = {
-    "name": "Test1", "line1": "Test1", "city": "London", "postcode": "WC2A 2HD",
-    "country": "United Kingdom", "phone": "020 1234 5678",
-}  # fmt: skip
+ADDRESS = factories.RETURN_ADDRESS
 
 
 @pytest.fixture
@@ -27,7 +24,7 @@ def order(seller, customer, seller_account_user):
     factories.OrderItemFactory(order=order, quantity=1, unit_price=Decimal("8.99"))
     order.total = Decimal("21.97")
     order.save()
-    services.save_return_address(seller=seller, marketplace=None, data=ADDRESS)
+    factories.return_address(seller)
     return order
 
 

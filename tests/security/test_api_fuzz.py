@@ -45,18 +45,7 @@ def parties(db, in_process_requests):
     seller_user = factories.seller_user(seller)
     buyer = factories.CustomerFactory()
     order = factories.order_with_items(seller=seller, customer=buyer, order_id="202-0697275-2144321")
-    returns.save_return_address(
-        seller=seller,
-        marketplace=None,
-        data={
-            "name": "A",
-            "line1": "B",
-            "city": "C",
-            "postcode": "D1",
-            "country": "UK",
-            "phone": "0123456789",
-        },
-    )
+    factories.return_address(seller)
     returns.request_return(
         order=order, customer=buyer, items=[returns.RequestedItem(order.items.get().pk, 1, "unwanted")]
     )

@@ -53,18 +53,7 @@ def world(on_commit):
     buyer = factories.CustomerFactory()
     order = factories.order_with_items(seller=seller, customer=buyer)
     item = order.items.get()
-    returns.save_return_address(
-        seller=seller,
-        marketplace=None,
-        data={
-            "name": "A",
-            "line1": "B",
-            "city": "C",
-            "postcode": "D1",
-            "country": "UK",
-            "phone": "0123456789",
-        },
-    )
+    factories.return_address(seller)
     message = messaging.contact_seller(order=order, subject="enquiry", body="hello")
     alias = messaging.seller_alias(seller=seller, marketplace=order.marketplace)
     raw = (
