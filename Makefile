@@ -15,7 +15,7 @@ endif
 RUN_ENV := DEBUG=$${DEBUG:-true}
 WEB_BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit
+.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
@@ -89,7 +89,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sellercentral_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 BENCH_ENV = DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(BENCH_BROKER_URL)} CELERY_TASK_DEFAULT_QUEUE=bench LOG_LEVEL=WARNING
-bench: install-dev
+bench: $(VENV)/.installed-load
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
@@ -100,3 +100,11 @@ bench: install-dev
 audit: install-dev
 	$(BIN)/bandit -q -r commerce messaging returns metrics sellercentral -x "*/migrations/*" --severity-level high
 	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements.txt --progress-spinner off
+
+# Load: gunicorn + a worker on PostgreSQL and Redis (production settings, demo data), locust
+# headless with 50 users for 60 s on 127.0.0.1; fails on any failed request. Not run by CI.
+$(VENV)/.installed-load: requirements-load.txt $(VENV)/.installed-dev
+	$(INSTALL) requirements-load.txt
+	@touch $@
+load: $(VENV)/.installed-load
+	load/run.sh

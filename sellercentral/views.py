@@ -1,4 +1,4 @@
-"""Project-level pages: health check and the development mailbox."""
+"""Project-level pages: health check, the server-error page and the development mailbox."""
 
 from __future__ import annotations
 
@@ -12,15 +12,24 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.defaults import server_error as django_server_error
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from . import mailbox
 from .models import Heartbeat
 
 MAILS_PER_PAGE = 25
+SERVER_ERROR_DETAIL = "Something went wrong on our side. Please try again in a moment."
 
 
 @never_cache
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; API clients get the same message as JSON, like every other API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
+    return django_server_error(request)
+
+
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness of the database and of the background processes (seconds since each beat)."""
     with connection.cursor() as cursor:

@@ -3,7 +3,7 @@ from django.test import Client
 
 from sellercentral.celery import app as celery_app
 
-from . import factories
+from . import factories, privacy
 from .workers import broker_mode, queue, start_process  # noqa: F401 (shared fixtures)
 
 
@@ -24,6 +24,22 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _relayed_mail_leaks_no_real_address(settings):
+    """Every mail any test sends is scanned for the real addresses the database holds."""
+    settings.EMAIL_BACKEND = "tests.privacy.PrivacyCheckingBackend"
+    privacy.leaks_found.clear()
+    yield
+    assert not privacy.leaks_found, privacy.leaks_found[0]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if privacy.scanned["mails"]:
+        terminalreporter.write_line(
+            f"privacy: {privacy.scanned['mails']} sent mails scanned for real addresses"
+        )
 
 
 @pytest.fixture(autouse=True)

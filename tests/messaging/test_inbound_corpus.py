@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from messaging import services
 from messaging.models import Message
+from tests.privacy import assert_no_real_address
 
 from .. import factories
 from .conftest import BUYER_REAL
 from .corpus import CORPUS
-from .privacy import assert_no_real_address
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.core import mail
 
 from messaging import services
 from messaging.models import Message, OutboundEmail
+from tests.privacy import assert_no_real_address
 
 from .. import factories
 from .conftest import BUYER_REAL, SELLER_REAL
-from .privacy import assert_no_real_address
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checks; pages carry the security headers."""
 
+import json
 import os
 import subprocess
 import sys
@@ -43,3 +44,14 @@ def test_pages_send_csp_and_security_headers():
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_server_error_is_the_plain_page_or_json_for_the_api(rf):
+    from sellercentral.views import SERVER_ERROR_DETAIL, server_error
+
+    page = server_error(rf.get("/seller/messages/"))
+    api = server_error(rf.get("/api/v1/seller/messages/"))
+
+    assert page.status_code == api.status_code == 500
+    assert b"Something went wrong" in page.content and page["Content-Type"].startswith("text/html")
+    assert json.loads(api.content) == {"detail": SERVER_ERROR_DETAIL}

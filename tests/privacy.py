@@ -1,0 +1,67 @@
+"""Masked-address privacy: a real address appears nowhere in what the product sends.
+
+Every test's mail goes through ``PrivacyCheckingBackend`` (set by an autouse fixture in
+``tests/conftest.py``): each message is scanned for every real address the database knows
+(users, buyers, alternate addresses) except its own recipients', and the test fails on a leak.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+from django.core.mail.backends.locmem import EmailBackend
+
+# What the backend saw in this test and in the whole session (the note's figure).
+leaks_found: list[str] = []
+scanned = {"mails": 0}
+
+
+def leaks(sent, real_addresses) -> list[str]:
+    """Raw bytes, every decoded part and every decoded header (RFC 2047 words included).
+
+    The recipient's own address may stand in ``To`` (that is where the mail goes) and
+    nowhere else.
+    """
+    parsed = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+    del parsed["To"]
+    places = [parsed.as_bytes().decode("utf-8", "replace")]
+    places += [str(value) for value in parsed.values()]
+    for part in parsed.walk():
+        if not part.is_multipart():
+            payload = part.get_payload(decode=True) or b""
+            places.append(payload.decode("utf-8", "replace"))
+    return [
+        f"{address} leaked in: {place[:300]}"
+        for address in real_addresses
+        for place in places
+        if address.lower() in place.lower()
+    ]
+
+
+def assert_no_real_address(sent, real_addresses: list[str]) -> None:
+    found = leaks(sent, real_addresses)
+    assert not found, found[0]
+
+
+def real_addresses_known() -> set[str]:
+    from django.contrib.auth import get_user_model
+
+    from commerce.models import Customer
+    from messaging.models import AlternateAddress
+
+    addresses = set(get_user_model().objects.exclude(email="").values_list("email", flat=True))
+    addresses |= set(Customer.objects.values_list("email", flat=True))
+    addresses |= set(AlternateAddress.objects.values_list("email", flat=True))
+    return {address.lower() for address in addresses}
+
+
+class PrivacyCheckingBackend(EmailBackend):
+    """The locmem backend (``mail.outbox``) that first scans each message for real addresses."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            own = {address.lower() for address in message.recipients()}
+            leaks_found.extend(leaks(message, sorted(real_addresses_known() - own)))
+            scanned["mails"] += 1
+        return super().send_messages(messages)
