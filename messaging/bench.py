@@ -6,7 +6,6 @@ shared machines are noisy. Nothing here runs in the test suite.
 
 from __future__ import annotations
 
-import random
 import re
 import smtplib
 import socket
@@ -14,25 +13,23 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-from django.db import connection, transaction
+from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from tqdm import tqdm
 
-from commerce import services as commerce_services
-from commerce.models import Customer, Marketplace, OrderItem, Product, SellerAccount
+from commerce.models import OrderItem, SellerAccount
+from commerce.pagination import cursor_of
 from commerce.selectors import seller_account_for_user
 
-from . import selectors, services
-from .models import Alias, Message, Thread
+from . import selectors
+from .models import Message, Thread
 from .smtpd import relay_controller
 
-BENCH_SELLER = "Bench Seller (100k messages)"
 SCAN = re.compile(
     r"(?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)?(?: using \S+)? on \S+"
 )
@@ -41,121 +38,6 @@ SCAN = re.compile(
 def _percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def build_inbox_data(*, messages: int = 100_000, per_thread: int = 20, stdout=None) -> SellerAccount:
-    """One seller with ``messages`` messages over 90 days; made once, reused after."""
-    seller = SellerAccount.objects.filter(name=BENCH_SELLER).first()
-    if seller is not None and Message.objects.filter(seller=seller).count() >= messages:
-        return seller
-    uk = Marketplace.objects.get(code="uk")
-    from django.contrib.auth import get_user_model
-
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-seller", defaults={"email": "bench@merchant.example.net"}
-    )
-    if seller is None:
-        seller = commerce_services.create_seller_account(name=BENCH_SELLER, marketplaces=[uk], users=[user])
-    Thread.objects.filter(seller=seller).delete()
-    products = [
-        Product.objects.get_or_create(
-            seller=seller,
-            sku=f"BENCH-{n}",
-            defaults={"asin": f"B0BENCH{n:03d}", "title": f"Bench product {n}"},
-        )[0]
-        for n in range(50)
-    ]
-    threads_needed = messages // per_thread
-    rng = random.Random(7)
-    now = timezone.now()
-    progress = tqdm(total=messages, unit="msg", desc="Bench inbox data", file=stdout)
-    batch = 1000
-    for start in range(0, threads_needed, batch):
-        count = min(batch, threads_needed - start)
-        with transaction.atomic():
-            customers = Customer.objects.bulk_create(
-                Customer(
-                    user=get_user_model().objects.create(username=f"bench-buyer-{start + n}"),
-                    name=f"Bench Buyer {start + n}",
-                    email=f"bench-buyer-{start + n}@example.com",
-                )
-                for n in range(count)
-            )
-            orders = commerce_services.place_orders(
-                [
-                    commerce_services.NewOrder(
-                        order_id=f"205-{start + n:07d}-{rng.randrange(10**7):07d}",
-                        seller=seller,
-                        customer=customer,
-                        marketplace=uk,
-                        lines=[commerce_services.OrderLine(rng.choice(products), 1, Decimal("9.99"))],
-                        placed_at=now - timedelta(days=95),
-                    )
-                    for n, customer in enumerate(customers)
-                ]
-            )
-            seller_alias = services.seller_alias(seller=seller, marketplace=uk)
-            aliases = Alias.objects.bulk_create(
-                Alias(
-                    token=services.new_alias_token(),
-                    kind=Alias.Kind.BUYER,
-                    customer=c,
-                    seller=seller,
-                    marketplace=uk,
-                )
-                for c in customers
-            )
-            threads = Thread.objects.bulk_create(
-                Thread(
-                    seller=seller,
-                    customer=c,
-                    marketplace=uk,
-                    buyer_alias=a,
-                    seller_alias=seller_alias,
-                    order=o,
-                    subject=f"Enquiry from customer {c.name} (Order: {o.order_id})",
-                    created_at=now - timedelta(days=90),
-                    last_message_at=now,
-                )
-                for c, a, o in zip(customers, aliases, orders, strict=True)
-            )
-            rows = []
-            for thread in threads:
-                for k in range(per_thread):
-                    sent_at = now - timedelta(seconds=rng.uniform(0, 90 * 86400))
-                    received = k % 2 == 0
-                    answered = received and rng.random() < 0.9
-                    rows.append(
-                        Message(
-                            thread=thread,
-                            seller=seller,
-                            direction=Message.Direction.RECEIVED if received else Message.Direction.SENT,
-                            channel=Message.Channel.EMAIL,
-                            sender_name=thread.customer.name if received else seller.name,
-                            subject=thread.subject,
-                            body_text="Hello, where is my order?",
-                            message_id=f"<bench.{thread.pk}.{k}@example.com>",
-                            relay_message_id=f"<relay.bench.{thread.pk}.{k}@example.com>",
-                            sent_at=sent_at,
-                            needs_response=received,
-                            response_deadline=sent_at + timedelta(hours=24) if received else None,
-                            responded_at=sent_at + timedelta(minutes=rng.uniform(5, 60 * 30))
-                            if answered
-                            else None,
-                        )
-                    )
-            Message.objects.bulk_create(rows, batch_size=5000)
-        progress.update(count * per_thread)
-    progress.close()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE") if connection.vendor == "postgresql" else None
-    return seller
-
-
-def report_baseline(report: Callable[[str], None], samples: list[float]) -> None:
-    report(
-        f"baseline raw SQL, first page: p50 {statistics.median(samples):.1f} ms, p95 {_percentile(samples, 0.95):.1f} ms"
-    )
 
 
 def _time_requests(client: Client, url: str, params: dict, runs: int) -> tuple[list[float], int]:
@@ -182,51 +64,107 @@ def _time_sql(sql: str, params: list, runs: int) -> list[float]:
     return samples
 
 
-def bench_inbox(seller: SellerAccount, *, runs: int, report: Callable[[str], None]) -> None:
+INBOX_SQL = (
+    "SELECT m.id, m.sent_at, m.sender_name, m.subject, m.is_auto_reply, m.is_system, m.needs_response, "
+    "m.responded_at, o.order_id, a.token FROM messaging_message m "
+    "JOIN messaging_thread t ON t.id = m.thread_id LEFT JOIN commerce_order o ON o.id = t.order_id "
+    "JOIN messaging_alias a ON a.id = t.buyer_alias_id "
+    "WHERE m.seller_id = %s AND m.direction = 'received' AND m.sent_at >= %s {where} "
+    "ORDER BY m.sent_at DESC, m.id DESC LIMIT 26"
+)
+SEARCHES = {
+    "first page": "",
+    "search by order id": "AND o.order_id LIKE %s",
+    "search by ASIN": "AND EXISTS (SELECT 1 FROM commerce_orderitem i JOIN commerce_product p ON p.id = i.product_id "
+    "WHERE i.order_id = t.order_id AND p.asin = %s)",
+    "search by masked address": "AND a.token = %s",
+}
+
+
+def _explain_scans(queryset) -> str:
+    plan = queryset.explain(analyze=connection.vendor == "postgresql")
+    return "; ".join(sorted({match.group(0) for match in SCAN.finditer(plan)}))
+
+
+def bench_inbox(seller: SellerAccount, *, runs: int, report: Callable[[str], None], figure: Callable) -> None:
+    """The largest seller's inbox: each case beside the raw SQL of the same rows."""
     user = seller.users.first()
     assert seller_account_for_user(user) == seller
     client = Client()
     client.force_login(user)
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=30)
     sample = (
-        Message.objects.filter(seller=seller, direction="received")
-        .select_related("thread__order", "thread__buyer_alias")
-        .order_by("-sent_at")
-        .first()
+        Message.objects.filter(seller=seller, direction="received", sent_at__gte=since)
+        .select_related("thread__order", "thread__buyer_alias__marketplace")
+        .order_by("-sent_at")[500]
     )
     asin = OrderItem.objects.filter(order=sample.thread.order).select_related("product").first().product.asin
-    cases = [
-        ("inbox first page", {}),
-        ("inbox page 40", {"page": 40}),
-        ("search by order id", {"q": sample.thread.order.order_id}),
-        ("search by ASIN", {"q": asin}),
-        ("search by masked address", {"q": sample.thread.buyer_alias.address}),
-        ("awaiting response", {"awaiting": "on"}),
-    ]
-    raw_sql = (
-        "SELECT m.id, m.sent_at, m.sender_name, m.subject, o.order_id FROM messaging_message m "
-        "JOIN messaging_thread t ON t.id = m.thread_id LEFT JOIN commerce_order o ON o.id = t.order_id "
-        "WHERE m.seller_id = %s AND m.direction = 'received' AND m.sent_at >= %s ORDER BY m.sent_at DESC, m.id DESC LIMIT 25"
-    )
-    baseline = _time_sql(raw_sql, [seller.pk, timezone.now() - timedelta(days=31)], runs)
-    report_baseline(report, baseline)
-    for name, params in cases:
+    terms = {
+        "first page": None,
+        "search by order id": sample.thread.order.order_id,
+        "search by ASIN": asin,
+        "search by masked address": sample.thread.buyer_alias.address,
+    }
+    sql_terms = {
+        "search by order id": sample.thread.order.order_id + "%",
+        "search by ASIN": asin,
+        "search by masked address": sample.thread.buyer_alias.token,
+    }
+    for name, term in terms.items():
+        params = {"q": term} if term else {}
+        sql_params = [seller.pk, since] + ([sql_terms[name]] if name in sql_terms else [])
+        baseline = _time_sql(INBOX_SQL.format(where=SEARCHES[name]), sql_params, runs)
+        fetch = _time_fetch(lambda term=term: selectors.inbox(seller, since=since, search=term or ""), runs)
         samples, queries = _time_requests(client, "/seller/messages/", params, runs)
+        p50, p95, raw = statistics.median(samples), _percentile(samples, 0.95), statistics.median(baseline)
+        orm = statistics.median(fetch)
         report(
-            f"{name:<26} p50 {statistics.median(samples):6.1f} ms  p95 {_percentile(samples, 0.95):6.1f} ms  "
-            f"queries {queries}  (p50 {statistics.median(samples) / statistics.median(baseline):.1f}x raw SQL)"
+            f"inbox {name:<25} page p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  queries {queries}  ·  "
+            f"ORM rows {orm:5.1f} ms vs raw SQL {raw:5.1f} ms ({orm / raw:.1f}x; whole page {p50 / raw:.0f}x)"
         )
-    filters = {"since": timezone.now() - timedelta(days=30), "until": None}
-    for name, search in [
-        ("first page", ""),
-        ("order id", sample.thread.order.order_id),
-        ("ASIN", asin),
-        ("address", sample.thread.buyer_alias.address),
-    ]:
-        plan = selectors.inbox(seller, search=search, **filters)[:25].explain(
-            analyze=connection.vendor == "postgresql"
-        )
-        scans = sorted({match.group(0) for match in SCAN.finditer(plan)})
-        report(f"plan ({name}): {'; '.join(scans)}")
+        figure(
+            f"inbox, {name}", f"p95 {p95:.0f} ms, {queries} queries", f"raw SQL {raw:.1f} ms",
+            f"rows {orm / raw:.1f}x · page {p50 / raw:.0f}x", "p95 ≤ 50 ms, ≤ 8 queries, ≤ 3x",
+            p95 <= 50 and queries <= 8 and orm / raw <= 3,
+        )  # fmt: skip
+        report(f"  plan: {_explain_scans(selectors.inbox(seller, since=since, search=term or '')[:26])}")
+    # Page 1,000: its cursor is the last row of page 999 (found here with OFFSET, once).
+    messages = selectors.inbox(seller, since=timezone.now() - timedelta(days=90))
+    deep = messages[999 * 25 - 1]
+    cursor = cursor_of(deep.sent_at, deep.pk)
+    ninety = (timezone.localdate() - timedelta(days=89)).isoformat()
+    first, _ = _time_requests(client, "/seller/messages/", {"since": ninety}, runs)
+    page, page_queries = _time_requests(
+        client, "/seller/messages/", {"since": ninety, "before": cursor}, runs
+    )
+    ratio = statistics.median(page) / statistics.median(first)
+    report(
+        f"inbox page 1,000 (90 days, {messages.count():,} messages): p50 {statistics.median(page):.1f} ms, "
+        f"p95 {_percentile(page, 0.95):.1f} ms, {page_queries} queries; page 1 p50 {statistics.median(first):.1f} ms "
+        f"({ratio:.2f}x)"
+    )
+    report(f"  plan: {_explain_scans(keyset_rows(messages, deep))}")
+    figure(
+        "inbox page 1,000", f"p50 {statistics.median(page):.0f} ms", f"page 1 {statistics.median(first):.0f} ms",
+        f"{ratio:.2f}x", "≤ 2x page 1", ratio <= 2,
+    )  # fmt: skip
+
+
+def keyset_rows(messages, after: Message):
+    """What the page after ``after`` fetches (for its query plan)."""
+    return messages.filter(
+        Q(sent_at__lt=after.sent_at) | Q(sent_at=after.sent_at, pk__lt=after.pk), sent_at__lte=after.sent_at
+    )[:26]
+
+
+def _time_fetch(queryset_of: Callable, runs: int) -> list[float]:
+    """The ORM's fetch of one page of rows (what the raw SQL fetches), models built."""
+    samples = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        list(queryset_of()[:26])
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples[1:]
 
 
 class _NullHandler:
@@ -248,9 +186,15 @@ def _send_many(port: int, messages: list[EmailMessage]) -> float:
     return len(messages) / (time.perf_counter() - started)
 
 
-def bench_relay(*, count: int, report: Callable[[str], None]) -> None:
+def bench_relay(
+    seller: SellerAccount | None = None,
+    *,
+    count: int,
+    report: Callable[[str], None],
+    figure: Callable | None = None,
+) -> None:
     """Messages per second through the real relay (parse, store, enqueue) vs a null server."""
-    seller = SellerAccount.objects.get(name=BENCH_SELLER)
+    seller = seller or Thread.objects.order_by("id").first().seller
     thread = (
         Thread.objects.filter(seller=seller).select_related("customer", "seller_alias__marketplace").first()
     )
@@ -282,3 +226,8 @@ def bench_relay(*, count: int, report: Callable[[str], None]) -> None:
     report(
         f"relay through SMTP: {rate:.0f} msg/s (parse + store + outbox + enqueue); null aiosmtpd baseline {baseline:.0f} msg/s"
     )
+    if figure is not None:
+        figure(
+            "relay through SMTP", f"{rate:.0f} msg/s", f"null aiosmtpd {baseline:.0f} msg/s",
+            f"{rate / baseline:.2f}x", "≥ 100 msg/s", rate >= 100,
+        )  # fmt: skip

@@ -163,11 +163,13 @@ class Message(models.Model):
             # The inbox: one seller, one direction, newest first (and the keyset of its pages).
             models.Index(fields=["seller", "direction", "-sent_at", "-id"], name="message_inbox_idx"),
             models.Index(fields=["thread", "sent_at"], name="message_thread_idx"),
-            # Contact Response Time: the seller's counted messages in a time range.
+            # Contact Response Time: the seller's counted messages in a time range, answered
+            # from the index alone (its condition is exactly what "counted" means).
             models.Index(
                 fields=["seller", "sent_at"],
-                condition=Q(needs_response=True),
-                name="message_counted_idx",
+                include=["responded_at", "id"],
+                condition=Q(needs_response=True, no_response_needed=False, direction="received"),
+                name="message_counted_covering_idx",
             ),
             # The 24-hour sweep: live deadlines only.
             models.Index(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
@@ -55,8 +55,8 @@ def _search(term: str) -> Q:
     if ORDER_ID_SEARCH.match(term):
         return Q(thread__order__order_id__startswith=term)
     if ASIN_SEARCH.match(term):
-        items = OrderItem.objects.filter(order_id=OuterRef("thread__order_id"), product__asin=term.upper())
-        return Q(Exists(items))
+        # A semi-join on the orders holding the ASIN (not a correlated EXISTS per message).
+        return Q(thread__order_id__in=OrderItem.objects.filter(product__asin=term.upper()).values("order_id"))
     return Q(subject__icontains=term) | Q(sender_name__icontains=term)
 
 

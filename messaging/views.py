@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_required, seller_required
+from commerce.pagination import capped_count, keyset_page
 from metrics import selectors as metrics_selectors
 
 from . import selectors, services
@@ -18,6 +18,8 @@ from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, Rep
 from .models import AlternateAddress, Attachment, Message
 
 MESSAGES_PER_PAGE = 25
+# Counting a big inbox's every message on each page view would cost more than the page itself.
+MESSAGE_COUNT_CAP = 1000
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -30,14 +32,22 @@ def _apply_errors(form, error: ValidationError) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     filter_form = InboxFilterForm(request.GET or None)
     filters = filter_form.filters()
-    page = Paginator(selectors.inbox(request.seller, **filters), MESSAGES_PER_PAGE).get_page(
-        request.GET.get("page")
+    messages = selectors.inbox(request.seller, **filters)
+    count, more = capped_count(messages, MESSAGE_COUNT_CAP)
+    page = keyset_page(
+        messages,
+        per_page=MESSAGES_PER_PAGE,
+        count=count,
+        before=request.GET.get("before"),
+        after=request.GET.get("after"),
+        time_field="sent_at",
     )
     context = {
         "filter_form": filter_form,
         "filters": filters,
         "date_range": filter_form.days(),
         "page": page,
+        "more_than_counted": more,
         "average_response_time": metrics_selectors.average_response_time(request.seller, days=7),
     }
     return render(request, "messaging/inbox.html", context)

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import template
 from django.utils import timezone
@@ -54,6 +55,22 @@ def pagination(context, page):
         "page": page,
         "previous_url": link(page.previous_page_number()) if page.has_previous() else None,
         "next_url": link(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+@register.inclusion_tag("partials/keyset_pagination.html", takes_context=True)
+def keyset_pagination(context, page):
+    """Newer / older links for a ``KeysetPage``, keeping the other query parameters."""
+    params = context["request"].GET.copy()
+    for key in ("before", "after", "page"):
+        params.pop(key, None)
+
+    def link(**cursor: str) -> str:
+        return f"?{urlencode({**params.dict(), **cursor})}"
+
+    return {
+        "newer_url": link(after=page.newer) if page.newer else None,
+        "older_url": link(before=page.older) if page.older else None,
     }
 
 

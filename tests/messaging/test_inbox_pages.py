@@ -1,5 +1,6 @@
 """Seller Central's Messages pages: inbox, thread, alternate addresses (SPEC §2)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging import services
+from messaging import selectors, services
 from messaging.models import AlternateAddress
 
 from .. import factories
@@ -151,3 +152,80 @@ def test_buyers_see_their_emails_with_the_seller_on_the_order(seller, buyer_clie
     assert "Awaiting response" not in html
     order_page = buyer_client.get(reverse("storefront:order", args=[order.order_id])).content.decode()
     assert f'href="/orders/{order.order_id}/contact/"' in order_page
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r"/seller/messages/threads/\d+/#message-(\d+)", html)
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'href="(\?[^"]+)" rel="{rel}"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_older_and_newer_pages_walk_every_message_once_in_order_at_constant_cost(
+    seller, seller_client, django_assert_max_num_queries
+):
+    # 60 messages, several sharing one timestamp: the cursor's id breaks the tie.
+    same_moment = timezone.now() - timedelta(hours=5)
+    with time_machine.travel(same_moment, tick=False):
+        tied = [_conversation(seller).pk for _ in range(7)]
+    for n in range(53):
+        _conversation(seller, days_ago=n % 20)
+    expected = [
+        str(pk)
+        for pk in selectors.inbox(seller, since=timezone.now() - timedelta(days=30)).values_list(
+            "pk", flat=True
+        )
+    ]
+    seen, pages, url = [], [], "/seller/messages/"
+    while url:
+        with django_assert_max_num_queries(6):  # a deep page costs what the first one does
+            html = seller_client.get(url).content.decode()
+        pages.append(html)
+        seen += _rows(html)
+        older = _link(html, "next")
+        url = f"/seller/messages/{older}" if older else None
+    assert seen == expected and len(seen) == 60 and set(map(str, tied)) <= set(seen)
+    assert [len(_rows(page)) for page in pages] == [25, 25, 10]
+    assert "60 messages" in pages[2]
+    # "Newer" from the last page gives the middle page back, then the first page.
+    middle = seller_client.get("/seller/messages/" + _link(pages[2], "prev")).content.decode()
+    assert _rows(middle) == _rows(pages[1])
+    first = seller_client.get("/seller/messages/" + _link(middle, "prev")).content.decode()
+    assert _rows(first) == _rows(pages[0]) and _link(first, "prev") is None
+
+
+@pytest.mark.parametrize("cursor", ["x", "12.", ".5", "1" * 40 + ".1", "-5.3", "1e9.2"])
+def test_a_malformed_cursor_shows_the_first_page(seller, seller_client, cursor):
+    for _ in range(30):
+        _conversation(seller)
+    first = _rows(seller_client.get("/seller/messages/").content.decode())
+    response = seller_client.get("/seller/messages/", {"before": cursor})
+    assert response.status_code == 200 and _rows(response.content.decode()) == first
+
+
+def test_a_big_inbox_says_more_than_the_count_cap(seller, seller_client, settings, monkeypatch):
+    from messaging import views
+
+    monkeypatch.setattr(views, "MESSAGE_COUNT_CAP", 5)
+    for _ in range(6):
+        _conversation(seller)
+    assert "more than 5 messages" in seller_client.get("/seller/messages/").content.decode()
+    monkeypatch.setattr(views, "MESSAGE_COUNT_CAP", 6)
+    assert "6 messages" in seller_client.get("/seller/messages/").content.decode()
+
+
+def test_the_sidebar_average_is_cached_for_five_minutes(seller, seller_client):
+    first = _conversation(seller, days_ago=1)
+    services.reply_to_thread(thread=first.thread, body="Answer")
+    html = seller_client.get("/seller/messages/").content.decode()
+    shown = re.search(r"7 day average response time</p>\s*<p><strong>([^<]+)</strong>", html).group(1)
+    later = _conversation(seller)
+    with time_machine.travel(timezone.now() + timedelta(minutes=4)):
+        services.reply_to_thread(thread=later.thread, body="Quick answer")
+        html = seller_client.get("/seller/messages/").content.decode()
+    assert re.search(r"7 day average response time</p>\s*<p><strong>([^<]+)</strong>", html).group(1) == shown
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        html = seller_client.get("/seller/messages/").content.decode()
+    assert re.search(r"7 day average response time</p>\s*<p><strong>([^<]+)</strong>", html).group(1) != shown

@@ -10,9 +10,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.utils import timezone
 
+from commerce.models import SellerAccount
 from messaging import bench as messaging_bench
+from messaging.models import Message
 from metrics import bench as metrics_bench
 from returns import bench as returns_bench
+from returns.models import ReturnRequest
+from sellercentral import bench_web as web_bench
+from sellercentral import benchdata
 
 
 class Command(BaseCommand):
@@ -30,49 +35,71 @@ class Command(BaseCommand):
     help = "Benchmarks with a baseline measured in the same run; writes BENCHMARKS.md."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--messages", type=int, default=100_000, help="messages of the bench seller")
         parser.add_argument("--runs", type=int, default=40, help="requests per timed figure")
         parser.add_argument("--relay", type=int, default=300, help="mails sent through the relay")
-        parser.add_argument("--returns", type=int, default=50_000, help="return requests of the bench seller")
+        parser.add_argument("--web-seconds", type=int, default=20, help="seconds of each web load run")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "BENCHMARKS.md"))
 
-    def handle(
-        self, *args, messages: int, runs: int, relay: int, returns: int, output: str, **options
-    ) -> None:
+    def handle(self, *args, runs: int, relay: int, web_seconds: int, output: str, **options) -> None:
         lines: list[str] = []
+        table: list[tuple] = []
 
         def report(line: str) -> None:
             self.stdout.write(line)
             lines.append(line)
 
-        seller = messaging_bench.build_inbox_data(messages=messages, stdout=self.stderr)
-        report(f"## Messaging: inbox of a seller with {messages:,} messages ({runs} requests each)")
-        messaging_bench.bench_inbox(seller, runs=runs, report=report)
+        def figure(name: str, value: str, baseline: str, ratio: str, goal: str, met: bool) -> None:
+            table.append((name, value, baseline, ratio, goal, "yes" if met else "**no**"))
+
+        started = time.perf_counter()
+        data = benchdata.build(stdout=self.stderr)
+        loaded = time.perf_counter() - started
+        seller = SellerAccount.objects.get(pk=data.largest_seller_id)
+        largest = Message.objects.filter(seller=seller).count()
+        report(
+            f"## Data set: {SellerAccount.objects.count():,} sellers, {Message.objects.count():,} messages "
+            f"(largest seller {largest:,}), {ReturnRequest.objects.count():,} return requests"
+        )
+        report(f"ready in {loaded:.0f} s ({'loaded with COPY' if loaded > 5 else 'reused'})")
+        report("")
+        report(f"## Messaging: the largest seller's inbox ({runs} requests each)")
+        messaging_bench.bench_inbox(seller, runs=runs, report=report, figure=figure)
         report("")
         report("## Contact Response Time and the 24-hour timer")
-        metrics_bench.bench_contact_response_time(seller, runs=runs, report=report)
-        metrics_bench.bench_response_sweep(seller, due=10_000, runs=runs, report=report)
+        metrics_bench.bench_contact_response_time(seller, runs=runs, report=report, figure=figure)
+        metrics_bench.bench_response_sweep(seller, due=10_000, runs=runs, report=report, figure=figure)
         report("")
-        returns_bench.build_returns_data(seller, requests=returns, stdout=self.stderr)
-        report(f"## Returns: Manage Returns of a seller with {returns:,} requests ({runs} requests each)")
-        returns_bench.bench_manage_returns(seller, runs=runs, report=report)
+        report(f"## Returns: Manage Returns of the largest seller ({runs} requests each)")
+        returns_bench.bench_manage_returns(seller, runs=runs, report=report, figure=figure)
         report("")
         report("## Returns: timers and automatic authorisation")
         returns_bench.bench_timers(seller, due=10_000, runs=runs, report=report)
         returns_bench.bench_auto_authorisation(
-            seller, count=200, report=report, start_worker=self._start_worker
+            seller, count=200, report=report, figure=figure, start_worker=self._start_worker
         )
         report("")
         report(f"## Messaging: relay throughput ({relay} mails over one SMTP connection)")
-        messaging_bench.bench_relay(count=relay, report=report)
+        messaging_bench.bench_relay(seller, count=relay, report=report, figure=figure)
+        report("")
+        report(f"## Web: gunicorn on loopback, 50 concurrent users, {web_seconds} s per run")
+        web_bench.bench_web(seller, seconds=web_seconds, report=report, figure=figure)
         machine = (
             f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
             f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''} · "
             f"broker {settings.CELERY_BROKER_URL.split('://')[0]}"
         )
+        summary = [
+            "| figure | result | baseline (same run) | ratio | goal | met |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        summary += ["| " + " | ".join(row) + " |" for row in table]
+        self.stdout.write("\n".join(summary))
         body = "\n".join(line if line.startswith("#") or not line else f"- {line}" for line in lines)
         Path(output).write_text(
             f"# Benchmarks\n\nRegenerated by `make bench` on {timezone.now():%Y-%m-%d %H:%M} UTC, on {machine}.\n"
-            f"Times are server-side, through Django's test client (no network), beside a raw-SQL baseline.\n\n{body}\n"
+            "Page times are server-side, through Django's test client (no network); the web figure is\n"
+            "real HTTP to gunicorn. Each figure stands beside a baseline measured in the same run.\n\n"
+            + "\n".join(summary)
+            + f"\n\n{body}\n"
         )
         self.stdout.write(self.style.SUCCESS(f"Written to {output}"))
