@@ -65,3 +65,14 @@ class BuyerSignInForm(_PartySignInForm):
     lookup = staticmethod(customer_for_user)
     refusal = "This account has no storefront orders. Sellers sign in to Seller Central."
     refusal_code = "not_a_buyer"
+
+
+# django-axes keeps the attempted username in a varchar(255) while Django's sign-in forms take
+# any length (jazzband/django-axes#1381): longer input would fail to store, a server error.
+AXES_USERNAME_MAX_LENGTH = 255
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username django-axes records and locks out on, cut to the length it can store."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username)[:AXES_USERNAME_MAX_LENGTH]

@@ -2,7 +2,7 @@ from django import forms
 
 from commerce.forms import DateRangeForm
 
-from .models import MAX_BODY_CHARS, Message
+from .models import MAX_BODY_CHARS, AlternateAddress, Message
 from .services import CONTACT_SUBJECTS
 
 BODY_LIMIT_HELP = f"Please limit your text to less than {MAX_BODY_CHARS:,} characters."
@@ -57,4 +57,8 @@ class InboxFilterForm(DateRangeForm):
 
 
 class AlternateAddressForm(forms.Form):
-    email = forms.EmailField(label="Alternate e-mail address")
+    # The column's length: a longer (yet valid, up to 320 characters) address is refused here,
+    # not left to fail in the database as a server error.
+    email = forms.EmailField(
+        label="Alternate e-mail address", max_length=AlternateAddress._meta.get_field("email").max_length
+    )

@@ -176,6 +176,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "commerce.access.axes_username"
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 

@@ -34,7 +34,7 @@ EXEMPT = {
 }
 
 
-def _routes():
+def all_routes() -> list[str]:
     def walk(patterns, prefix=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
@@ -42,7 +42,11 @@ def _routes():
             else:
                 yield prefix + str(pattern.pattern)
 
-    return [r for r in walk(get_resolver().url_patterns) if "<" in r and not r.startswith("admin/")]
+    return [r for r in walk(get_resolver().url_patterns) if not r.startswith("admin/")]
+
+
+def _routes():
+    return [r for r in all_routes() if "<" in r]
 
 
 @pytest.fixture
@@ -79,6 +83,8 @@ def world(on_commit):
         "feedback": feedback.pk,
         "alternate": AlternateAddress.objects.get().pk,
         "token": tokens.make_token(authorised, "authorise"),
+        "seller_user": seller_user,
+        "buyer_user": buyer.user,
     }
 
 
@@ -102,7 +108,7 @@ def _parameter(route: str, world: dict) -> str:
     return str(world[kind])
 
 
-def _snapshot():
+def snapshot():
     return (
         list(ReturnRequest.objects.values_list("pk", "status", "close_reason", "refunded_total", "buyer_rating")),
         ReturnEvent.objects.count(), Refund.objects.count(), Message.objects.count(), Thread.objects.count(),
@@ -112,7 +118,7 @@ def _snapshot():
     )  # fmt: skip
 
 
-def _path(route: str, world: dict) -> str:
+def path_of(route: str, world: dict) -> str:
     return "/" + re.sub(r"<[^>]+>", _parameter(route, world), route)
 
 
@@ -124,12 +130,12 @@ def test_every_route_with_an_object_id_hides_other_parties_objects(world):
     api_seller, api_buyer = APIClient(), APIClient()
     api_seller.force_authenticate(factories.seller_user())
     api_buyer.force_authenticate(factories.CustomerFactory().user)
-    before = _snapshot()
+    before = snapshot()
     checked = 0
     for route in _routes():
         if route in EXEMPT:
             continue
-        path = _path(route, world)
+        path = path_of(route, world)
         is_api, for_seller = route.startswith("api/"), "seller/" in route
         client = (
             (api_seller if for_seller else api_buyer)
@@ -143,7 +149,7 @@ def test_every_route_with_an_object_id_hides_other_parties_objects(world):
                 f"{method.upper()} {path} by another party: {response.status_code}"
             )
             checked += 1
-    assert _snapshot() == before
+    assert snapshot() == before
     assert checked >= 80
 
 
@@ -151,7 +157,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_refused(world):
     for route in _routes():
         if route in EXEMPT:
             continue
-        path = _path(route, world)
+        path = path_of(route, world)
         response = Client().get(path)
         if route.startswith("api/"):
             assert response.status_code in {401, 403, 405}, path
