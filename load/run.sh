@@ -38,17 +38,7 @@ $BIN/gunicorn load.wsgi:application --bind "127.0.0.1:$PORT" --workers "${WEB_WO
 pids+=($!)
 $BIN/celery -A sellercentral worker --pool=solo --loglevel=WARNING > "$OUT/worker.log" 2>&1 &
 pids+=($!)
-$BIN/python - "$PORT" <<'PY'
-import sys, time, urllib.request
-for _ in range(120):
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz/", timeout=2)
-        break
-    except OSError:
-        time.sleep(0.5)
-else:
-    sys.exit("gunicorn did not answer on /healthz/")
-PY
+$BIN/python -m load.wait "http://127.0.0.1:$PORT/healthz/"
 
 $BIN/locust -f load/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" --run-time "$DURATION" \
   --host "http://127.0.0.1:$PORT" --csv "$OUT/stats" --only-summary --loglevel WARNING --exit-code-on-error 1

@@ -114,7 +114,9 @@ def bench_inbox(seller: SellerAccount, *, runs: int, report: Callable[[str], Non
         params = {"q": term} if term else {}
         sql_params = [seller.pk, since] + ([sql_terms[name]] if name in sql_terms else [])
         baseline = _time_sql(INBOX_SQL.format(where=SEARCHES[name]), sql_params, runs)
-        fetch = _time_fetch(lambda term=term: selectors.inbox(seller, since=since, search=term or ""), runs)
+        fetch = _time_fetch(
+            lambda term=term: selectors.inbox_rows(seller, since=since, search=term or ""), runs
+        )
         samples, queries = _time_requests(client, "/seller/messages/", params, runs)
         p50, p95, raw = statistics.median(samples), _percentile(samples, 0.95), statistics.median(baseline)
         orm = statistics.median(fetch)
@@ -127,7 +129,7 @@ def bench_inbox(seller: SellerAccount, *, runs: int, report: Callable[[str], Non
             f"rows {orm / raw:.1f}x · page {p50 / raw:.0f}x", "p95 ≤ 50 ms, ≤ 8 queries, ≤ 3x",
             p95 <= 50 and queries <= 8 and orm / raw <= 3,
         )  # fmt: skip
-        report(f"  plan: {_explain_scans(selectors.inbox(seller, since=since, search=term or '')[:26])}")
+        report(f"  plan: {_explain_scans(selectors.inbox_rows(seller, since=since, search=term or '')[:26])}")
     # Page 1,000: its cursor is the last row of page 999 (found here with OFFSET, once).
     messages = selectors.inbox(seller, since=timezone.now() - timedelta(days=90))
     deep = messages[999 * 25 - 1]

@@ -58,10 +58,31 @@ class ParsedMail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
 
 
+class _HeadersParsedOnce(email.policy.EmailPolicy):
+    """``email.policy.default`` for one message, except that a header is parsed once.
+
+    The default policy parses a header again each time it is read (``Content-Type`` alone
+    some ten times while the bodies and attachments are looked for); this one keeps what it
+    parsed, for the length of one message only.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(header_factory=email.policy.default.header_factory)
+        object.__setattr__(self, "_parsed", {})
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name"):
+            return value
+        parsed = self._parsed.get((name, value))
+        if parsed is None:
+            parsed = self._parsed[(name, value)] = super().header_fetch_parse(name, value)
+        return parsed
+
+
 def parse(raw: bytes, *, envelope_from: str | None = None) -> ParsedMail:
     """Read ``raw`` (RFC 5322 bytes). ``envelope_from=""`` (MAIL FROM:<>) marks a bounce."""
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(raw, policy=_HeadersParsedOnce())
         return _read(message, envelope_from)
     except UnparseableMail:
         raise

@@ -9,8 +9,10 @@ the outbox in the same transaction, sent after commit.
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -20,8 +22,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -116,10 +118,27 @@ def seller_real_addresses(seller: SellerAccount) -> set[str]:
     Read once per seller object (one query), as a message's masking and relay both ask.
     """
     if not hasattr(seller, "_real_addresses"):
-        users = seller.users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-        alternates = AlternateAddress.objects.filter(seller=seller).values_list("email", flat=True)
-        seller._real_addresses = {a.lower() for a in users.order_by().union(alternates.order_by(), all=True)}
+        _read_seller_addresses(seller)
     return seller._real_addresses
+
+
+def _read_seller_addresses(seller: SellerAccount) -> list[str]:
+    """One query for what storing a message needs of the seller: its real addresses (cached on
+    the object, see ``seller_real_addresses``) and its inboxes (returned, as ``seller_inboxes``)."""
+    users = (
+        seller.users.filter(is_active=True)
+        .exclude(email="")
+        .annotate(inbox=Value(True))
+        .values_list("email", "inbox")
+    )
+    alternates = (
+        AlternateAddress.objects.filter(seller=seller)
+        .annotate(inbox=Value(False))
+        .values_list("email", "inbox")
+    )
+    rows = list(users.order_by().union(alternates.order_by(), all=True))
+    seller._real_addresses = {email.lower() for email, _ in rows}
+    return sorted({email.lower() for email, inbox in rows if inbox})
 
 
 def seller_inboxes(seller: SellerAccount) -> list[str]:
@@ -162,13 +181,23 @@ def _check_body(body: str, *, allow_empty: bool = False) -> str:
     return body
 
 
-def _thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
+def _thread_for_order(
+    *, order: Order, subject: str, at: datetime, known: list[models.Model] | None = None
+) -> Thread:
     """The order's thread, locked; made now if there is none (under the order's row lock, so
-    two first messages cannot make two threads)."""
-    Order.objects.select_for_update().filter(pk=order.pk).first()
-    thread = Thread.objects.filter(order=order).order_by("-last_message_at").first()
-    if thread is not None:
-        return _locked_thread(thread.pk)
+    two first messages cannot make two threads). With ``known`` (inbound mail), the caller
+    has locked the order already and the thread is read as ``_lock_thread`` does."""
+    if known is None:
+        Order.objects.select_for_update().filter(pk=order.pk).first()
+        thread = Thread.objects.filter(order=order).order_by("-last_message_at").first()
+        if thread is not None:
+            return _locked_thread(thread.pk)
+    else:
+        thread = _lock_thread(
+            Thread.objects.filter(order=order).order_by("-last_message_at"), known=[order, *known]
+        )
+        if thread is not None:
+            return thread
     return Thread.objects.create(
         seller=order.seller,
         customer=order.customer,
@@ -319,12 +348,18 @@ def check_recipient(address: str) -> Alias:
 
 
 def receive_inbound_email(
-    *, raw: bytes, recipients: list[str] | None = None, envelope_from: str | None = None
+    *,
+    raw: bytes,
+    recipients: list[str] | None = None,
+    envelope_from: str | None = None,
+    aliases: list[Alias] | None = None,
 ) -> InboundResult:
     """Store (and relay) one inbound mail for each masked recipient, or refuse it whole.
 
     ``recipients`` are the envelope's (SMTP RCPT TO); without them the To/Cc/Delivered-To
-    headers are used (webhook). Nothing is stored unless every check passes.
+    headers are used (webhook). ``aliases``: the recipients' aliases when the caller has
+    just looked them up (``check_recipient`` at RCPT time); they are not read again.
+    Nothing is stored unless every check passes.
     """
     if len(raw) > settings.INBOUND_EMAIL_MAX_BYTES:
         raise InboundRefused("552 5.3.4 Message too big", 413, "message too big")
@@ -334,14 +369,19 @@ def receive_inbound_email(
         raise InboundRefused(f"554 5.6.0 Unparseable message: {exc}", 400, str(exc)) from exc
     if sum(len(a.content) for a in parsed.attachments) > MAX_ATTACHMENTS_BYTES:
         raise InboundRefused("552 5.3.4 Attachments over 10 MB in all", 413, "attachments over 10 MB")
-    candidates = recipients if recipients is not None else parsed.recipients
-    aliases = list({alias.pk: alias for alias in map(find_alias, candidates) if alias is not None}.values())
+    if aliases is None:
+        candidates = recipients if recipients is not None else parsed.recipients
+        aliases = [alias for alias in map(find_alias, candidates) if alias is not None]
+    aliases = list({alias.pk: alias for alias in aliases}.values())
     if not aliases:
         raise _unknown_recipient()
     if len(aliases) > MAX_RELAY_RECIPIENTS:
         raise InboundRefused("452 4.5.3 Too many recipients", 400, "too many recipients")
     stored, duplicates = [], 0
-    with transaction.atomic():
+    # Each recipient's message is stored in a transaction of its own (a savepoint when there
+    # are several, inside one transaction for all); one recipient, nearly every mail, needs
+    # no transaction around it.
+    with transaction.atomic() if len(aliases) > 1 else contextlib.nullcontext():
         for alias in aliases:
             message = _receive_for_alias(alias, parsed, raw)
             if message is None:
@@ -351,58 +391,128 @@ def receive_inbound_email(
     return InboundResult(messages=stored, duplicates=duplicates)
 
 
-def _writer_for(alias: Alias, parsed: mime.ParsedMail) -> tuple[str, Alias, str]:
-    """Who may write to ``alias``: (direction, the pair's buyer alias, sender name), or refuse."""
+def _writer_for(
+    alias: Alias, parsed: mime.ParsedMail, message_id: str
+) -> tuple[str, Alias, str, bool | None]:
+    """Who may write to ``alias``: (direction, the pair's buyer alias, sender name, whether the
+    seller has a message ``message_id`` already, None when that was not read here), or refuse."""
     refused = InboundRefused(
         "550 5.7.1 Sender is not allowed to write to this address", 403, "sender not allowed"
     )
     if alias.kind == Alias.Kind.BUYER:
         if parsed.from_address not in seller_real_addresses(alias.seller):
             raise refused
-        return Message.Direction.SENT, alias, alias.seller.name
+        return Message.Direction.SENT, alias, alias.seller.name, None
     pair = (
-        Alias.objects.select_related("marketplace", "seller", "customer")
+        Alias.objects.select_related("customer")
         .filter(
             kind=Alias.Kind.BUYER,
             customer__email=parsed.from_address,
             seller=alias.seller,
             marketplace=alias.marketplace,
         )
+        .annotate(stored=Exists(Message.objects.filter(seller=alias.seller_id, message_id=message_id)))
         .first()
     )  # e-mails are stored in lower case, as the parser gives them
     if pair is not None:
-        return Message.Direction.RECEIVED, pair, pair.customer.name
+        pair.seller, pair.marketplace = alias.seller, alias.marketplace  # the rows it was filtered by
+        return Message.Direction.RECEIVED, pair, pair.customer.name, pair.stored
     customer = Customer.objects.filter(email=parsed.from_address).first()
     bought = Order.objects.filter(customer=customer, seller=alias.seller, marketplace=alias.marketplace)
     if customer is None or not bought.exists():
         raise refused  # a stranger to this seller: the relay is not an open door
     pair = buyer_alias(customer=customer, seller=alias.seller, marketplace=alias.marketplace)
-    return Message.Direction.RECEIVED, pair, customer.name
+    return Message.Direction.RECEIVED, pair, customer.name, None
 
 
-def _thread_for_mail(pair: Alias, parsed: mime.ParsedMail, now: datetime) -> Thread:
-    """Recipient alias (the pair), then In-Reply-To/References, then the order id in the subject."""
+def _existing_thread(
+    alias: Alias, parsed: mime.ParsedMail, message_id: str
+) -> tuple[Thread | None, Order | None]:
+    """The conversation the mail continues, in one query as a rule: the thread of the message it
+    answers (In-Reply-To/References), else that of the order its subject names, else the pair's
+    latest. The thread comes locked (``_lock_thread``), with the pair's buyer alias and its
+    customer, and ``stored``: whether the seller has a message ``message_id`` already.
+
+    (None, order) when the subject names an order of the pair that has no thread yet (the order
+    is locked then); (None, None) when the pair has no conversation, or there is no pair (a
+    first mail, a stranger): see ``_conversation``. The pair is the one ``_writer_for`` reads,
+    by its conditions (a buyer has one alias per seller and marketplace, e-mails are unique).
+    """
+    if alias.kind == Alias.Kind.BUYER:
+        pair, customer = {"buyer_alias": alias}, {"customer": alias.customer}
+    else:
+        pair = {
+            "buyer_alias__kind": Alias.Kind.BUYER,
+            "buyer_alias__customer__email": parsed.from_address,
+            "buyer_alias__seller": alias.seller,
+            "buyer_alias__marketplace": alias.marketplace,
+        }
+        customer = {"customer__email": parsed.from_address}
+    threads = Thread.objects.filter(**pair).annotate(
+        stored=Exists(Message.objects.filter(seller=alias.seller_id, message_id=message_id))
+    )
+    if alias.kind == Alias.Kind.SELLER:
+        threads = threads.select_related("buyer_alias__customer")
     references = [r for r in [parsed.in_reply_to, *parsed.references] if r]
     if references:
         replied = (
-            Message.objects.filter(thread__buyer_alias=pair)
+            Message.objects.filter(thread__buyer_alias=OuterRef("buyer_alias"))
             .filter(Q(relay_message_id__in=references) | Q(message_id__in=references))
-            .select_related("thread")
             .order_by("-sent_at")
-            .first()
+            .values("thread_id")[:1]
         )
-        if replied is not None:
-            return replied.thread
+        thread = _lock_thread(threads.filter(pk=Subquery(replied)), known=[alias])
+        if thread is not None:
+            return thread, None
     for order_id in ORDER_ID_IN_TEXT.findall(parsed.subject):
-        order = Order.objects.filter(
-            order_id=order_id, seller=pair.seller, customer=pair.customer, marketplace=pair.marketplace
-        ).first()
+        order_of = {
+            "order_id": order_id,
+            "seller": alias.seller,
+            "marketplace": alias.marketplace,
+            **customer,
+        }
+        ordered = threads.filter(**{f"order__{field}": value for field, value in order_of.items()})
+        thread = _lock_thread(ordered.order_by("-last_message_at"), known=[alias])
+        if thread is not None:
+            return thread, None
+        # Its first thread is made under the order's lock (``_thread_for_order`` looks again).
+        order = Order.objects.select_for_update().filter(**order_of).first()
         if order is not None:
-            return _thread_for_order(order=order, subject=parsed.subject or f"Order {order_id}", at=now)
-    latest = Thread.objects.filter(buyer_alias=pair).order_by("-last_message_at").first()
-    if latest is not None:
-        return latest
-    return Thread.objects.create(
+            return None, order
+    return _lock_thread(threads.order_by("-last_message_at"), known=[alias]), None
+
+
+def _conversation(
+    alias: Alias, parsed: mime.ParsedMail, message_id: str, now: datetime
+) -> tuple[str, str, Thread] | None:
+    """(direction, sender name, the thread, locked) for the message, or None: it is stored already.
+
+    Most mails continue a conversation, found with all that in one query (``_existing_thread``);
+    a first mail takes the long way: who may write (``_writer_for``), stored already?, and the
+    thread is made. A seller's address is checked before anything else is read.
+    """
+    if alias.kind == Alias.Kind.BUYER:
+        _writer_for(alias, parsed, message_id)  # refuses a sender who is not the seller
+    thread, order = _existing_thread(alias, parsed, message_id)
+    if thread is not None:
+        if thread.stored:
+            return None
+        if alias.kind == Alias.Kind.BUYER:
+            return Message.Direction.SENT, alias.seller.name, thread
+        return Message.Direction.RECEIVED, thread.buyer_alias.customer.name, thread
+    direction, pair, sender_name, stored = _writer_for(alias, parsed, message_id)
+    if stored is None:
+        stored = Message.objects.filter(seller=pair.seller, message_id=message_id).exists()
+    if stored:
+        return None
+    if order is not None:
+        order.seller, order.customer, order.marketplace = pair.seller, pair.customer, pair.marketplace
+        thread = _thread_for_order(
+            order=order, subject=parsed.subject or f"Order {order.order_id}", at=now, known=[alias, pair]
+        )
+        return direction, sender_name, thread
+    # New, so no other transaction can see it, let alone lock it; the parties are in place.
+    thread = Thread.objects.create(
         seller=pair.seller,
         customer=pair.customer,
         marketplace=pair.marketplace,
@@ -412,17 +522,18 @@ def _thread_for_mail(pair: Alias, parsed: mime.ParsedMail, now: datetime) -> Thr
         created_at=now,
         last_message_at=now,
     )
+    return direction, sender_name, thread
 
 
 def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Message | None:
-    direction, pair, sender_name = _writer_for(alias, parsed)
-    now = timezone.now()
     message_id = parsed.message_id or f"<generated.{secrets.token_hex(12)}@{alias.marketplace.relay_domain}>"
-    if Message.objects.filter(seller=pair.seller, message_id=message_id).exists():
-        return None  # the common case of a redelivery; the unique constraint settles races
+    now = timezone.now()
     try:
         with transaction.atomic():
-            thread = _locked_thread(_thread_for_mail(pair, parsed, now).pk)
+            found = _conversation(alias, parsed, message_id, now)
+            if found is None:
+                return None  # the common case of a redelivery; the unique constraint settles races
+            direction, sender_name, thread = found
             return _store_message(
                 thread=thread,
                 direction=direction,
@@ -440,7 +551,7 @@ def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Mes
                 relay=not parsed.is_automatic,  # never bounce auto-replies back into a loop
             )
     except IntegrityError:
-        if Message.objects.filter(seller=pair.seller, message_id=message_id).exists():
+        if Message.objects.filter(seller=alias.seller, message_id=message_id).exists():
             return None
         raise
 
@@ -457,6 +568,54 @@ def _locked_thread(pk: int) -> Thread:
     )
 
 
+def _lock_thread(threads: models.QuerySet, *, known: Iterable[models.Model]) -> Thread | None:
+    """The first of ``threads``, row-locked like ``_locked_thread``, with what storing reads.
+
+    Inbound mail already holds most of what the thread points to (the aliases with their
+    marketplace, seller and customer; the order): those rows are put in place rather than
+    joined again, as the eight-table join of ``_locked_thread`` costs PostgreSQL more to plan
+    than to run. The rest is joined, or, should a row not match, read when it is used.
+    """
+    join = []
+    if not any(isinstance(row, Alias) and row.kind == Alias.Kind.SELLER for row in known):
+        join.append("seller_alias")
+    if not any(isinstance(row, Order) for row in known):
+        join.append("order")
+    threads = threads.select_for_update(of=("self",))
+    thread = (threads.select_related(*join) if join else threads).first()  # () would join all
+    if thread is not None:
+        _share_rows([thread, *known])
+    return thread
+
+
+def _share_rows(rows: Iterable[models.Model]) -> None:
+    """Fill the empty foreign-key caches of ``rows``, and of the rows read with them, from
+    those same rows where the ids match (each row then reads its parties without a query)."""
+    found: dict[tuple[type, object], models.Model] = {}
+
+    def collect(row: models.Model) -> None:
+        if (type(row), row.pk) in found:
+            return
+        found[(type(row), row.pk)] = row
+        for field in _foreign_keys(row):
+            related = field.get_cached_value(row) if field.is_cached(row) else None
+            if related is not None:
+                collect(related)
+
+    for row in rows:
+        collect(row)
+    for row in found.values():
+        for field in _foreign_keys(row):
+            if not field.is_cached(row):
+                match = found.get((field.related_model, getattr(row, field.attname)))
+                if match is not None:
+                    field.set_cached_value(row, match)
+
+
+def _foreign_keys(row: models.Model) -> list:
+    return [field for field in row._meta.concrete_fields if field.many_to_one]
+
+
 def _masking(thread: Thread) -> dict[str, str]:
     """Real address → masked address, for both parties of the thread."""
     replacements = {thread.customer.email.lower(): thread.buyer_alias.address}
@@ -468,6 +627,8 @@ def _masking(thread: Thread) -> dict[str, str]:
 def _masked_html(html: str, masking: dict[str, str]) -> str:
     """Sanitised HTML with real addresses masked; dropped (text only) if one still shows,
     e.g. split by markup, so the relay never passes a real address on."""
+    if not html:
+        return ""
     cleaned = mime.replace_addresses(mime.sanitise_html(mime.replace_addresses(html, masking)), masking)
     return "" if mime.still_shows(cleaned, masking) else cleaned
 
@@ -501,6 +662,8 @@ def _store_message(
     attachments: list[mime.ParsedAttachment] = (),
     relay: bool = True,
 ) -> Message:
+    # The seller's addresses once for masking and relay (unless this seller object has them).
+    inboxes = None if hasattr(thread.seller, "_real_addresses") else _read_seller_addresses(thread.seller)
     masking = _masking(thread)
     domain = thread.marketplace.relay_domain
     needs_response = direction == Message.Direction.RECEIVED and not is_auto_reply and not is_system
@@ -532,20 +695,25 @@ def _store_message(
             content_type=attachment.content_type,
             size=len(attachment.content),
         )
-        stored.file.save(attachment.filename, ContentFile(attachment.content), save=True)
+        stored.file.save(attachment.filename, ContentFile(attachment.content), save=False)
         stored_attachments.append(stored)
+    Attachment.objects.bulk_create(stored_attachments)  # the files are written; their rows at once
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
     if direction == Message.Direction.SENT and not is_auto_reply and not is_system:
         # One seller reply answers every earlier unanswered buyer message in the thread.
         _waiting_buyer_messages(thread, until=sent_at).update(responded_at=sent_at)
     if relay:
-        _queue_relay(message, thread, stored_attachments)
+        _queue_relay(message, thread, stored_attachments, inboxes=inboxes)
     return message
 
 
-def _queue_relay(message: Message, thread: Thread, attachments: list[Attachment]) -> None:
+def _queue_relay(
+    message: Message, thread: Thread, attachments: list[Attachment], *, inboxes: list[str] | None = None
+) -> None:
+    """Render the relay copy into the outbox. ``inboxes``: the seller's, when just read."""
     if message.direction == Message.Direction.RECEIVED:
-        sender_alias, recipients = thread.buyer_alias, seller_inboxes(thread.seller)
+        sender_alias = thread.buyer_alias
+        recipients = inboxes if inboxes is not None else seller_inboxes(thread.seller)
     else:
         sender_alias, recipients = thread.seller_alias, [thread.customer.email]
     earlier = list(

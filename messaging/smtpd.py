@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connections, reset_queries
 
 from . import services
 
@@ -23,7 +23,13 @@ logger = logging.getLogger(__name__)
 
 
 def _in_thread(function):
+    """``function`` run off the event loop like a request: the connection is kept between
+    calls (CONN_MAX_AGE) and checked as a request's is; with DEBUG on, the query log is
+    emptied each time, as each request does (it would otherwise keep the SQL, raw mail in
+    hex included, of the last 9,000 queries)."""
+
     def run(*args, **kwargs):
+        reset_queries()
         close_old_connections()
         try:
             return function(*args, **kwargs)
@@ -37,6 +43,14 @@ _check_recipient = _in_thread(services.check_recipient)
 _receive = _in_thread(services.receive_inbound_email)
 
 
+def _rcpt_aliases(envelope: Envelope) -> list[services.Alias] | None:
+    """The aliases ``handle_RCPT`` found for the envelope's recipients (None: look them up)."""
+    found = vars(envelope).get("relay_aliases", {})
+    if not all(address in found for address in envelope.rcpt_tos):
+        return None
+    return [found[address] for address in envelope.rcpt_tos]
+
+
 class RelayHandler:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options
@@ -44,17 +58,22 @@ class RelayHandler:
         if len(envelope.rcpt_tos) >= services.MAX_RELAY_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
         try:
-            await _check_recipient(address)
+            alias = await _check_recipient(address)
         except services.InboundRefused as refused:
             return refused.smtp_reply
         envelope.rcpt_tos.append(address)
+        # Kept for DATA, so the aliases are not read twice (a new envelope for each mail).
+        vars(envelope).setdefault("relay_aliases", {})[address] = alias
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content
         try:
             result = await _receive(
-                raw=raw, recipients=list(envelope.rcpt_tos), envelope_from=envelope.mail_from
+                raw=raw,
+                recipients=list(envelope.rcpt_tos),
+                envelope_from=envelope.mail_from,
+                aliases=_rcpt_aliases(envelope),
             )
         except services.InboundRefused as refused:
             logger.info("refused inbound mail from %s: %s", envelope.mail_from, refused.reason)

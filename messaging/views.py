@@ -32,7 +32,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     filter_form = InboxFilterForm(request.GET or None)
     filters = filter_form.filters()
-    messages = selectors.inbox(request.seller, **filters)
+    messages = selectors.inbox_rows(request.seller, **filters)
     count, more = capped_count(messages, MESSAGE_COUNT_CAP)
     page = keyset_page(
         messages,

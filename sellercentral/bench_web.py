@@ -11,8 +11,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from django.db import connection
 from django.test import Client
 
 from commerce.models import SellerAccount
+from load.wait import wait_for_http
 
 USERS = 50
 
@@ -95,12 +94,8 @@ def bench_web(
             cwd=settings.BASE_DIR, env=env,
         )  # fmt: skip
         try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/load/bare/", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
+            if not wait_for_http(f"http://127.0.0.1:{port}/load/bare/"):
+                raise RuntimeError("gunicorn did not answer")
             bare = _locust("Bare", port, seconds, cookie, Path(out))
             inbox = _locust("Inbox", port, seconds, cookie, Path(out))
         finally:
