@@ -6,9 +6,11 @@ Entries name URL patterns; an entry whose page does not exist yet is shown greye
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,13 @@ def optional_url(name: str, *args) -> str | None:
 
 
 def seller_menu() -> list[Menu]:
+    return _seller_menu(get_script_prefix(), settings.ROOT_URLCONF)
+
+
+@functools.cache
+def _seller_menu(script_prefix: str, urlconf: str) -> list[Menu]:
+    """Built once per URL prefix and URLconf: a dozen reversals (some failing, for pages
+    still to come) on every Seller Central page cost more than the inbox's own rows."""
     return [
         Menu(label, [MenuEntry(entry_label, optional_url(name)) for entry_label, name in entries])
         for label, entries in SELLER_MENU

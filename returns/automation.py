@@ -68,7 +68,9 @@ def apply_return_rule(*, return_request_id: int) -> str:
 
 
 def _claim(queryset, limit: int = BATCH) -> list[ReturnRequest]:
-    return list(queryset.select_for_update(skip_locked=True).order_by("pk")[:limit])
+    # Oldest first: the partial index of waiting requests by request time finds the due ones
+    # (or none) at once, where an id order would walk every waiting request.
+    return list(queryset.select_for_update(skip_locked=True).order_by("requested_at", "pk")[:limit])
 
 
 def apply_missed_rules(*, older_than: timedelta = timedelta(minutes=2)) -> int:
@@ -125,7 +127,7 @@ def _close_each(due, event: Event, what: str, note) -> int:
     """One transaction per request, locks in the fixed order (order, then request); a row
     someone else holds is left for the next sweep, and the state is checked again."""
     closed = 0
-    for pk, order_id in list(due.order_by("pk").values_list("pk", "order_id")[:BATCH]):
+    for pk, order_id in list(due.values_list("pk", "order_id")[:BATCH]):
         with transaction.atomic():
             services.lock_order(order_id)
             request = due.select_for_update(skip_locked=True).filter(pk=pk).first()
@@ -141,13 +143,15 @@ def expire_unreturned() -> int:
     """Authorised returns past their return-by date with no refund close as Expired."""
     due = ReturnRequest.objects.filter(
         status=ReturnStatus.AUTHORISED, return_by__lt=timezone.localdate(), refunded_total=0
-    )
+    ).order_by("return_by", "pk")
     return _close_each(due, Event.EXPIRE, "expired", lambda r: f"Not returned by {r.return_by:%d %b %Y}")
 
 
 def expire_stale_requests() -> int:
     """50 days waiting for the seller: Closed · Expired without action; the seller is told."""
-    due = ReturnRequest.objects.filter(status__in=OPEN, requested_at__lte=timezone.now() - STALE_AFTER)
+    due = ReturnRequest.objects.filter(
+        status__in=OPEN, requested_at__lte=timezone.now() - STALE_AFTER
+    ).order_by("requested_at", "pk")
     return _close_each(
         due, Event.EXPIRE_WITHOUT_ACTION, "expired_without_action", lambda r: "50 days without action"
     )
