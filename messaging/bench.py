@@ -6,16 +6,21 @@ shared machines are noisy. Nothing here runs in the test suite.
 
 from __future__ import annotations
 
+import os
 import re
 import smtplib
 import socket
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.test import Client
@@ -230,6 +235,40 @@ def bench_relay(
     )
     if figure is not None:
         figure(
-            "relay through SMTP", f"{rate:.0f} msg/s", f"null aiosmtpd {baseline:.0f} msg/s",
-            f"{rate / baseline:.2f}x", "≥ 100 msg/s", rate >= 100,
+            "relay through SMTP, 1 process, 1 connection", f"{rate:.0f} msg/s",
+            f"null aiosmtpd {baseline:.0f} msg/s", f"{rate / baseline:.2f}x", "≥ 100 msg/s", rate >= 100,
+        )  # fmt: skip
+    # Scaled out as deployed: one relay process per core on one port (SO_REUSEPORT), mail
+    # arriving over several connections at once, as MTAs deliver.
+    processes, connections_at_once = max(2, os.cpu_count() or 1), 4
+    port = _free_port()
+    servers = [
+        subprocess.Popen(  # noqa: S603 (our own command line)
+            [sys.executable, "manage.py", "relay_smtpd", "--port", str(port), "--reuse-port"],
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(processes)
+    ]
+    try:
+        time.sleep(4)  # every process listening
+        batches = [
+            [mail(c * count + n) for n in range(count // connections_at_once)]
+            for c in range(connections_at_once)
+        ]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(connections_at_once) as pool:
+            list(pool.map(lambda batch: _send_many(port, batch), batches))
+        scaled = sum(map(len, batches)) / (time.perf_counter() - started)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(20)
+    report(
+        f"relay through SMTP, {processes} processes on one port, {connections_at_once} connections: {scaled:.0f} msg/s"
+    )
+    if figure is not None:
+        figure(
+            f"relay, {processes} processes (one port), {connections_at_once} connections", f"{scaled:.0f} msg/s",
+            f"null aiosmtpd {baseline:.0f} msg/s", f"{scaled / baseline:.2f}x", "≥ 100 msg/s", scaled >= 100,
         )  # fmt: skip

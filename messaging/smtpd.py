@@ -85,6 +85,29 @@ class RelayHandler:
 
 
 class RelayController(Controller):
+    def __init__(self, *args, reuse_port: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reuse_port = reuse_port
+
+    def _create_server(self):
+        # SO_REUSEPORT: several relay processes listen on one port and the kernel spreads
+        # the connections among them (one process is bound to one core by the GIL).
+        return self.loop.create_server(
+            self._factory_invoker,
+            host=self.hostname,
+            port=self.port,
+            ssl=self.ssl_context,
+            reuse_port=self.reuse_port or None,
+        )
+
+    def _trigger_server(self) -> None:
+        # aiosmtpd checks its start by connecting to itself; with a shared port the kernel may
+        # hand that connection to a sibling process, so it tries again until one lands here.
+        for _ in range(200 if self.reuse_port else 1):
+            super()._trigger_server()
+            if self._factory_invoked.wait(0.02):
+                return
+
     def stop(self, no_assert: bool = False) -> None:
         if self.loop.is_running():
             close = sync_to_async(connections.close_all, thread_sensitive=True)
@@ -92,9 +115,10 @@ class RelayController(Controller):
         super().stop(no_assert=no_assert)
 
 
-def relay_controller(*, host: str, port: int) -> Controller:
+def relay_controller(*, host: str, port: int, reuse_port: bool = False) -> Controller:
     return RelayController(
         RelayHandler(),
+        reuse_port=reuse_port,
         hostname=host,
         port=port,
         data_size_limit=settings.INBOUND_EMAIL_MAX_BYTES,

@@ -185,3 +185,28 @@ def test_the_hostile_corpus_through_the_smtp_server_never_crashes_it(order, rela
         if name in {"huge header", "thousand recipients", "long line body"}:
             wanted = 500  # RFC 5321: an SMTP line is at most 1,000 octets; aiosmtpd says "Line too long"
         assert outcome == wanted, name
+
+
+def test_relay_processes_can_share_one_port_and_each_takes_mail(order, settings):
+    from messaging.smtpd import relay_controller
+
+    from .conftest import _free_port
+
+    port = _free_port()
+    first = relay_controller(host="127.0.0.1", port=port, reuse_port=True)
+    second = relay_controller(host="127.0.0.1", port=port, reuse_port=True)
+    first.start()
+    second.start()  # a second listener on the same port: no "address already in use"
+    try:
+        buyer_message = services.contact_seller(order=order, subject="enquiry", body="Is it Class 10?")
+        reply_to = mail.outbox[0].extra_headers["Reply-To"]
+        for n in range(6):  # new connections, spread by the kernel between the two servers
+            with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+                client.send_message(_mail(sender=SELLER_REAL, to=reply_to, body=f"Answer {n}"))
+    finally:
+        first.stop()
+        second.stop()
+    sent = Message.objects.filter(thread=buyer_message.thread, direction="sent")
+    assert sorted(body.strip() for body in sent.values_list("body_text", flat=True)) == [
+        f"Answer {n}" for n in range(6)
+    ]

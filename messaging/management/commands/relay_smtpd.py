@@ -12,9 +12,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=2525)
+        parser.add_argument(
+            "--reuse-port",
+            action="store_true",
+            help="share the port with other relay processes started the same way (scale out per core)",
+        )
 
-    def handle(self, *args, host: str, port: int, **options) -> None:
-        controller = relay_controller(host=host, port=port)
+    def handle(self, *args, host: str, port: int, reuse_port: bool, **options) -> None:
+        controller = relay_controller(host=host, port=port, reuse_port=reuse_port)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
