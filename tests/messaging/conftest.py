@@ -1,5 +1,6 @@
 import smtplib
 import socket
+from email.message import EmailMessage
 
 import pytest
 
@@ -48,3 +49,15 @@ def relay_server(settings):
 def smtp(relay_server):
     with smtplib.SMTP("127.0.0.1", relay_server, timeout=30) as client:
         yield client
+
+
+def plain_mail(*, sender, to, subject="Re: your order", body="Hello", **headers) -> EmailMessage:
+    """A plain-text mail as a mail client sends it (``In_Reply_To=`` becomes ``In-Reply-To``)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(body)
+    return message

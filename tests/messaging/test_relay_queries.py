@@ -15,20 +15,15 @@ from django.core import mail
 from messaging import services
 from messaging.models import Message, OutboundEmail
 
-from .conftest import BUYER_REAL, SELLER_REAL
+from .conftest import BUYER_REAL, SELLER_REAL, plain_mail
 
 pytestmark = pytest.mark.django_db
 
 
 def _raw(*, sender: str, to: str, subject: str, **headers) -> bytes:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content("One more question about my order.")
-    return message.as_bytes()
+    return plain_mail(
+        sender=sender, to=to, subject=subject, body="One more question about my order.", **headers
+    ).as_bytes()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Round trips through the real relay SMTP server (aiosmtpd on a free port), both ways."""
 
 import smtplib
-from email.message import EmailMessage
 
 import pytest
 from django.core import mail
@@ -12,19 +11,9 @@ from tests.privacy import assert_no_real_address
 
 from .. import factories
 from .conftest import BUYER_REAL, SELLER_REAL
+from .conftest import plain_mail as _mail
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _mail(*, sender, to, subject="Re: your order", body="Hello", **headers) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return message
 
 
 def test_seller_and_buyer_answer_by_plain_email_and_each_is_relayed(order, smtp):
