@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ class CountedPaginator(Paginator):
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+CURSOR = re.compile(r"(?P<micros>[0-9]{1,18})\.(?P<pk>[0-9]{1,18})")
 
 
 @dataclass
@@ -58,10 +60,13 @@ def cursor_of(moment: datetime, pk: int) -> str:
 
 def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     """``None`` for a missing or malformed cursor: the list starts from its first page."""
-    micros, _, pk = (cursor or "").partition(".")
-    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18 or len(pk) > 18:
+    found = CURSOR.fullmatch(cursor or "")
+    if found is None:
         return None
-    return EPOCH + int(micros) * MICROSECOND, int(pk)
+    try:
+        return EPOCH + int(found["micros"]) * MICROSECOND, int(found["pk"])
+    except OverflowError:  # past the year 9999
+        return None
 
 
 def keyset_page(
@@ -82,6 +87,8 @@ def keyset_page(
             **{f"{time_field}__gte": moment},
         ).order_by(time_field, "pk")
         rows = list(newer_first[: per_page + 1])
+        if not rows:  # everything newer went away (answered, say): offer the way back
+            return KeysetPage(rows, count, newer=None, older=cursor_of(moment, pk + 1))
         more_newer = len(rows) > per_page
         rows = rows[:per_page][::-1]
         return _page(rows, count, time_field, newer=more_newer, older=True)
@@ -93,6 +100,9 @@ def keyset_page(
             **{f"{time_field}__lte": moment},
         )
     rows = list(queryset[: per_page + 1])
+    if not rows and position is not None:
+        moment, pk = position
+        return KeysetPage(rows, count, newer=cursor_of(moment, pk - 1), older=None)
     return _page(rows[:per_page], count, time_field, newer=position is not None, older=len(rows) > per_page)
 
 

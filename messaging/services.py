@@ -476,7 +476,8 @@ def _existing_thread(
         if thread is not None:
             return thread, None
         # Its first thread is made under the order's lock (``_thread_for_order`` looks again).
-        order = Order.objects.select_for_update().filter(**order_of).first()
+        # Only the order row: a join-wide FOR UPDATE would also lock the buyer's customer row.
+        order = Order.objects.select_for_update(of=("self",)).filter(**order_of).first()
         if order is not None:
             return None, order
     return _lock_thread(threads.order_by("-last_message_at"), known=[alias]), None

@@ -22,14 +22,14 @@ MAILS_PER_PAGE = 25
 SERVER_ERROR_DETAIL = "Something went wrong on our side. Please try again in a moment."
 
 
-@never_cache
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page; API clients get the same message as JSON, like every other API error."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
     return django_server_error(request)
 
 
+@never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness of the database and of the background processes (seconds since each beat)."""
     with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from messaging import selectors, services
-from messaging.models import AlternateAddress
+from messaging.models import AlternateAddress, Message
 
 from .. import factories
 
@@ -196,7 +196,9 @@ def test_older_and_newer_pages_walk_every_message_once_in_order_at_constant_cost
     assert _rows(first) == _rows(pages[0]) and _link(first, "prev") is None
 
 
-@pytest.mark.parametrize("cursor", ["x", "12.", ".5", "1" * 40 + ".1", "-5.3", "1e9.2"])
+@pytest.mark.parametrize(
+    "cursor", ["x", "12.", ".5", "1" * 40 + ".1", "-5.3", "1e9.2", "\u00b2.1", "999999999999999999.1"]
+)
 def test_a_malformed_cursor_shows_the_first_page(seller, seller_client, cursor):
     for _ in range(30):
         _conversation(seller)
@@ -229,3 +231,18 @@ def test_the_sidebar_average_is_cached_for_five_minutes(seller, seller_client):
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         html = seller_client.get("/seller/messages/").content.decode()
     assert re.search(r"7 day average response time</p>\s*<p><strong>([^<]+)</strong>", html).group(1) != shown
+
+
+def test_an_emptied_page_still_leads_back_to_the_messages(seller, seller_client):
+    # Page 2 of "awaiting response" empties once its messages are answered: "Newer" remains.
+    for _ in range(30):
+        _conversation(seller)
+    first = seller_client.get("/seller/messages/", {"awaiting": "on"}).content.decode()
+    older = _link(first, "next")
+    page_two_ids = [int(pk) for pk in _rows(seller_client.get("/seller/messages/" + older).content.decode())]
+    for message in Message.objects.filter(pk__in=page_two_ids).select_related("thread"):
+        services.reply_to_thread(thread=message.thread, body="Answered")
+    emptied = seller_client.get("/seller/messages/" + older).content.decode()
+    assert _rows(emptied) == [] and _link(emptied, "next") is None
+    back = seller_client.get("/seller/messages/" + _link(emptied, "prev")).content.decode()
+    assert _rows(back) == _rows(first)[-len(_rows(back)) :] and _rows(back)
