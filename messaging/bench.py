@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from django.utils import timezone
 from commerce.models import OrderItem, SellerAccount
 from commerce.pagination import cursor_of
 from commerce.selectors import seller_account_for_user
+from sellercentral.processes import free_port
 
 from . import selectors
 from .models import Message, Thread
@@ -179,12 +179,6 @@ class _NullHandler:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _send_many(port: int, messages: list[EmailMessage]) -> float:
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
@@ -216,14 +210,14 @@ def bench_relay(
         message.set_content("Thanks, and one more question about my order. " * 5)
         return message
 
-    null_port = _free_port()
+    null_port = free_port()
     null = Controller(_NullHandler(), hostname="127.0.0.1", port=null_port)
     null.start()
     try:
         baseline = _send_many(null_port, [mail(n) for n in range(count)])
     finally:
         null.stop()
-    port = _free_port()
+    port = free_port()
     relay = relay_controller(host="127.0.0.1", port=port)
     relay.start()
     try:
@@ -241,7 +235,7 @@ def bench_relay(
     # Scaled out as deployed: one relay process per core on one port (SO_REUSEPORT), mail
     # arriving over several connections at once, as MTAs deliver.
     processes, connections_at_once = max(2, os.cpu_count() or 1), 4
-    port = _free_port()
+    port = free_port()
     servers = [
         subprocess.Popen(  # noqa: S603 (our own command line)
             [sys.executable, "manage.py", "relay_smtpd", "--port", str(port), "--reuse-port"],

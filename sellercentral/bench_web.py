@@ -15,27 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 
 from commerce.models import SellerAccount
 from load.wait import wait_for_http
+from sellercentral.processes import database_url, free_port
 
 USERS = 50
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _locust(user_class: str, port: int, seconds: int, cookie: str, out: Path) -> dict:
@@ -64,7 +50,7 @@ def bench_web(
     client = Client()
     client.force_login(seller.users.first())
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    port = _free_port()
+    port = free_port()
     workers = max(2, 2 * (os.cpu_count() or 1))
     static_root = settings.BASE_DIR / "var" / "load" / "static"
     env = {
@@ -78,7 +64,7 @@ def bench_web(
         "SECURE_HSTS_SECONDS": "0",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "STATIC_ROOT": str(static_root),
     }
     subprocess.run(

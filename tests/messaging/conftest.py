@@ -1,11 +1,11 @@
 import smtplib
-import socket
 from email.message import EmailMessage
 
 import pytest
 
 from commerce.models import Order
 from messaging.smtpd import relay_controller
+from sellercentral.processes import free_port
 
 from .. import factories
 
@@ -28,17 +28,11 @@ def order(seller) -> Order:
     return order
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def relay_server(settings):
     """The real relay SMTP server (aiosmtpd) on a free port, for the length of a test."""
     settings.INBOUND_EMAIL_MAX_BYTES = 2 * 1024 * 1024
-    port = _free_port()
+    port = free_port()
     controller = relay_controller(host="127.0.0.1", port=port)
     controller.start()
     yield port

@@ -7,6 +7,7 @@ from django.core import mail
 
 from messaging import services
 from messaging.models import Message, OutboundEmail
+from sellercentral.processes import free_port
 from tests.privacy import assert_no_real_address
 
 from .. import factories
@@ -179,9 +180,7 @@ def test_the_hostile_corpus_through_the_smtp_server_never_crashes_it(order, rela
 def test_relay_processes_can_share_one_port_and_each_takes_mail(order, settings):
     from messaging.smtpd import relay_controller
 
-    from .conftest import _free_port
-
-    port = _free_port()
+    port = free_port()
     first = relay_controller(host="127.0.0.1", port=port, reuse_port=True)
     second = relay_controller(host="127.0.0.1", port=port, reuse_port=True)
     first.start()

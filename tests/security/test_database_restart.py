@@ -36,6 +36,7 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from messaging import services
+from sellercentral.processes import free_port
 from sellercentral.views import SERVER_ERROR_DETAIL
 
 from .. import factories
@@ -268,12 +269,6 @@ def sign_in(port: int, seller: Seller) -> None:
 
 
 # --- gunicorn -------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _children_of(pid: int) -> set[int]:
     children = set()
     for entry in Path("/proc").iterdir():
@@ -331,7 +326,7 @@ def web(proxy, static_root, tmp_path):
     """The product under gunicorn, production settings, its database behind the proxy."""
     database_url = urlsplit(database_url_of_tests())
     credentials = database_url.netloc.rsplit("@", 1)[0]
-    port, secret_key = _free_port(), secrets.token_urlsafe(48)
+    port, secret_key = free_port(), secrets.token_urlsafe(48)
     env = {
         **{
             k: v
