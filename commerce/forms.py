@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 DEFAULT_DAYS = 30
@@ -8,6 +9,14 @@ DEFAULT_DAYS = 30
 
 def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the page's form: on the field it names when the
+    form has one, else above the form."""
+    problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, messages in problems.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 class DateRangeForm(forms.Form):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 
 from commerce import selectors as commerce_selectors
 from commerce.api import IsBuyer, IsSeller
-from sellercentral.api import raise_validation_error
 
 from . import selectors, services
 from .forms import InboxFilterForm
@@ -136,12 +134,9 @@ class BuyerContactSeller(APIView):
         order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
         serializer = ContactSellerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            message = services.contact_seller(
-                order=order, author=request.user, channel=Message.Channel.API, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        message = services.contact_seller(
+            order=order, author=request.user, channel=Message.Channel.API, **serializer.validated_data
+        )
         message = Message.objects.select_related("thread__order", "thread__buyer_alias__marketplace").get(
             pk=message.pk
         )
@@ -211,12 +206,9 @@ class SellerReply(APIView):
         thread = get_object_or_404(Thread.objects.filter(seller=request.seller), pk=pk)
         serializer = ReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            message = services.reply_to_thread(
-                thread=thread, author=request.user, channel=Message.Channel.API, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        message = services.reply_to_thread(
+            thread=thread, author=request.user, channel=Message.Channel.API, **serializer.validated_data
+        )
         if message is None:
             return Response({"detail": "Marked as no response needed."}, status=status.HTTP_200_OK)
         message = Message.objects.select_related("thread__order", "thread__seller_alias__marketplace").get(

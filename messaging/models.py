@@ -6,17 +6,13 @@ Contact Response Time figures (SPEC §3) are computed from these columns.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from commerce.models import Customer, Marketplace, Order, SellerAccount
 
-RESPONSE_WINDOW = timedelta(hours=24)
-MAX_BODY_CHARS = 4000
-MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+from .policy import MAX_ATTACHMENTS_BYTES, MAX_BODY_CHARS, RESPONSE_WINDOW  # noqa: F401
 
 
 class Alias(models.Model):

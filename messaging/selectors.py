@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
 from .models import Attachment, Message, Thread
+from .policy import awaiting_response
 
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
 ASIN_SEARCH = re.compile(r"^[0-9A-Za-z]{10}$")
@@ -58,7 +59,7 @@ def inbox_rows(seller: SellerAccount, **filters) -> QuerySet[Message]:
 
 
 def awaiting(messages: QuerySet[Message]) -> QuerySet[Message]:
-    return messages.filter(needs_response=True, no_response_needed=False, responded_at__isnull=True)
+    return messages.filter(awaiting_response())
 
 
 def _search(term: str) -> Q:

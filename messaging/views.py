@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_required, seller_required
+from commerce.forms import add_service_errors
 from commerce.pagination import capped_count, keyset_page
 from metrics import selectors as metrics_selectors
 
@@ -20,11 +21,6 @@ from .models import AlternateAddress, Attachment, Message
 MESSAGES_PER_PAGE = 25
 # Counting a big inbox's every message on each page view would cost more than the page itself.
 MESSAGE_COUNT_CAP = 1000
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 # --- Seller Central -------------------------------------------------------------------------
@@ -74,7 +70,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
                 author=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, "Your reply has been sent." if sent else "Marked as no response needed.")
             return redirect("messaging:thread", pk=found.pk)
@@ -113,7 +109,7 @@ def alternate_addresses(request: HttpRequest) -> HttpResponse:
             try:
                 services.add_alternate_address(seller=request.seller, email=form.cleaned_data["email"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 flash.success(request, "The alternate address can now write to buyers through the relay.")
                 return redirect("messaging:alternate_addresses")
@@ -146,7 +142,7 @@ def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
         try:
             services.contact_seller(order=order, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(request, f"Your message has been sent to {order.seller.name}.")
             return redirect("messaging:order_messages", order_id=order.order_id)

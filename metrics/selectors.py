@@ -19,14 +19,14 @@ from django.utils import timezone
 
 from commerce.models import Order, SellerAccount
 from messaging.models import Message
+from messaging.policy import RESPONSE_WINDOW, counts_for_response_time
 from returns.models import Claim, CloseReason, ReturnRequest
+from returns.policy import LATE_RESPONSE_AFTER
 
 from .models import OrderFeedback
 
 WINDOWS = (7, 30, 90)
 DAY = timedelta(days=1)
-RESPONSE_LIMIT = timedelta(hours=24)
-RETURN_RESPONSE_LIMIT = timedelta(hours=48)
 UNDER_TARGET = 90.0  # > 90 %
 LATE_TARGET = 10.0  # <= 10 %
 RDR_TARGET = 10.0  # < 10 %
@@ -84,9 +84,7 @@ class ContactResponseTime:
 
 
 def counted_messages(seller: SellerAccount):
-    return Message.objects.filter(
-        seller=seller, direction=Message.Direction.RECEIVED, needs_response=True, no_response_needed=False
-    )
+    return Message.objects.filter(counts_for_response_time(), seller=seller)
 
 
 def contact_response_time(
@@ -95,10 +93,10 @@ def contact_response_time(
     """All windows in one query over the seller's counted messages of the longest window."""
     now = now or timezone.now()
     answered = Q(responded_at__isnull=False, responded_at__lte=now)
-    under = answered & Q(responded_at__lte=F("sent_at") + RESPONSE_LIMIT)
-    over = answered & Q(responded_at__gt=F("sent_at") + RESPONSE_LIMIT)
+    under = answered & Q(responded_at__lte=F("sent_at") + RESPONSE_WINDOW)
+    over = answered & Q(responded_at__gt=F("sent_at") + RESPONSE_WINDOW)
     unanswered_late = (Q(responded_at__isnull=True) | Q(responded_at__gt=now)) & Q(
-        sent_at__lt=now - RESPONSE_LIMIT
+        sent_at__lt=now - RESPONSE_WINDOW
     )
     delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
     aggregates = {}
@@ -169,7 +167,7 @@ def daily_under_24h(
     """Per day of receipt over the last ``days``: counted messages and those answered in 24 h."""
     now = now or timezone.now()
     answered = Q(responded_at__isnull=False, responded_at__lte=now)
-    settled = answered | Q(sent_at__lt=now - RESPONSE_LIMIT)
+    settled = answered | Q(sent_at__lt=now - RESPONSE_WINDOW)
     rows = (
         counted_messages(seller)
         .filter(settled, sent_at__gte=now - days * DAY)
@@ -177,7 +175,7 @@ def daily_under_24h(
         .values("day")
         .annotate(
             counted=Count("pk"),
-            under=Count("pk", filter=answered & Q(responded_at__lte=F("sent_at") + RESPONSE_LIMIT)),
+            under=Count("pk", filter=answered & Q(responded_at__lte=F("sent_at") + RESPONSE_WINDOW)),
         )
         .order_by("day")
     )
@@ -226,14 +224,14 @@ def return_dissatisfaction_rate(
 ) -> DefectFigures:
     """Late responses (> 48 h), invalid rejections, negative return feedback over 90 days."""
     now = now or timezone.now()
-    limit = F("requested_at") + RETURN_RESPONSE_LIMIT
+    limit = F("requested_at") + LATE_RESPONSE_AFTER
     late = (
         Q(late_at__isnull=False)
         | Q(first_seller_action_at__gt=limit)
         | Q(
             first_seller_action_at__isnull=True,
             closed_at__isnull=True,
-            requested_at__lt=now - RETURN_RESPONSE_LIMIT,
+            requested_at__lt=now - LATE_RESPONSE_AFTER,
         )
         | Q(first_seller_action_at__isnull=True, closed_at__gt=limit)
     )

@@ -20,7 +20,6 @@ from commerce import selectors as commerce_selectors
 from commerce.api import IsBuyer, IsSeller
 from commerce.forms import DateRangeForm
 from commerce.models import Order
-from sellercentral.api import raise_validation_error
 
 from . import labels, selectors, services
 from .models import (
@@ -177,12 +176,9 @@ class BuyerRequestReturn(APIView):
             )
             for i in payload.validated_data["items"]
         ]
-        try:
-            created, warnings = services.request_return(
-                order=order, customer=request.customer, items=items, is_gift=gift, actor=request.user
-            )
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        created, warnings = services.request_return(
+            order=order, customer=request.customer, items=items, is_gift=gift, actor=request.user
+        )
         return Response(
             {**_detail(created.pk, "buyer"), "warnings": warnings}, status=status.HTTP_201_CREATED
         )
@@ -293,10 +289,7 @@ class BuyerFileClaim(APIView):
         order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
         payload = ClaimInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            claim = services.file_claim(order=order, customer=request.customer, **payload.validated_data)
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        claim = services.file_claim(order=order, customer=request.customer, **payload.validated_data)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -374,12 +367,7 @@ class SellerReturnAction(APIView):
         return get_object_or_404(ReturnRequest, pk=pk, seller=self.request.seller)
 
     def act(self, action, **kwargs) -> Response:
-        try:
-            changed = action(**kwargs)
-        except services.TransitionRefused as refused:
-            return _conflict(refused)
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        changed = action(**kwargs)
         return Response(_detail(changed.pk, "seller"))
 
 
@@ -461,12 +449,9 @@ class SellerRefund(SellerReturnAction):
         payload = RefundInput(data=request.data)
         payload.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key") or f"api-{uuid.uuid4().hex}"
-        try:
-            refund = services.issue_refund(
-                return_request=found, actor=request.user, idempotency_key=key, **payload.validated_data
-            )
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        refund = services.issue_refund(
+            return_request=found, actor=request.user, idempotency_key=key, **payload.validated_data
+        )
         return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 
@@ -508,23 +493,20 @@ class SellerReturnAddresses(APIView):
         unknown = [code for code in payload.validated_data["exceptions"] if code not in codes]
         if unknown:
             raise ValidationError({"exceptions": f"You do not sell on: {', '.join(unknown)}."})
-        try:
-            with transaction.atomic():
-                if payload.validated_data.get("default"):
+        with transaction.atomic():
+            if payload.validated_data.get("default"):
+                services.save_return_address(
+                    seller=seller, marketplace=None, data=payload.validated_data["default"]
+                )
+            for code, marketplace in codes.items():
+                if code in payload.validated_data["exceptions"]:
                     services.save_return_address(
-                        seller=seller, marketplace=None, data=payload.validated_data["default"]
+                        seller=seller,
+                        marketplace=marketplace,
+                        data=payload.validated_data["exceptions"][code],
                     )
-                for code, marketplace in codes.items():
-                    if code in payload.validated_data["exceptions"]:
-                        services.save_return_address(
-                            seller=seller,
-                            marketplace=marketplace,
-                            data=payload.validated_data["exceptions"][code],
-                        )
-                    else:
-                        services.remove_return_address_exception(seller=seller, marketplace=marketplace)
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+                else:
+                    services.remove_return_address_exception(seller=seller, marketplace=marketplace)
         return Response(self._current())
 
 
@@ -574,8 +556,5 @@ class SellerReturnSettings(APIView):
     def put(self, request: Request) -> Response:
         payload = ReturnSettingsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            services.update_return_settings(seller=request.seller, **payload.validated_data)
-        except DjangoValidationError as error:
-            raise_validation_error(error)
+        services.update_return_settings(seller=request.seller, **payload.validated_data)
         return Response(self._current())

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Customer, Marketplace, Order, OrderItem, SellerAccount
 
-MAX_COMMENT_CHARS = 200
-MAX_DENY_MESSAGE_CHARS = 3000
+from .policy import MAX_COMMENT_CHARS, MAX_DENY_MESSAGE_CHARS  # noqa: F401
 
 
 class ReturnReason(models.TextChoices):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from commerce.models import Customer, Marketplace, Order, SellerAccount
 from commerce.templatetags.commerce import day
 from messaging import services as messaging
+from sellercentral.errors import TransitionRefused
 
 from . import selectors
 from .models import (
@@ -52,10 +53,6 @@ from .states import TRANSITIONS, Event
 RMA_ALPHABET = string.ascii_letters + string.digits
 US_STATE_ABBREVIATION = re.compile(r"^[A-Za-z]{2}\.?$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,24}$")
-
-
-class TransitionRefused(Exception):
-    """The event is not allowed in the request's current status; nothing changed."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_required, seller_required
-from commerce.forms import DateRangeForm
+from commerce.forms import DateRangeForm, add_service_errors
 from commerce.models import Marketplace, Order
 from commerce.pagination import CountedPaginator
 from messaging import services as messaging
@@ -38,11 +38,6 @@ from .models import Claim, MarketplaceReturnRule, ReturnAddress, ReturnSettings
 
 RETURNS_PER_PAGE = 20
 YOUR_RETURNS_WINDOW = timedelta(days=61)  # "Return authorisations created in the past 2 months"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 # --- Buyer: Returns Support Centre -------------------------------------------------------
@@ -181,7 +176,7 @@ def claim(request: HttpRequest, order_id: str) -> HttpResponse:
         try:
             services.file_claim(order=order, customer=request.customer, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(
                 request, "Your A-to-z Guarantee claim has been filed. We will e-mail you our decision."
@@ -248,7 +243,7 @@ def authorise(request: HttpRequest, pk: int) -> HttpResponse:
             flash.error(request, str(refused))
             return redirect("returns:manage")
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("returns:authorised", pk=return_request.pk)
     context = {"return_request": return_request, "stored": stored, "form": form, "use_new": use_new}
@@ -271,7 +266,7 @@ def deny(request: HttpRequest, pk: int) -> HttpResponse:
             flash.error(request, str(refused))
             return redirect("returns:manage")
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("returns:denied", pk=return_request.pk)
     status = 400 if request.method == "POST" else 200
@@ -307,7 +302,7 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(
                 request,
@@ -370,7 +365,7 @@ def account_info(request: HttpRequest) -> HttpResponse:
         try:
             services.save_return_address(seller=seller, marketplace=marketplace, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             where = f"for {marketplace.name}" if marketplace else "(default)"
             flash.success(request, f"Return address {where} saved.")
@@ -422,7 +417,7 @@ def return_settings(request: HttpRequest) -> HttpResponse:
                 rules=form.rules(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             flash.success(
                 request,
@@ -459,7 +454,7 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
             flash.error(request, str(refused))
             return redirect("returns:manage")
         except ValidationError as error:
-            _form_errors(deny_form, error)
+            add_service_errors(deny_form, error)
     context = {
         "return_request": return_request,
         "action": action,

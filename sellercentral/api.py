@@ -1,11 +1,14 @@
-"""Shared REST API pieces: pagination as SPEC §6 describes it, write throttling, errors."""
-
-from typing import NoReturn
+"""Shared REST API pieces: pagination, write throttling and the one mapping of errors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import TransitionRefused
 
 
 class Pagination(PageNumberPagination):
@@ -28,6 +31,11 @@ class WriteRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-def raise_validation_error(error: DjangoValidationError) -> NoReturn:
-    """A service's ValidationError as the API's 400, field by field."""
-    raise ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Services' errors as the API answers them, so views never catch them one by one:
+    a ``ValidationError`` is a 400 naming the fields, a refused state change a 409."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    elif isinstance(exc, TransitionRefused):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)
