@@ -15,7 +15,7 @@ endif
 RUN_ENV := DEBUG=$${DEBUG:-true}
 WEB_BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load
+.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load messages
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
@@ -80,6 +80,13 @@ e2e: install-dev var/axe/axe.min.js
 # A PNG of every seed screen, for the README's gallery.
 screenshots: install-dev
 	SCREENSHOTS_DIR=var/screenshots $(BIN)/pytest -m e2e -k screenshots -p no:cacheprovider
+
+# Translations: the .po files under locale/ are the one source; edit them, then compile.
+# After changing templates or code, refresh the catalogues first (needs GNU gettext).
+LANGS := fr de it es
+messages: install-dev
+	$(BIN)/python manage.py makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS)) -i ".venv/*" -i "var/*"
+	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(LANGS)) -i ".venv" -i "var"
 
 clean:
 	rm -rf var/broker var/mailbox var/test_db.sqlite3*

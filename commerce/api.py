@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, serializers
+from rest_framework import permissions, serializers
 from rest_framework.request import Request
 
 from . import selectors
 from .models import Order, OrderItem
-
-
-def held_quantities(order_ids: list[int]) -> dict[int, int]:
-    from returns.selectors import held_quantities as held  # the returns centre counts them
-
-    return held(order_ids)
 
 
 class IsSeller(permissions.BasePermission):
@@ -47,8 +40,9 @@ class BuyerOrderItemSerializer(serializers.ModelSerializer):
         fields = ["id", "asin", "sku", "title", "quantity", "unit_price", "returnable_quantity"]
 
     def get_returnable_quantity(self, item: OrderItem) -> int:
-        """Bought minus returned or in an open return request (the returns centre counts)."""
-        return max(0, item.quantity - self.context.get("held", {}).get(item.pk, 0))
+        """What can still be returned: the view that lists the orders puts the figures in the
+        context (``returnable``: order item id → quantity); the returns centre counts them."""
+        return self.context["returnable"].get(item.pk, 0)
 
 
 class BuyerOrderSerializer(serializers.ModelSerializer):
@@ -74,18 +68,3 @@ class BuyerOrderSerializer(serializers.ModelSerializer):
             "tracking_number",
             "items",
         ]
-
-
-@extend_schema(tags=["buyer"], summary="The signed-in buyer's orders, newest first")
-class BuyerOrderList(generics.ListAPIView):
-    serializer_class = BuyerOrderSerializer
-    permission_classes = [permissions.IsAuthenticated, IsBuyer]
-
-    def get_queryset(self):
-        return selectors.orders_for_customer(self.request.customer)
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        held = held_quantities([order.pk for order in page])
-        serializer = self.get_serializer(page, many=True, context={"request": request, "held": held})
-        return self.get_paginated_response(serializer.data)

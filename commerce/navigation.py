@@ -1,7 +1,7 @@
 """The Seller Central top menu, as the seed shows it.
 
-Entries name URL patterns; an entry whose page does not exist yet is shown greyed out
-(not a link), so the menu never leads to a missing page and lights up as pages land.
+Entries name URL patterns; an entry without one (a page the product does not have) is
+shown greyed out, not as a link, so the menu never leads to a missing page.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class Menu:
     entries: list[MenuEntry]
 
 
-SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Inventory", [("Manage Inventory", "inventory:manage")]),
+SELLER_MENU: list[tuple[str, list[tuple[str, str | None]]]] = [
+    ("Inventory", [("Manage Inventory", None)]),
     (
         "Orders",
         [
@@ -36,7 +36,7 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     ("Storefront", [("Your storefront", "storefront:home")]),
-    ("Reports", [("Business Reports", "reports:business")]),
+    ("Reports", [("Business Reports", None)]),
     (
         "Performance",
         [
@@ -55,23 +55,17 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
-def optional_url(name: str, *args) -> str | None:
-    """The URL of ``name``, or None while that page does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def seller_menu() -> list[Menu]:
     return _seller_menu(get_script_prefix(), settings.ROOT_URLCONF)
 
 
 @functools.cache
 def _seller_menu(script_prefix: str, urlconf: str) -> list[Menu]:
-    """Built once per URL prefix and URLconf: a dozen reversals (some failing, for pages
-    still to come) on every Seller Central page cost more than the inbox's own rows."""
+    """Built once per URL prefix and URLconf: a dozen reversals on every Seller Central page
+    cost more than the inbox's own rows."""
     return [
-        Menu(label, [MenuEntry(entry_label, optional_url(name)) for entry_label, name in entries])
+        Menu(
+            label, [MenuEntry(entry_label, reverse(name) if name else None) for entry_label, name in entries]
+        )
         for label, entries in SELLER_MENU
     ]

@@ -47,10 +47,15 @@ def held_quantities(order_ids: list[int]) -> dict[int, int]:
     )
 
 
-def returnable_quantities(order_ids: list[int]) -> dict[int, int]:
-    """Per order item: quantity bought minus what is returned or on its way back."""
+def returnable_quantities(order_ids: list[int], *, items: list[OrderItem] | None = None) -> dict[int, int]:
+    """Per order item: quantity bought minus what is returned or on its way back.
+
+    ``items``: the orders' items when the caller has them loaded (they are not read again)."""
     held = held_quantities(order_ids)
-    bought = OrderItem.objects.filter(order_id__in=order_ids).values_list("pk", "quantity")
+    if items is None:
+        bought = OrderItem.objects.filter(order_id__in=order_ids).values_list("pk", "quantity")
+    else:
+        bought = [(item.pk, item.quantity) for item in items]
     return {pk: max(0, quantity - held.get(pk, 0)) for pk, quantity in bought}
 
 

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from commerce.formats import day
 from commerce.models import Customer, Marketplace, Order, SellerAccount
-from commerce.templatetags.commerce import day
 from messaging import services as messaging
 from sellercentral.errors import TransitionRefused
 

@@ -6,7 +6,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import TransitionRefused
 
@@ -34,6 +33,10 @@ class WriteRateThrottle(SimpleRateThrottle):
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Services' errors as the API answers them, so views never catch them one by one:
     a ``ValidationError`` is a 400 naming the fields, a refused state change a 409."""
+    # Imported here: DRF's views read the throttle and pagination classes of this module
+    # when they are first imported, so a module-level import would be circular.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     elif isinstance(exc, TransitionRefused):

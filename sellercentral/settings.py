@@ -128,7 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "commerce.context_processors.current_parties",
             ],
-            # money, pagination, optional_url … on every page without a {% load %}.
+            # money, day, pagination … on every page without a {% load %}.
             "builtins": ["commerce.templatetags.commerce"],
         },
     },

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from commerce.templatetags.commerce import day, money
+from commerce.formats import day, money
 from returns import services
 
 from .. import factories
