@@ -1,4 +1,4 @@
-"""REST API: permissions shared by every app, and the buyer's orders (SPEC §6)."""
+"""REST API: the permissions every app shares, and how an order is serialised for its buyer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Demo data of SPEC §6 ("seed_demo"): the seed's seller, buyers and orders.
+"""Demo data ("seed_demo", docs/product.md: demo data): the seed's seller, buyers and orders.
 
 Every step looks up what it creates first, so running it again changes nothing. Dates are
 relative to today so that return windows and metrics windows have something to show.

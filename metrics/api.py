@@ -1,4 +1,4 @@
-"""REST API of the performance figures (SPEC §6)."""
+"""REST API of the performance figures (docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ CRT = inline_serializer(
 
 
 @extend_schema(
-    tags=["seller"], summary="Contact Response Time over 7, 30 and 90 days (SPEC §3)", responses=CRT
+    tags=["seller"], summary="Contact Response Time over 7, 30 and 90 days", responses=CRT
 )
 class ContactResponseTimeView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]

@@ -1,6 +1,6 @@
 """Account Health figures, each computed in SQL by one conditional aggregate.
 
-Contact Response Time follows SPEC §3 to the letter: counted are buyer messages that need
+Contact Response Time (docs/metrics.md): counted are buyer messages that need
 a response (not automatic, not system, not marked "no response needed") received in the
 window; a message's response is the first seller reply after it (``responded_at``, set by
 messaging). Answered within 24 h (``<=``) is under; answered later is over; unanswered and

@@ -1,4 +1,4 @@
-"""The five marketplaces of SPEC §1."""
+"""The five marketplaces (docs/product.md: marketplaces)."""
 
 from django.db import migrations
 

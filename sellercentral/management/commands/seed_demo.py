@@ -10,7 +10,7 @@ BATCH = 1000
 
 
 class Command(BaseCommand):
-    help = "Create the demo sellers, buyers and orders (SPEC §6). Safe to run again."
+    help = "Create the demo sellers, buyers and orders. Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
