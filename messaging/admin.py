@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from . import services
+from . import outbox
 from .models import Alias, AlternateAddress, Attachment, Message, OutboundEmail, Thread
 
 
@@ -148,8 +148,6 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected pending mails now")
     def send_now(self, request, queryset):
-        sent = sum(
-            services.deliver_outbound_email(outbound_id=pk)
-            for pk in queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
-        )
+        pending = queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
+        sent = outbox.deliver_outbound_emails(outbound_ids=list(pending))
         self.message_user(request, f"{sent} sent.", messages.SUCCESS)
