@@ -235,7 +235,7 @@ class SellerMarkNoResponseNeeded(APIView):
             seller=request.seller,
             direction=Message.Direction.RECEIVED,
         )
-        services.mark_no_response_needed(message=message)
+        services.mark_no_response_needed(message=message, actor=request.user)
         return Response(MessageSerializer(message).data)
 
 

@@ -3,7 +3,8 @@
 Each buyer message that needs an answer stores its deadline (``policy.response_deadline``)
 when it is stored; the partial index ``message_open_deadline_idx`` holds the live ones. A
 sweep takes the due rows in deadline order, in batches, each batch locked and skipped by any
-other sweep (``locks.lock_due_messages``), and flips them; a second run finds nothing to do. A reply that lands meanwhile waits for the batch to commit.
+other sweep (``locks.lock_due_messages``), flips them, and records an event for each; a
+second run finds nothing to do. A reply that lands meanwhile waits for the batch to commit.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import locks, policy
-from .models import Message
+from . import events, locks, policy
+from .models import Message, MessageEvent
 from .outbox import send_notification
 from .selectors import seller_inboxes
 
@@ -38,6 +39,7 @@ def mark_overdue_messages(*, now: datetime | None = None) -> int:
             ids = [message.pk for message in due]
             if ids:
                 Message.objects.filter(pk__in=ids).update(overdue_at=now)
+                events.record_many(ids, MessageEvent.Event.OVERDUE, at=now)
         marked += len(ids)
         if len(ids) < policy.DEADLINE_BATCH:
             return marked
@@ -63,6 +65,7 @@ def warn_before_deadlines(*, now: datetime | None = None) -> int:
         Message.objects.filter(pk__in=ids).update(deadline_warning_sent_at=now)
         for message in due:
             _send_warning(message, now=now)
+        events.record_many(ids, MessageEvent.Event.DEADLINE_WARNING_SENT, at=now)
     return len(ids)
 
 

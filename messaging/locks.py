@@ -1,6 +1,6 @@
 """Row locks of Buyer-Seller Messaging: the only ``select_for_update`` in the app.
 
-One order, always: **the order, then the thread** (a return's flow locks the
+One order, always: **the order, then the thread, then a message** (a return's flow locks the
 order and its return request, then posts into the order's thread). A flow locks once, at the
 start of its transaction, and every lock takes only its own table's rows (``of=("self",)``):
 what a query joins (the buyer's customer row, the seller's account) is read, never locked.
@@ -42,6 +42,11 @@ def lock_first_thread(threads: QuerySet[Thread]) -> Thread | None:
     """The first of ``threads`` in their order, locked, joined as the caller's query says
     (inbound mail joins only what its recipient's alias does not already give it)."""
     return threads.select_for_update(of=("self",)).first()
+
+
+def lock_message(pk: int) -> Message:
+    """One message, locked, to change its state (its raw source is not read)."""
+    return Message.objects.select_for_update(of=("self",)).defer("raw").get(pk=pk)
 
 
 def lock_pending_outbound_email(pk: int) -> OutboundEmail | None:

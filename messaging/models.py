@@ -1,4 +1,4 @@
-"""Buyer-Seller Messaging: masked addresses, threads, messages, the outbox.
+"""Buyer-Seller Messaging: masked addresses, threads, messages, their events, the outbox.
 
 Times are stored exactly (``sent_at``, ``responded_at``, ``response_deadline``): the
 Contact Response Time figures (``metrics``) are computed from these columns. The rules that
@@ -202,6 +202,38 @@ class Message(models.Model):
     @property
     def awaiting_response(self) -> bool:
         return policy.is_awaiting_response(self)
+
+
+class MessageEvent(models.Model):
+    """What happened to a message after it was stored, for staff: who or what, and when.
+
+    Written by the change itself (``events.py``); storing and relaying a message write none.
+    """
+
+    class Event(models.TextChoices):
+        MARKED_NO_RESPONSE_NEEDED = "no_response_needed", "Marked as no response needed"
+        OVERDUE = "overdue", "24 hours passed without a response"
+        DEADLINE_WARNING_SENT = "deadline_warning_sent", "Deadline warning sent to the seller"
+        RELAY_FAILED = "relay_failed", "Relayed copy could not be sent (gave up)"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the product did it (a sweep, the outbox).",
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_event_display()
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import locks
-from .models import OutboundEmail
+from . import events, locks
+from .models import MessageEvent, OutboundEmail
 from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, retry_delay
 
 
@@ -87,6 +87,13 @@ def _record_failure(outbound: OutboundEmail, exc: Exception, *, now) -> None:
     outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if outbound.attempts >= MAX_SEND_ATTEMPTS:
         outbound.status = OutboundEmail.Status.FAILED
+        if outbound.message_id is not None:  # a relayed copy: the message's history says so
+            events.record(
+                outbound.message_id,
+                MessageEvent.Event.RELAY_FAILED,
+                note=f"Outbox mail #{outbound.pk}, {outbound.attempts} attempts: {outbound.last_error}",
+                at=now,
+            )
     outbound.next_attempt_at = now + retry_delay(outbound.attempts)
     outbound.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
 

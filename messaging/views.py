@@ -81,7 +81,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_no_response_needed(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk, seller=request.seller, direction=Message.Direction.RECEIVED)
-    services.mark_no_response_needed(message=message)
+    services.mark_no_response_needed(message=message, actor=request.user)
     flash.success(request, "Marked as no response needed.")
     return redirect("messaging:thread", pk=message.thread_id)
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from commerce.models import Order
 
-from .. import locks, policy
-from ..models import Message, Thread
+from .. import events, locks, policy
+from ..models import Message, MessageEvent, Thread
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
 
@@ -104,7 +104,7 @@ def reply_to_thread(
     thread = locks.lock_thread(thread.pk)
     now = sent_at or timezone.now()
     if no_response_needed:
-        _mark_waiting_messages(thread, until=now)
+        _mark_waiting_messages(thread, until=now, actor=author)
     if not body:
         return None
     subject = thread.subject if thread.subject.lower().startswith("re:") else f"Re: {thread.subject}"
@@ -120,18 +120,28 @@ def reply_to_thread(
     )
 
 
-def _mark_waiting_messages(thread: Thread, *, until: datetime) -> None:
+def _mark_waiting_messages(thread: Thread, *, until: datetime, actor: AbstractBaseUser | None) -> None:
     """Every buyer message of the (locked) thread awaiting a response: no response needed."""
-    Message.objects.filter(policy.awaiting_response(), thread=thread, sent_at__lte=until).update(
-        no_response_needed=True
+    waiting = list(
+        Message.objects.filter(policy.awaiting_response(), thread=thread, sent_at__lte=until).values_list(
+            "pk", flat=True
+        )
     )
+    if waiting:
+        Message.objects.filter(pk__in=waiting).update(no_response_needed=True)
+        events.record_many(waiting, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor, at=until)
 
 
-def mark_no_response_needed(*, message: Message) -> Message:
+@transaction.atomic
+def mark_no_response_needed(*, message: Message, actor: AbstractBaseUser | None = None) -> Message:
     """Take a buyer message out of every response-time figure."""
     if message.direction != Message.Direction.RECEIVED:
         raise ValidationError("Only messages from buyers can be marked as needing no response.")
-    Message.objects.filter(pk=message.pk).update(no_response_needed=True)
+    locked = locks.lock_message(message.pk)
+    if not locked.no_response_needed:
+        locked.no_response_needed = True
+        locked.save(update_fields=["no_response_needed"])
+        events.record(locked.pk, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor)
     message.no_response_needed = True
     return message
 

@@ -4,7 +4,7 @@ Every door (the buyer's contact form, the seller's reply box, inbound e-mail by 
 webhook, system messages) ends in ``store_message``: one row per message, masked; the
 thread's clock moved; earlier buyer messages answered; and the relayed copy written to the
 outbox in the same transaction, sent after commit. This is the relay's hot path: its queries
-are counted exactly in the tests.
+are counted exactly in the tests, and it writes no audit row.
 """
 
 from __future__ import annotations
