@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from . import services
-from .models import Alias, AlternateAddress, Attachment, Message, OutboundEmail, Thread
+from . import outbox
+from .models import Alias, AlternateAddress, Attachment, Message, MessageEvent, OutboundEmail, Thread
 
 
 @admin.register(Alias)
@@ -80,6 +80,22 @@ class AttachmentInline(admin.TabularInline):
     can_delete = False
 
 
+class MessageEventInline(admin.TabularInline):
+    """What happened to the message after it was stored (``events.py``): read-only history."""
+
+    model = MessageEvent
+    extra = 0
+    fields = ["at", "event", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = [
@@ -117,7 +133,7 @@ class MessageAdmin(admin.ModelAdmin):
         "in_reply_to", "sent_at", "is_auto_reply", "is_system", "needs_response", "response_deadline",
         "responded_at", "author", "body_text", "body_html", "raw_source",
     ]  # fmt: skip
-    inlines = [AttachmentInline]
+    inlines = [AttachmentInline, MessageEventInline]
     show_full_result_count = False
 
     @admin.display(description="Raw source (read-only)")
@@ -148,8 +164,6 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected pending mails now")
     def send_now(self, request, queryset):
-        sent = sum(
-            services.deliver_outbound_email(outbound_id=pk)
-            for pk in queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
-        )
+        pending = queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
+        sent = outbox.deliver_outbound_emails(outbound_ids=list(pending))
         self.message_user(request, f"{sent} sent.", messages.SUCCESS)

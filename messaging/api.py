@@ -1,4 +1,5 @@
-"""REST API of Buyer-Seller Messaging (SPEC §6)."""
+"""REST API of Buyer-Seller Messaging: the buyer's contact form, the seller's messages, threads
+and replies, and the mail gateway's inbound webhook (the rules are in ``docs/messaging.md``)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from commerce.api import IsBuyer, IsSeller
 
 from . import selectors, services
 from .forms import InboxFilterForm
-from .models import MAX_BODY_CHARS, Message, Thread
+from .models import Message, Thread
+from .policy import CONTACT_SUBJECTS, MAX_BODY_CHARS
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -101,7 +103,7 @@ class ThreadSerializer(serializers.ModelSerializer):
 
 
 class ContactSellerSerializer(serializers.Serializer):
-    subject = serializers.ChoiceField(choices=list(services.CONTACT_SUBJECTS))
+    subject = serializers.ChoiceField(choices=list(CONTACT_SUBJECTS))
     body = serializers.CharField(max_length=MAX_BODY_CHARS, trim_whitespace=True)
 
 
@@ -233,7 +235,7 @@ class SellerMarkNoResponseNeeded(APIView):
             seller=request.seller,
             direction=Message.Direction.RECEIVED,
         )
-        services.mark_no_response_needed(message=message)
+        services.mark_no_response_needed(message=message, actor=request.user)
         return Response(MessageSerializer(message).data)
 
 

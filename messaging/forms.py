@@ -2,10 +2,8 @@ from django import forms
 
 from commerce.forms import DateRangeForm
 
-from .models import MAX_BODY_CHARS, AlternateAddress, Message
-from .services import CONTACT_SUBJECTS
-
-BODY_LIMIT_HELP = f"Please limit your text to less than {MAX_BODY_CHARS:,} characters."
+from .models import AlternateAddress, Message
+from .policy import BODY_TOO_LONG, CONTACT_SUBJECTS, MAX_BODY_CHARS
 
 
 def _body_widget(rows: int = 8) -> forms.Textarea:
@@ -17,7 +15,7 @@ class ContactSellerForm(forms.Form):
         label="Subject", choices=[("", "- select a subject -"), *CONTACT_SUBJECTS.items()]
     )
     body = forms.CharField(
-        label="Message", max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_LIMIT_HELP
+        label="Message", max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_TOO_LONG
     )
 
 
@@ -27,7 +25,7 @@ class ReplyForm(forms.Form):
         required=False,
         max_length=MAX_BODY_CHARS,
         widget=_body_widget(),
-        help_text=BODY_LIMIT_HELP,
+        help_text=BODY_TOO_LONG,
     )
     no_response_needed = forms.BooleanField(label="Mark as no response needed (optional)", required=False)
 

@@ -1,7 +1,8 @@
-"""Buyer-Seller Messaging (SPEC §2): masked addresses, threads, messages, outbox.
+"""Buyer-Seller Messaging: masked addresses, threads, messages, their events, the outbox.
 
 Times are stored exactly (``sent_at``, ``responded_at``, ``response_deadline``): the
-Contact Response Time figures (SPEC §3) are computed from these columns.
+Contact Response Time figures (``metrics``) are computed from these columns. The rules that
+set them are in ``policy.py``; the product is described in ``docs/messaging.md``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db.models import Q
 
 from commerce.models import Customer, Marketplace, Order, SellerAccount
 
-from .policy import MAX_ATTACHMENTS_BYTES, MAX_BODY_CHARS, RESPONSE_WINDOW  # noqa: F401
+from . import policy
 
 
 class Alias(models.Model):
@@ -160,14 +161,16 @@ class Message(models.Model):
             models.Index(fields=["seller", "direction", "-sent_at", "-id"], name="message_inbox_idx"),
             models.Index(fields=["thread", "sent_at"], name="message_thread_idx"),
             # Contact Response Time: the seller's counted messages in a time range, answered
-            # from the index alone (its condition is exactly what "counted" means).
+            # from the index alone. Its condition is policy.counts_for_response_time(), written
+            # out because the migrations freeze it.
             models.Index(
                 fields=["seller", "sent_at"],
                 include=["responded_at", "id"],
                 condition=Q(needs_response=True, no_response_needed=False, direction="received"),
                 name="message_counted_covering_idx",
             ),
-            # The 24-hour sweep: live deadlines only.
+            # The 24-hour sweeps: live deadlines only, policy.deadline_running() written out
+            # (needs_response implies a buyer's message) because the migrations freeze it.
             models.Index(
                 fields=["response_deadline"],
                 condition=Q(
@@ -198,7 +201,39 @@ class Message(models.Model):
 
     @property
     def awaiting_response(self) -> bool:
-        return self.needs_response and not self.no_response_needed and self.responded_at is None
+        return policy.is_awaiting_response(self)
+
+
+class MessageEvent(models.Model):
+    """What happened to a message after it was stored, for staff: who or what, and when.
+
+    Written by the change itself (``events.py``); storing and relaying a message write none.
+    """
+
+    class Event(models.TextChoices):
+        MARKED_NO_RESPONSE_NEEDED = "no_response_needed", "Marked as no response needed"
+        OVERDUE = "overdue", "24 hours passed without a response"
+        DEADLINE_WARNING_SENT = "deadline_warning_sent", "Deadline warning sent to the seller"
+        RELAY_FAILED = "relay_failed", "Relayed copy could not be sent (gave up)"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the product did it (a sweep, the outbox).",
+    )
+    event = models.CharField(max_length=30, choices=Event.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_event_display()
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:

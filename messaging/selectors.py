@@ -1,15 +1,16 @@
-"""Reads of Buyer-Seller Messaging: the inbox, threads, averages."""
+"""Reads of Buyer-Seller Messaging: the inbox, threads, attachments, the seller's addresses."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
-from .models import Attachment, Message, Thread
+from .models import AlternateAddress, Attachment, Message, Thread
 from .policy import awaiting_response
 
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
@@ -94,6 +95,51 @@ def threads_for_seller(seller: SellerAccount) -> QuerySet[Thread]:
 
 def threads_for_order(customer: Customer, order: Order) -> QuerySet[Thread]:
     return _thread_with_messages(Thread.objects.filter(customer=customer, order=order)).order_by("created_at")
+
+
+# --- The seller's real addresses (the relay masks them, and mails the inboxes) ---------------
+def _users_with_email(seller: SellerAccount) -> QuerySet:
+    """The seller's active users who have an address: its inboxes."""
+    return seller.users.filter(is_active=True).exclude(email="")
+
+
+@dataclass(frozen=True)
+class SellerAddresses:
+    """A seller's real addresses, read once (``seller_addresses``) and handed to what needs
+    them: ``real`` may write to buyers through the relay (and is masked wherever it shows),
+    ``inboxes`` is where the seller's mail goes."""
+
+    real: frozenset[str]
+    inboxes: list[str]
+
+
+def seller_addresses(seller: SellerAccount) -> SellerAddresses:
+    """The seller's addresses in one query: its active users' (the inboxes) and its alternates."""
+    users = _users_with_email(seller).annotate(inbox=Value(True)).values_list("email", "inbox")
+    alternates = (
+        AlternateAddress.objects.filter(seller=seller)
+        .annotate(inbox=Value(False))
+        .values_list("email", "inbox")
+    )
+    rows = list(users.order_by().union(alternates.order_by(), all=True))
+    return SellerAddresses(
+        real=frozenset(email.lower() for email, _ in rows),
+        inboxes=sorted({email.lower() for email, inbox in rows if inbox}),
+    )
+
+
+def seller_real_addresses(seller: SellerAccount) -> set[str]:
+    """Addresses a seller may write from: its users' and its registered alternates."""
+    return set(seller_addresses(seller).real)
+
+
+def seller_inboxes(seller: SellerAccount) -> list[str]:
+    """Where mail for a seller goes: its users' addresses."""
+    return sorted({email.lower() for email in _users_with_email(seller).values_list("email", flat=True)})
+
+
+def alternate_addresses(seller: SellerAccount) -> QuerySet[AlternateAddress]:
+    return AlternateAddress.objects.filter(seller=seller)
 
 
 def attachment_for_seller(seller: SellerAccount, attachment_id: int) -> Attachment | None:

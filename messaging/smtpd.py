@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import close_old_connections, connections, reset_queries
 
 from . import services
+from .models import Alias
+from .policy import MAX_RELAY_RECIPIENTS
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ _check_recipient = _in_thread(services.check_recipient)
 _receive = _in_thread(services.receive_inbound_email)
 
 
-def _rcpt_aliases(envelope: Envelope) -> list[services.Alias] | None:
+def _rcpt_aliases(envelope: Envelope) -> list[Alias] | None:
     """The aliases ``handle_RCPT`` found for the envelope's recipients (None: look them up)."""
     found = vars(envelope).get("relay_aliases", {})
     if not all(address in found for address in envelope.rcpt_tos):
@@ -55,7 +57,7 @@ class RelayHandler:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options
     ):
-        if len(envelope.rcpt_tos) >= services.MAX_RELAY_RECIPIENTS:
+        if len(envelope.rcpt_tos) >= MAX_RELAY_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
         try:
             alias = await _check_recipient(address)

@@ -16,7 +16,7 @@ from metrics import selectors as metrics_selectors
 
 from . import selectors, services
 from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm
-from .models import AlternateAddress, Attachment, Message
+from .models import Attachment, Message
 
 MESSAGES_PER_PAGE = 25
 # Counting a big inbox's every message on each page view would cost more than the page itself.
@@ -81,7 +81,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_no_response_needed(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk, seller=request.seller, direction=Message.Direction.RECEIVED)
-    services.mark_no_response_needed(message=message)
+    services.mark_no_response_needed(message=message, actor=request.user)
     flash.success(request, "Marked as no response needed.")
     return redirect("messaging:thread", pk=message.thread_id)
 
@@ -114,7 +114,7 @@ def alternate_addresses(request: HttpRequest) -> HttpResponse:
                 flash.success(request, "The alternate address can now write to buyers through the relay.")
                 return redirect("messaging:alternate_addresses")
         status = 400
-    addresses = AlternateAddress.objects.filter(seller=request.seller)
+    addresses = selectors.alternate_addresses(request.seller)
     return render(
         request, "messaging/alternate_addresses.html", {"form": form, "addresses": addresses}, status=status
     )

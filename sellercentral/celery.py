@@ -30,7 +30,7 @@ def _beat_schedule() -> dict:
             "schedule": float(settings.OUTBOX_SWEEP_INTERVAL_SECONDS),
         },
         "run-response-timers": {
-            "task": "metrics.tasks.run_response_timers",
+            "task": "messaging.tasks.run_response_timers",
             "schedule": float(settings.RESPONSE_TIMER_INTERVAL_SECONDS),
         },
         "run-return-timers": {

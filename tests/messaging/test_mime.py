@@ -1,7 +1,7 @@
 """Masking real addresses: whole addresses only, however they are written."""
 
 from messaging import mime
-from messaging.services import _masked_html
+from messaging.masking import masked_html as _masked_html
 
 REAL = {"bob.smith@example.com": "tok@marketplace.uk.sellercentral.test"}
 

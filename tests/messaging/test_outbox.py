@@ -53,7 +53,10 @@ def test_a_mail_that_keeps_failing_is_given_up_after_the_last_attempt(order):
 
 
 def test_the_outbox_row_is_written_with_the_message_in_one_transaction(order):
-    with pytest.raises(RuntimeError), mock.patch("messaging.services._queue_relay", side_effect=RuntimeError):
+    with (
+        pytest.raises(RuntimeError),
+        mock.patch("messaging.services.relay._queue_relay", side_effect=RuntimeError),
+    ):
         services.contact_seller(order=order, subject="enquiry", body="hello")
     assert not order.threads.exists()
 

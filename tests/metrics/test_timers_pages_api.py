@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from messaging import services as messaging
 from messaging.models import Message
+from messaging.tasks import run_response_timers
 from metrics import selectors, services
-from metrics.tasks import run_response_timers
 from returns import services as returns
 from returns.models import ReturnRequest
 

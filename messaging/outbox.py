@@ -1,0 +1,126 @@
+"""The outbox: every mail the product sends is first a row, written with its cause.
+
+A mail is rendered in full into ``OutboundEmail`` inside the transaction of the change that
+causes it (a relayed message, a return decision, a deadline warning) and sent by a task once
+that transaction commits. A failed send is recorded on the row and tried again by the beat
+sweep with backoff (``policy.retry_delay``), until ``policy.MAX_SEND_ATTEMPTS``; so a crash
+between commit and send, or a mail server that is down, loses no mail. ``dedupe_key`` (cause
+and recipient) stops the same mail being queued twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import events, locks
+from .models import MessageEvent, OutboundEmail
+from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, retry_delay
+
+
+def send_notification(*, key: str, to: list[str], subject: str, template: str, context: dict) -> None:
+    """A product e-mail (returns, claims …) through the outbox, HTML + text from
+    ``emails/<template>.txt|.html``; ``key`` + recipient make it unique, so a retried
+    action does not mail twice. Call inside the transaction of the change it reports."""
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    now = timezone.now()
+    for recipient in dict.fromkeys(to):
+        outbound, created = OutboundEmail.objects.get_or_create(
+            dedupe_key=f"{key}:{recipient}"[:255],
+            defaults={
+                "from_address": settings.DEFAULT_FROM_EMAIL,
+                "to_address": recipient,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "headers": {"Auto-Submitted": "auto-generated"},
+                "next_attempt_at": now,
+                "created_at": now,
+            },
+        )
+        if created:
+            send_after_commit(outbound.pk)
+
+
+def send_after_commit(outbound_id: int) -> None:
+    """Queue the send of an outbox row once the transaction that wrote it commits."""
+    from .tasks import send_outbound_email  # the tasks call back into this module
+
+    transaction.on_commit(lambda: send_outbound_email.delay(outbound_id))
+
+
+def deliver_outbound_email(*, outbound_id: int) -> bool:
+    """Send one outbox mail if it is still pending; True when it is (now or already) sent.
+
+    The row stays locked while the mail server talks, so a sweep and a task cannot send
+    it twice; a failure is recorded and the next attempt scheduled with backoff.
+    """
+    with transaction.atomic():
+        outbound = locks.lock_pending_outbound_email(outbound_id)
+        if outbound is None:
+            return False  # someone else is sending it right now
+        if outbound.status != OutboundEmail.Status.PENDING:
+            return outbound.status == OutboundEmail.Status.SENT
+        now = timezone.now()
+        outbound.attempts += 1
+        try:  # building the mail (attachments from storage) fails and retries like sending
+            compose(outbound).send()
+        except Exception as exc:  # any transport failure: record it and retry later
+            _record_failure(outbound, exc, now=now)
+            return False
+        outbound.status = OutboundEmail.Status.SENT
+        outbound.sent_at = now
+        outbound.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def deliver_outbound_emails(*, outbound_ids: list[int]) -> int:
+    """``deliver_outbound_email`` for each; how many are sent."""
+    return sum(deliver_outbound_email(outbound_id=pk) for pk in outbound_ids)
+
+
+def _record_failure(outbound: OutboundEmail, exc: Exception, *, now) -> None:
+    outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if outbound.attempts >= MAX_SEND_ATTEMPTS:
+        outbound.status = OutboundEmail.Status.FAILED
+        if outbound.message_id is not None:  # a relayed copy: the message's history says so
+            events.record(
+                outbound.message_id,
+                MessageEvent.Event.RELAY_FAILED,
+                note=f"Outbox mail #{outbound.pk}, {outbound.attempts} attempts: {outbound.last_error}",
+                at=now,
+            )
+    outbound.next_attempt_at = now + retry_delay(outbound.attempts)
+    outbound.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+def compose(outbound: OutboundEmail) -> EmailMultiAlternatives:
+    """The mail of an outbox row, as the mail server gets it (a relayed copy with the
+    message's attachments)."""
+    mail = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body_text,
+        from_email=outbound.from_address,
+        to=[outbound.to_address],
+        headers=outbound.headers,
+    )
+    if outbound.body_html:
+        mail.attach_alternative(outbound.body_html, "text/html")
+    if outbound.message_id is not None:  # the relayed message's attachments go with it
+        for attachment in outbound.message.attachments.all():
+            with attachment.file.open("rb") as handle:
+                mail.attach(attachment.filename, handle.read(), attachment.content_type)
+    return mail
+
+
+def due_outbound_email_ids(*, limit: int = OUTBOX_SWEEP_BATCH) -> list[int]:
+    """The pending mails whose next attempt is due, the longest waiting first."""
+    return list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,175 @@
+"""The doors of the pages and the API: the buyer's "Contact seller" form, the seller's Reply
+box and "No response needed", "Contact buyer" on an order, and the messages the product posts
+into an order's conversation ("Return requested" …).
+
+A conversation (``Thread``) is between one buyer and one seller on one marketplace; the one
+about an order is found, or made, under the order's lock (``thread_for_order``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from commerce.models import Order
+
+from .. import events, locks, policy
+from ..models import Message, MessageEvent, Thread
+from .aliases import buyer_alias, seller_alias
+from .relay import store_message
+
+
+def _check_body(body: str, *, allow_empty: bool = False) -> str:
+    body = body.replace("\r\n", "\n").strip()
+    if not body and not allow_empty:
+        raise ValidationError({"body": "Enter a message."})
+    if len(body) > policy.MAX_BODY_CHARS:
+        raise ValidationError({"body": policy.BODY_TOO_LONG})
+    return body
+
+
+def thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
+    """The order's latest thread, locked; made now if there is none. The caller holds the
+    order's lock (``locks.lock_order``), so two first messages cannot make two threads."""
+    threads = Thread.objects.filter(order=order).select_related(*locks.THREAD_PARTIES)
+    thread = locks.lock_first_thread(threads.order_by("-last_message_at"))
+    if thread is not None:
+        return thread
+    return Thread.objects.create(
+        seller=order.seller,
+        customer=order.customer,
+        marketplace=order.marketplace,
+        buyer_alias=buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace),
+        seller_alias=seller_alias(seller=order.seller, marketplace=order.marketplace),
+        order=order,
+        subject=subject,
+        created_at=at,
+        last_message_at=at,
+    )
+
+
+def _order_thread(order: Order, *, subject: str, at: datetime) -> Thread:
+    """Lock the order (a no-op when the caller's transaction holds it already), then its thread."""
+    locks.lock_order(Order.objects.filter(pk=order.pk))
+    return thread_for_order(order=order, subject=subject, at=at)
+
+
+@transaction.atomic
+def contact_seller(
+    *,
+    order: Order,
+    subject: str,
+    body: str,
+    author: AbstractBaseUser | None = None,
+    channel: str = Message.Channel.WEB,
+    sent_at: datetime | None = None,
+) -> Message:
+    """The buyer's "Contact seller" form on an order. ``sent_at`` (default now) is for imports."""
+    if subject not in policy.CONTACT_SUBJECTS:
+        raise ValidationError({"subject": "Choose a subject from the list."})
+    body = _check_body(body)
+    now = sent_at or timezone.now()
+    title = (
+        f"{policy.CONTACT_SUBJECTS[subject]} from customer {order.customer.name} (Order: {order.order_id})"
+    )
+    return store_message(
+        thread=_order_thread(order, subject=title, at=now),
+        direction=Message.Direction.RECEIVED,
+        channel=channel,
+        sender_name=order.customer.name,
+        subject=title,
+        text=body,
+        sent_at=now,
+        author=author,
+    )
+
+
+@transaction.atomic
+def reply_to_thread(
+    *,
+    thread: Thread,
+    body: str,
+    author: AbstractBaseUser | None = None,
+    no_response_needed: bool = False,
+    channel: str = Message.Channel.WEB,
+    sent_at: datetime | None = None,
+) -> Message | None:
+    """The seller's Reply box. With "Mark as no response needed" ticked and no text, the
+    waiting buyer messages are only marked; with text, the reply is sent and they are marked."""
+    body = _check_body(body, allow_empty=no_response_needed)
+    thread = locks.lock_thread(thread.pk)
+    now = sent_at or timezone.now()
+    if no_response_needed:
+        _mark_waiting_messages(thread, until=now, actor=author)
+    if not body:
+        return None
+    subject = thread.subject if thread.subject.lower().startswith("re:") else f"Re: {thread.subject}"
+    return store_message(
+        thread=thread,
+        direction=Message.Direction.SENT,
+        channel=channel,
+        sender_name=thread.seller.name,
+        subject=subject,
+        text=body,
+        sent_at=now,
+        author=author,
+    )
+
+
+def _mark_waiting_messages(thread: Thread, *, until: datetime, actor: AbstractBaseUser | None) -> None:
+    """Every buyer message of the (locked) thread awaiting a response: no response needed."""
+    waiting = list(
+        Message.objects.filter(policy.awaiting_response(), thread=thread, sent_at__lte=until).values_list(
+            "pk", flat=True
+        )
+    )
+    if waiting:
+        Message.objects.filter(pk__in=waiting).update(no_response_needed=True)
+        events.record_many(waiting, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor, at=until)
+
+
+@transaction.atomic
+def mark_no_response_needed(*, message: Message, actor: AbstractBaseUser | None = None) -> Message:
+    """Take a buyer message out of every response-time figure."""
+    if message.direction != Message.Direction.RECEIVED:
+        raise ValidationError("Only messages from buyers can be marked as needing no response.")
+    locked = locks.lock_message(message.pk)
+    if not locked.no_response_needed:
+        locked.no_response_needed = True
+        locked.save(update_fields=["no_response_needed"])
+        events.record(locked.pk, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor)
+    message.no_response_needed = True
+    return message
+
+
+@transaction.atomic
+def open_thread_for_order(*, order: Order) -> Thread:
+    """The order's conversation (made now if there is none yet), for "Contact buyer"."""
+    return _order_thread(
+        order, subject=f"Your order {order.order_id} with {order.seller.name}", at=timezone.now()
+    )
+
+
+@transaction.atomic
+def post_system_message(*, order: Order, subject: str, body: str) -> Message:
+    """A message the product writes into the order's thread ("Return requested" …).
+
+    Shown in the seller's Received list; never needs a response and is not relayed (the
+    flow that posts it sends its own e-mails).
+    """
+    now = timezone.now()
+    return store_message(
+        thread=_order_thread(order, subject=subject, at=now),
+        direction=Message.Direction.RECEIVED,
+        channel=Message.Channel.SYSTEM,
+        sender_name=order.customer.name,
+        subject=subject,
+        text=body,
+        sent_at=now,
+        is_system=True,
+        relay=False,
+    )

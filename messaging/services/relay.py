@@ -1,0 +1,159 @@
+"""Storing a message, whichever door it came in by, and queueing its relayed copy.
+
+Every door (the buyer's contact form, the seller's reply box, inbound e-mail by SMTP or
+webhook, system messages) ends in ``store_message``: one row per message, masked; the
+thread's clock moved; earlier buyer messages answered; and the relayed copy written to the
+outbox in the same transaction, sent after commit. This is the relay's hot path: its queries
+are counted exactly in the tests, and it writes no audit row.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from email.headerregistry import Address
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .. import mime, policy
+from ..masking import mask_content, real_to_masked
+from ..models import Alias, Attachment, Message, OutboundEmail, Thread
+from ..outbox import send_after_commit
+from ..selectors import SellerAddresses, seller_addresses
+
+
+def store_message(
+    *,
+    thread: Thread,
+    direction: str,
+    channel: str,
+    sender_name: str,
+    subject: str,
+    text: str,
+    sent_at: datetime,
+    html: str = "",
+    message_id: str = "",
+    in_reply_to: str = "",
+    is_auto_reply: bool = False,
+    is_system: bool = False,
+    raw: bytes = b"",
+    author: AbstractBaseUser | None = None,
+    attachments: list[mime.ParsedAttachment] = (),
+    relay: bool = True,
+    addresses: SellerAddresses | None = None,
+) -> Message:
+    """Store one message in ``thread`` (locked by the caller) and queue its relayed copy.
+
+    ``addresses``: the seller's, when the caller has read them already (inbound mail from the
+    seller, checked against them); otherwise read here, once, for masking and the relay.
+    """
+    if addresses is None:
+        addresses = seller_addresses(thread.seller)
+    content = mask_content(
+        sender_name=sender_name,
+        subject=subject,
+        text=text,
+        html=html,
+        masking=real_to_masked(thread, addresses.real),
+    )
+    domain = thread.marketplace.relay_domain
+    kind = {"direction": direction, "is_auto_reply": is_auto_reply, "is_system": is_system}
+    needs_response = policy.needs_response(**kind)
+    message = Message.objects.create(
+        thread=thread,
+        seller=thread.seller,
+        direction=direction,
+        channel=channel,
+        sender_name=content.sender_name,
+        subject=content.subject,
+        body_text=content.text,
+        body_html=content.html,
+        message_id=message_id or f"<{secrets.token_hex(16)}@{domain}>",
+        relay_message_id=f"<relay.{secrets.token_hex(16)}@{domain}>",
+        in_reply_to=in_reply_to,
+        sent_at=sent_at,
+        is_auto_reply=is_auto_reply,
+        is_system=is_system,
+        needs_response=needs_response,
+        response_deadline=policy.response_deadline(sent_at) if needs_response else None,
+        raw=raw,
+        author=author,
+    )
+    stored_attachments = _store_attachments(message, attachments)
+    Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
+    if policy.answers_buyer(**kind):
+        # One seller reply answers every earlier unanswered buyer message in the thread.
+        Message.objects.filter(policy.unanswered(), thread=thread, sent_at__lte=sent_at).update(
+            responded_at=sent_at
+        )
+    if relay:
+        _queue_relay(message, thread, stored_attachments, addresses=addresses)
+    return message
+
+
+def _store_attachments(message: Message, attachments: list[mime.ParsedAttachment]) -> list[Attachment]:
+    """The files are written one by one; their rows in one insert."""
+    stored = []
+    for attachment in attachments:
+        row = Attachment(
+            message=message,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=len(attachment.content),
+        )
+        row.file.save(attachment.filename, ContentFile(attachment.content), save=False)
+        stored.append(row)
+    return Attachment.objects.bulk_create(stored)
+
+
+def _queue_relay(
+    message: Message, thread: Thread, attachments: list[Attachment], *, addresses: SellerAddresses
+) -> None:
+    """Render the relayed copy into the outbox, one mail per recipient, sent after commit."""
+    if message.direction == Message.Direction.RECEIVED:
+        sender_alias, recipients = thread.buyer_alias, addresses.inboxes
+    else:
+        sender_alias, recipients = thread.seller_alias, [thread.customer.email]
+    earlier = list(
+        Message.objects.filter(thread=thread, sent_at__lte=message.sent_at)
+        .exclude(pk=message.pk)
+        .order_by("-sent_at", "-id")
+        .values_list("relay_message_id", flat=True)[: policy.REFERENCES_KEPT]
+    )
+    headers = {"Message-ID": message.relay_message_id, "Reply-To": sender_alias.address}
+    if earlier:
+        headers["In-Reply-To"] = earlier[0]
+        headers["References"] = " ".join(reversed(earlier))
+    context = {"message": message, "thread": thread, "attachments": attachments}
+    text = render_to_string("emails/relayed_message.txt", context)
+    html = render_to_string("emails/relayed_message.html", context)
+    now = timezone.now()
+    # A new message has no outbox rows yet; the unique dedupe key still refuses a second copy.
+    outbox = OutboundEmail.objects.bulk_create(
+        OutboundEmail(
+            dedupe_key=f"relay:{message.pk}:{recipient}",
+            message=message,
+            from_address=_display_address(message.sender_name, sender_alias),
+            to_address=recipient,
+            subject=message.subject,
+            body_text=text,
+            body_html=html,
+            headers=headers,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for recipient in recipients
+    )
+    for outbound in outbox:
+        send_after_commit(outbound.pk)
+
+
+def _display_address(name: str, alias: Alias) -> str:
+    """``"Name" <masked address>``, the name stripped of what would break the header."""
+    display = re.sub(r"[\r\n\"<>]+", " ", name).strip()
+    local, domain = alias.address.split("@")
+    return str(Address(display_name=display, username=local, domain=domain))
