@@ -166,9 +166,9 @@ class ClaimAdmin(admin.ModelAdmin):
     def history(self, claim: Claim) -> str:
         """The claim's history rows, read-only. (A table, not an inline: an inline's formset
         would have to come back with every save of the decision note.)"""
-        rows = ClaimEvent.objects.filter(claim=claim).select_related("actor")
+        rows = ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor")  # none before it is saved
         return format_html(
-            "<table><tr><th>At</th><th>Event</th><th>By</th><th>Who</th><th>Note</th></tr>{}</table>",
+            "<table><tr><th>At</th><th>Event</th><th>Role</th><th>By</th><th>Note</th></tr>{}</table>",
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
