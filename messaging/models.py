@@ -165,7 +165,7 @@ class Message(models.Model):
             # out because the migrations freeze it.
             models.Index(
                 fields=["seller", "sent_at"],
-                include=["responded_at", "id"],
+                include=["responded_at", "response_deadline", "id"],
                 condition=Q(needs_response=True, no_response_needed=False, direction="received"),
                 name="message_counted_covering_idx",
             ),

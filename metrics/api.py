@@ -44,9 +44,7 @@ CRT = inline_serializer(
 )
 
 
-@extend_schema(
-    tags=["seller"], summary="Contact Response Time over 7, 30 and 90 days", responses=CRT
-)
+@extend_schema(tags=["seller"], summary="Contact Response Time over 7, 30 and 90 days", responses=CRT)
 class ContactResponseTimeView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .selectors import UNDER_TARGET, DailyShare
+from .policy import UNDER_TARGET
+from .selectors import DailyShare
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 220, 40, 24, 10
 

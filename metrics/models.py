@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 
 from commerce.models import Customer, Order, SellerAccount
+from commerce.policy import MAX_RATING, MIN_RATING, NEGATIVE_RATING
 
-FEEDBACK_EDITABLE_DAYS = 60
+from .policy import MAX_FEEDBACK_CHARS
 
 
 class OrderFeedback(models.Model):
@@ -15,8 +16,10 @@ class OrderFeedback(models.Model):
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="feedback")
     seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="feedback")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="feedback")
-    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.CharField(max_length=1000, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_RATING), MaxValueValidator(MAX_RATING)]
+    )
+    comment = models.CharField(max_length=MAX_FEEDBACK_CHARS, blank=True)
     left_at = models.DateTimeField(help_text="When first left; editable for 60 days after.")
     updated_at = models.DateTimeField()
 
@@ -26,7 +29,8 @@ class OrderFeedback(models.Model):
         indexes = [models.Index(fields=["seller", "-left_at"], name="feedback_seller_recent_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_one_to_five"
+                condition=Q(rating__gte=MIN_RATING, rating__lte=MAX_RATING),
+                name="feedback_rating_one_to_five",
             )
         ]
 
@@ -35,4 +39,6 @@ class OrderFeedback(models.Model):
 
     @property
     def kind(self) -> str:
-        return "positive" if self.rating >= 4 else "neutral" if self.rating == 3 else "negative"
+        if self.rating <= NEGATIVE_RATING:
+            return "negative"
+        return "neutral" if self.rating == NEGATIVE_RATING + 1 else "positive"

@@ -18,20 +18,24 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from commerce.models import Order, SellerAccount
+from commerce.policy import NEGATIVE_RATING
 from messaging.models import Message
-from messaging.policy import RESPONSE_WINDOW, counts_for_response_time
+from messaging.policy import counts_for_response_time
 from returns.models import Claim, CloseReason, ReturnRequest
 from returns.policy import LATE_RESPONSE_AFTER
 
 from .models import OrderFeedback
+from .policy import (
+    ODR_TARGET,
+    ODR_WINDOW_DAYS,
+    RDR_TARGET,
+    RDR_WINDOW_DAYS,
+    STATUS_WINDOW,
+    UNDER_TARGET,
+    WINDOWS,
+)
 
-WINDOWS = (7, 30, 90)
 DAY = timedelta(days=1)
-UNDER_TARGET = 90.0  # > 90 %
-LATE_TARGET = 10.0  # <= 10 %
-RDR_TARGET = 10.0  # < 10 %
-ODR_TARGET = 1.0  # < 1 %
-STATUS_WINDOW = 90  # the checklist judges Contact Response Time over 90 days
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -93,10 +97,11 @@ def contact_response_time(
     """All windows in one query over the seller's counted messages of the longest window."""
     now = now or timezone.now()
     answered = Q(responded_at__isnull=False, responded_at__lte=now)
-    under = answered & Q(responded_at__lte=F("sent_at") + RESPONSE_WINDOW)
-    over = answered & Q(responded_at__gt=F("sent_at") + RESPONSE_WINDOW)
+    # Each message carries its own deadline (received + messaging's 24-hour window).
+    under = answered & Q(responded_at__lte=F("response_deadline"))
+    over = answered & Q(responded_at__gt=F("response_deadline"))
     unanswered_late = (Q(responded_at__isnull=True) | Q(responded_at__gt=now)) & Q(
-        sent_at__lt=now - RESPONSE_WINDOW
+        response_deadline__lt=now
     )
     delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
     aggregates = {}
@@ -167,7 +172,7 @@ def daily_under_24h(
     """Per day of receipt over the last ``days``: counted messages and those answered in 24 h."""
     now = now or timezone.now()
     answered = Q(responded_at__isnull=False, responded_at__lte=now)
-    settled = answered | Q(sent_at__lt=now - RESPONSE_WINDOW)
+    settled = answered | Q(response_deadline__lt=now)
     rows = (
         counted_messages(seller)
         .filter(settled, sent_at__gte=now - days * DAY)
@@ -175,7 +180,7 @@ def daily_under_24h(
         .values("day")
         .annotate(
             counted=Count("pk"),
-            under=Count("pk", filter=answered & Q(responded_at__lte=F("sent_at") + RESPONSE_WINDOW)),
+            under=Count("pk", filter=answered & Q(responded_at__lte=F("response_deadline"))),
         )
         .order_by("day")
     )
@@ -220,7 +225,7 @@ class DefectFigures:
 
 
 def return_dissatisfaction_rate(
-    seller: SellerAccount, *, days: int = 90, now: datetime | None = None
+    seller: SellerAccount, *, days: int = RDR_WINDOW_DAYS, now: datetime | None = None
 ) -> DefectFigures:
     """Late responses (> 48 h), invalid rejections, negative return feedback over 90 days."""
     now = now or timezone.now()
@@ -236,7 +241,7 @@ def return_dissatisfaction_rate(
         | Q(first_seller_action_at__isnull=True, closed_at__gt=limit)
     )
     invalid = Q(close_reason=CloseReason.DENIED_BY_SELLER, meets_policy=True)
-    negative = Q(buyer_rating__lte=2)
+    negative = Q(buyer_rating__lte=NEGATIVE_RATING)
     row = ReturnRequest.objects.filter(
         seller=seller, requested_at__gte=now - days * DAY, requested_at__lte=now
     ).aggregate(
@@ -254,11 +259,15 @@ def return_dissatisfaction_rate(
     )  # fmt: skip
 
 
-def order_defect_rate(seller: SellerAccount, *, days: int = 60, now: datetime | None = None) -> DefectFigures:
+def order_defect_rate(
+    seller: SellerAccount, *, days: int = ODR_WINDOW_DAYS, now: datetime | None = None
+) -> DefectFigures:
     """Orders with an A-to-z claim or negative feedback (1-2 stars) over the orders of 60 days."""
     now = now or timezone.now()
     claimed = Q(pk__in=Claim.objects.filter(seller=seller).values("order_id"))
-    negative = Q(pk__in=OrderFeedback.objects.filter(seller=seller, rating__lte=2).values("order_id"))
+    negative = Q(
+        pk__in=OrderFeedback.objects.filter(seller=seller, rating__lte=NEGATIVE_RATING).values("order_id")
+    )
     row = Order.objects.filter(seller=seller, placed_at__gte=now - days * DAY, placed_at__lte=now).aggregate(
         total=Count("pk"),
         claims=Count("pk", filter=claimed),
@@ -276,7 +285,11 @@ def order_defect_rate(seller: SellerAccount, *, days: int = 60, now: datetime | 
 def feedback_counts(seller: SellerAccount, *, now: datetime | None = None) -> dict[int, dict[str, int]]:
     """30/90/365-day positive / neutral / negative counts, in one query."""
     now = now or timezone.now()
-    kinds = {"positive": Q(rating__gte=4), "neutral": Q(rating=3), "negative": Q(rating__lte=2)}
+    kinds = {
+        "positive": Q(rating__gt=NEGATIVE_RATING + 1),
+        "neutral": Q(rating=NEGATIVE_RATING + 1),
+        "negative": Q(rating__lte=NEGATIVE_RATING),
+    }
     aggregates = {
         f"{kind}_{days}": Count("pk", filter=condition & Q(left_at__gte=now - days * DAY))
         for days in (30, 90, 365)

@@ -9,19 +9,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from commerce.models import Customer, Order
+from commerce.policy import MAX_RATING, MIN_RATING, is_valid_rating
 
-from .models import FEEDBACK_EDITABLE_DAYS, OrderFeedback
+from . import locks
+from .models import OrderFeedback
+from .policy import FEEDBACK_EDITABLE_DAYS, MAX_FEEDBACK_CHARS
 
 
 @transaction.atomic
 def leave_feedback(*, order: Order, customer: Customer, rating: int, comment: str = "") -> OrderFeedback:
     """Rate a delivered order 1-5, once; the rating can be changed for 60 days."""
     errors = {}
-    if not isinstance(rating, int) or not 1 <= rating <= 5:
-        errors["rating"] = "Choose from 1 to 5 stars."
+    if not is_valid_rating(rating):
+        errors["rating"] = f"Choose from {MIN_RATING} to {MAX_RATING} stars."
     comment = (comment or "").strip()
-    if len(comment) > 1000:
-        errors["comment"] = "At most 1,000 characters."
+    if len(comment) > MAX_FEEDBACK_CHARS:
+        errors["comment"] = f"At most {MAX_FEEDBACK_CHARS:,} characters."
     if errors:
         raise ValidationError(errors)
     if order.customer_id != customer.pk:
@@ -29,7 +32,7 @@ def leave_feedback(*, order: Order, customer: Customer, rating: int, comment: st
     if order.status != Order.Status.DELIVERED:
         raise ValidationError({"order": "You can leave feedback once the order has been delivered."})
     now = timezone.now()
-    existing = OrderFeedback.objects.select_for_update().filter(order=order).first()
+    existing = locks.lock_feedback(order)
     if existing is None:
         return OrderFeedback.objects.create(
             order=order,

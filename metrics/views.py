@@ -18,8 +18,9 @@ from commerce import selectors as commerce_selectors
 from commerce.access import buyer_required, seller_required
 from messaging import services as messaging
 
-from . import charts, selectors, services
+from . import charts, policy, selectors, services
 from .models import OrderFeedback
+from .policy import MAX_FEEDBACK_CHARS
 
 FEEDBACK_PER_PAGE = 25
 
@@ -35,7 +36,7 @@ def account_health(request: HttpRequest) -> HttpResponse:
         "odr": selectors.order_defect_rate(seller),
         "chart": charts.trend_bars(selectors.daily_under_24h(seller)),
         "unanswered_url": reverse("messaging:inbox") + f"?awaiting=on&since={week_ago:%Y-%m-%d}",
-        "targets": {"under": selectors.UNDER_TARGET, "late": selectors.LATE_TARGET},
+        "targets": {"under": policy.UNDER_TARGET, "late": policy.LATE_TARGET},
     }
     return render(request, "metrics/account_health.html", context)
 
@@ -66,8 +67,10 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(
         label="Comment (optional)",
         required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000, "data-counter": 1000}),
+        max_length=MAX_FEEDBACK_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "maxlength": MAX_FEEDBACK_CHARS, "data-counter": MAX_FEEDBACK_CHARS}
+        ),
     )
 
 

@@ -1,8 +1,16 @@
+"""Staff views of the returns centre. Status changes, refunds and claim decisions go
+through the services (history, e-mails); the address and settings forms meet the model's
+rules (``ReturnAddress.clean``, ``ReturnSettings`` validators), as the pages and the API do."""
+
 from django.contrib import admin, messages
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from . import services
 from .models import (
     Claim,
+    ClaimEvent,
     Refund,
     RefundLine,
     ReturnAddress,
@@ -114,6 +122,8 @@ class RefundAdmin(admin.ModelAdmin):
 
 @admin.register(ReturnAddress)
 class ReturnAddressAdmin(admin.ModelAdmin):
+    """Saved through ``ReturnAddress.clean``: the format rules and the seller's marketplaces."""
+
     list_display = ["seller", "marketplace", "name", "city", "postcode", "country"]
     search_fields = ["seller__name", "name", "postcode", "city"]
     list_filter = ["marketplace", "country"]
@@ -122,6 +132,8 @@ class ReturnAddressAdmin(admin.ModelAdmin):
 
 @admin.register(ReturnSettings)
 class ReturnSettingsAdmin(admin.ModelAdmin):
+    """The return window and return-by days are bounded by the fields' validators (``policy``)."""
+
     list_display = ["seller", "return_by_days"]
     search_fields = ["seller__name"]
     list_filter = ["return_by_days"]
@@ -145,9 +157,33 @@ class ClaimAdmin(admin.ModelAdmin):
         "filed_at",
         "decided_at",
         "decided_by",
+        "history",
     ]
     fields = [*readonly_fields, "decision_note"]
     actions = ["grant", "deny"]
+
+    @admin.display(description="history")
+    def history(self, claim: Claim) -> str:
+        """The claim's history rows, read-only. (A table, not an inline: an inline's formset
+        would have to come back with every save of the decision note.)"""
+        rows = ClaimEvent.objects.filter(claim_id=claim.pk).select_related("actor")  # none before it is saved
+        return format_html(
+            "<table><tr><th>At</th><th>Event</th><th>Role</th><th>By</th><th>Note</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        localize(localtime(row.at)),
+                        row.get_event_display(),
+                        row.actor_role,
+                        row.actor or "",
+                        row.note,
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     def _decide(self, request, queryset, granted: bool) -> None:
         decided = 0

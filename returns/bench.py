@@ -133,12 +133,12 @@ def bench_auto_authorisation(
         samples = []
         for item in free:
             started = time.perf_counter()
-            request, _ = services.request_return(
+            return_request, _ = services.request_return(
                 order=item.order,
                 customer=item.order.customer,
                 items=[services.RequestedItem(item.pk, 1, "unwanted")],
             )
-            while not ReturnRequest.objects.filter(pk=request.pk, status="authorised").exists():
+            while not ReturnRequest.objects.filter(pk=return_request.pk, status="authorised").exists():
                 if time.perf_counter() - started > 30:
                     raise RuntimeError("no worker authorised the request within 30 s")
                 time.sleep(0.002)

@@ -39,27 +39,27 @@ def seed_returns(world: DemoWorld) -> None:
     for order_id, buyer, reason, comment, action in RETURNS:
         order = world.orders[order_id]
         item = order.items.first()
-        request, _ = services.request_return(
+        return_request, _ = services.request_return(
             order=order,
             customer=world.customers[buyer],
             items=[services.RequestedItem(order_item_id=item.pk, quantity=1, reason=reason, comment=comment)],
         )
         seller_user = order.seller.users.first()
         if action in {"authorise", "refund"}:
-            services.authorise_return(return_request=request, actor=seller_user)
+            services.authorise_return(return_request=return_request, actor=seller_user)
         if action == "refund":
             services.issue_refund(
-                return_request=request,
+                return_request=return_request,
                 actor=seller_user,
                 idempotency_key="demo",
                 amount=Decimal(item.unit_price),
             )
         if action == "deny":
             services.deny_return(
-                return_request=request,
+                return_request=return_request,
                 actor=seller_user,
                 reason="other",
                 message="Sorry, we cannot take back cables once the bag is opened.",
             )
         if action == "cancel":
-            services.cancel_return(return_request=request, actor=world.customers[buyer].user)
+            services.cancel_return(return_request=return_request, actor=world.customers[buyer].user)

@@ -1,12 +1,23 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from commerce.forms import add_service_errors
 from commerce.models import Marketplace
 
-from .models import MAX_COMMENT_CHARS, MAX_DENY_MESSAGE_CHARS, Claim, DenyReason, ReturnAddress, ReturnReason
-from .services import ADDRESS_FIELDS, RequestedItem
+from .models import ADDRESS_FIELDS, Claim, DenyReason, ReturnAddress, ReturnReason
+from .policy import (
+    MAX_CLAIM_CHARS,
+    MAX_COMMENT_CHARS,
+    MAX_DENY_MESSAGE_CHARS,
+    MAX_REFUND_REASON_CHARS,
+    MAX_RETURN_WINDOW_DAYS,
+    MIN_RETURN_WINDOW_DAYS,
+    RETURN_WINDOW_DAYS,
+)
+from .services import RequestedItem
 
 POLICY_NOTE = "NOTE: We aren't able to offer policy exceptions or special handling in response to comments entered on this page."
 
@@ -69,17 +80,21 @@ class ReturnItemsForm(forms.Form):
                 )
         return chosen
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Map ``items.<n>.<field>`` errors of the service back onto this form's fields."""
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Map the service's ``items.<n>.<field>`` errors onto this form's per-item fields;
+        the rest as every page maps them (``commerce.forms.add_service_errors``)."""
         chosen = self.requested_items()
-        for key, messages in errors.items():
+        rest = {}
+        for key, messages in error.message_dict.items():
             parts = key.split(".")
             if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(chosen):
                 field = f"item-{chosen[int(parts[1])].order_item_id}-{parts[2] if parts[2] != 'order_item' else 'reason'}"
                 if field in self.fields:
                     self.add_error(field, messages)
                     continue
-            self.add_error(None, messages)
+            rest[key] = messages
+        if rest:
+            add_service_errors(self, ValidationError(rest))
 
 
 class GiftOrderForm(forms.Form):
@@ -100,7 +115,7 @@ ADDRESS_HELP = {
 
 
 class ReturnAddressForm(forms.Form):
-    """The address fields; ``services.clean_return_address`` holds the rules."""
+    """The address fields; ``services.clean_return_address`` applies the rules."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +148,9 @@ class DenyForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    reason = forms.CharField(label="Reason for the refund (optional)", required=False, max_length=200)
+    reason = forms.CharField(
+        label="Reason for the refund (optional)", required=False, max_length=MAX_REFUND_REASON_CHARS
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, items, remaining: dict[int, Decimal], **kwargs):
@@ -162,16 +179,20 @@ class ClaimForm(forms.Form):
     )
     body = forms.CharField(
         label="Tell us what happened",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 6, "data-counter": 2000, "maxlength": 2000}),
+        max_length=MAX_CLAIM_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "data-counter": MAX_CLAIM_CHARS, "maxlength": MAX_CLAIM_CHARS}
+        ),
     )
 
 
 class ClaimResponseForm(forms.Form):
     response = forms.CharField(
         label="Your response",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "data-counter": 2000, "maxlength": 2000}),
+        max_length=MAX_CLAIM_CHARS,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "data-counter": MAX_CLAIM_CHARS, "maxlength": MAX_CLAIM_CHARS}
+        ),
     )
 
 
@@ -194,7 +215,8 @@ class ReturnSettingsForm(forms.Form):
         initial="policy",
     )
     return_window_days = forms.IntegerField(
-        label="Return window", min_value=1, max_value=30, initial=30,
+        label="Return window", min_value=MIN_RETURN_WINDOW_DAYS, max_value=MAX_RETURN_WINDOW_DAYS,
+        initial=RETURN_WINDOW_DAYS,
         help_text="days from the order date to automatically authorise returns",
     )  # fmt: skip
 

@@ -24,11 +24,12 @@ def barcode_svg(rma: str) -> str:
     return svg[svg.index("<svg") :]
 
 
-def label_pdf(request: ReturnRequest) -> bytes:
-    """One A4 page with everything SPEC §4 lists; its text layer carries the RMA."""
+def label_pdf(return_request: ReturnRequest) -> bytes:
+    """One A4 page: the return-by date, the RMA and its barcode, each item (order, title,
+    quantity, reason, comment) and the return address; its text layer carries the RMA."""
     buffer = BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    page.setTitle(f"Return label {request.rma}")
+    page.setTitle(f"Return label {return_request.rma}")
     _width, height = A4
     x, y = 20 * mm, height - 25 * mm
 
@@ -39,26 +40,26 @@ def label_pdf(request: ReturnRequest) -> bytes:
         y -= gap * mm
 
     line(TITLE, 13, bold=True, gap=9)
-    line(f"All the items must be returned by {request.return_by:%d %b %Y}.", 12, bold=True, gap=9)
-    line(f"Return authorisation number (RMA): {request.rma}", 12, bold=True, gap=4)
+    line(f"All the items must be returned by {return_request.return_by:%d %b %Y}.", 12, bold=True, gap=9)
+    line(f"Return authorisation number (RMA): {return_request.rma}", 12, bold=True, gap=4)
     drawing = createBarcodeDrawing(
-        "Code128", value=request.rma, barHeight=16 * mm, barWidth=0.5 * mm, humanReadable=True
+        "Code128", value=return_request.rma, barHeight=16 * mm, barWidth=0.5 * mm, humanReadable=True
     )
     y -= 20 * mm
     drawing.drawOn(page, x, y)
     y -= 8 * mm
-    for n, item in enumerate(request.items.all(), start=1):
+    for n, item in enumerate(return_request.items.all(), start=1):
         product = item.order_item.product
         line(f"{n} of {product.asin}: {item.get_reason_display()}", 11, bold=True)
-        line(f"Date: {request.requested_at:%d %b %Y}")
-        line(f"Order ID: {request.order.order_id}")
+        line(f"Date: {return_request.requested_at:%d %b %Y}")
+        line(f"Order ID: {return_request.order.order_id}")
         line(f"Title: {product.title}")
         line(f"Quantity: {item.quantity}")
         line(f"Reason: {item.get_reason_display()}")
         line(f"Return Details: {item.comment or '-'}")
         line("Action Requested: Refund", gap=8)
     line("Return address", 11, bold=True)
-    for address_line in _address_lines(request.return_address or {}):
+    for address_line in _address_lines(return_request.return_address or {}):
         line(address_line)
     page.showPage()
     page.save()

@@ -1,5 +1,5 @@
-"""Online Returns Centre (SPEC §4): return requests and their history, refunds,
-return addresses, per-seller return settings and A-to-z Guarantee claims.
+"""Online Returns Centre: return requests and their history, refunds, return addresses,
+per-seller return settings and A-to-z Guarantee claims and their history (docs/returns.md).
 
 The state machine itself (which event may move a request from which status to which)
 is the table in ``returns/states.py``; services apply it under a row lock.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Customer, Marketplace, Order, OrderItem, SellerAccount
 
-from .policy import MAX_COMMENT_CHARS, MAX_DENY_MESSAGE_CHARS  # noqa: F401
+from . import policy
 
 
 class ReturnReason(models.TextChoices):
@@ -123,6 +124,23 @@ class ReturnAddress(models.Model):
         """The address as it was when a return was authorised (later edits do not move it)."""
         return {field: getattr(self, field) for field in ADDRESS_FIELDS}
 
+    def clean(self) -> None:
+        """The rules the pages and the API apply too, so that admin cannot save an address
+        they would refuse (the fields' own checks cover required lines and lengths)."""
+        errors = {**policy.address_format_errors(self.as_snapshot()), **self.marketplace_errors()}
+        if errors:
+            raise ValidationError(errors)
+
+    def marketplace_errors(self) -> dict[str, str]:
+        """An exception is only for a marketplace the seller sells on."""
+        if (
+            self.marketplace_id is None
+            or self.seller_id is None
+            or self.seller.marketplaces.filter(pk=self.marketplace_id).exists()
+        ):
+            return {}
+        return {"marketplace": f"You do not sell on {self.marketplace}."}
+
 
 class ReturnRule(models.TextChoices):
     MANUAL = "manual", "Return requests are manual"
@@ -138,13 +156,19 @@ class ReturnSettings(models.Model):
         "receive return request e-mails with links to Authorise, Close or Reply", default=False
     )
     return_window_days = models.PositiveSmallIntegerField(
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        default=policy.RETURN_WINDOW_DAYS,
+        validators=[
+            MinValueValidator(policy.MIN_RETURN_WINDOW_DAYS),
+            MaxValueValidator(policy.MAX_RETURN_WINDOW_DAYS),
+        ],
         help_text="Days from the order date in which a request meets policy.",
     )
     return_by_days = models.PositiveSmallIntegerField(
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        default=policy.RETURN_BY_DAYS,
+        validators=[
+            MinValueValidator(policy.MIN_RETURN_BY_DAYS),
+            MaxValueValidator(policy.MAX_RETURN_BY_DAYS),
+        ],
         help_text="Days after authorisation the buyer has to send the items back.",
     )
 
@@ -201,15 +225,15 @@ class ReturnRequest(models.Model):
     )
     # The rules in force when the request was submitted: later changes do not move it.
     rule = models.CharField(max_length=10, choices=ReturnRule.choices, default=ReturnRule.MANUAL)
-    return_window_days = models.PositiveSmallIntegerField(default=30)
+    return_window_days = models.PositiveSmallIntegerField(default=policy.RETURN_WINDOW_DAYS)
     meets_policy = models.BooleanField(
         default=True, help_text="Inside the return window and a returnable category when submitted."
     )
     buyer_rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        null=True, blank=True, validators=[MinValueValidator(policy.MIN_RATING), MaxValueValidator(policy.MAX_RATING)],
         help_text="The buyer's 1-5 star rating of the return experience, once it is closed.",
     )  # fmt: skip
-    buyer_rating_comment = models.CharField(max_length=500, blank=True)
+    buyer_rating_comment = models.CharField(max_length=policy.MAX_RATING_COMMENT_CHARS, blank=True)
     rule_applied_at = models.DateTimeField(
         null=True, blank=True, help_text="When the automatic rule ran (the sweep picks up any it missed)."
     )
@@ -268,7 +292,8 @@ class ReturnRequest(models.Model):
             ),
             models.CheckConstraint(condition=Q(refunded_total__gte=0), name="return_refunded_not_negative"),
             models.CheckConstraint(
-                condition=Q(buyer_rating__isnull=True) | Q(buyer_rating__gte=1, buyer_rating__lte=5),
+                condition=Q(buyer_rating__isnull=True)
+                | Q(buyer_rating__gte=policy.MIN_RATING, buyer_rating__lte=policy.MAX_RATING),
                 name="return_rating_one_to_five",
             ),
         ]
@@ -289,7 +314,7 @@ class ReturnItem(models.Model):
     order_item = models.ForeignKey(OrderItem, on_delete=models.PROTECT, related_name="return_items")
     quantity = models.PositiveIntegerField()
     reason = models.CharField(max_length=30, choices=ReturnReason.choices)
-    comment = models.CharField(max_length=MAX_COMMENT_CHARS, blank=True)
+    comment = models.CharField(max_length=policy.MAX_COMMENT_CHARS, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -308,22 +333,30 @@ class ReturnItem(models.Model):
         return self.order_item.unit_price * self.quantity
 
 
-class ReturnEvent(models.Model):
-    """One line of "return details & order history": who did what, when, from and to."""
+class HistoryRow(models.Model):
+    """What every history row says: when, who (a user, if a person acted) and in which role."""
 
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor_role = models.CharField(max_length=20, help_text="buyer, seller, system or staff")
-    event = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30)
     note = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
+
+
+class ReturnEvent(HistoryRow):
+    """One line of "return details & order history": who did what, when, from and to."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+
+    class Meta(HistoryRow.Meta):
         indexes = [models.Index(fields=["return_request", "at"], name="return_event_request_idx")]
 
     def __str__(self) -> str:
@@ -338,7 +371,7 @@ class Refund(models.Model):
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
-    reason = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=policy.MAX_REFUND_REASON_CHARS, blank=True)
     destination = models.CharField(max_length=20, choices=Destination.choices)
     idempotency_key = models.CharField(max_length=100)
     actor = models.ForeignKey(
@@ -387,9 +420,9 @@ class Claim(models.Model):
     seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="claims")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="claims")
     reason = models.CharField(max_length=30, choices=Reason.choices)
-    body = models.TextField(max_length=2000)
+    body = models.TextField(max_length=policy.MAX_CLAIM_CHARS)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    seller_response = models.TextField(max_length=2000, blank=True)
+    seller_response = models.TextField(max_length=policy.MAX_CLAIM_CHARS, blank=True)
     seller_responded_at = models.DateTimeField(null=True, blank=True)
     filed_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -409,3 +442,22 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"A-to-z claim on {self.order}"
+
+
+class ClaimEvent(HistoryRow):
+    """One line of a claim's history: filed, the seller's response, the staff decision."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", "Filed"
+        SELLER_RESPONDED = "seller_responded", "Seller responded"
+        GRANTED = "granted", "Granted"
+        DENIED = "denied", "Denied"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="history")
+    event = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta(HistoryRow.Meta):
+        indexes = [models.Index(fields=["claim", "at"], name="claim_event_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,27 +1,86 @@
 """The Online Returns Centre's numbers and predicates: the one place each is written.
 
-Services, forms, the API, admin, the automatic rules and Account Health (metrics) import
-them from here.
+Models (field sizes, validators), services, forms, the API, admin, the automatic rules and
+Account Health (metrics) import them from here. The product's own description of these rules
+is ``docs/returns.md``.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+import string
 from datetime import datetime, timedelta
 
-MAX_COMMENT_CHARS = 200
-MAX_DENY_MESSAGE_CHARS = 3000
+# The buyer rates a closed return with the marketplace's 1-5 stars.
+from commerce.policy import MAX_RATING, MIN_RATING, is_valid_rating  # noqa: F401
+
+# --- Text limits ------------------------------------------------------------------------
+MAX_COMMENT_CHARS = 200  # the buyer's comment on one returned item
+MAX_DENY_MESSAGE_CHARS = 3000  # the seller's message when denying a return
 MAX_REFUND_REASON_CHARS = 200
-MAX_CLAIM_CHARS = 2000
+MAX_CLAIM_CHARS = 2000  # an A-to-z claim's account, and the seller's response to it
+MAX_RATING_COMMENT_CHARS = 500
+
+
+# --- Returns Settings -------------------------------------------------------------------
 # Return window: days from the order date in which a request meets policy.
 RETURN_WINDOW_DAYS = 30
 MIN_RETURN_WINDOW_DAYS, MAX_RETURN_WINDOW_DAYS = 1, 30
+# Return-by: days after authorisation the buyer has to send the items back.
+RETURN_BY_DAYS = 30
+MIN_RETURN_BY_DAYS, MAX_RETURN_BY_DAYS = 1, 90
+
+# --- Timers -----------------------------------------------------------------------------
 # A request the seller has not acted on after this long counts as a late response.
 LATE_RESPONSE_AFTER = timedelta(hours=48)
 # The seller is reminded of a request still waiting after this long.
 REMIND_AFTER = timedelta(hours=24)
 # A request left waiting this long closes itself ("Expired without action").
 STALE_AFTER = timedelta(days=50)
+# A request whose automatic rule has not run after this long (a lost task) is swept up.
+MISSED_RULE_AFTER = timedelta(minutes=2)
+# The buyer's Your Returns lists "return authorisations created in the past 2 months".
+YOUR_RETURNS_SHOWN_FOR = timedelta(days=61)
+
+# --- Return authorisation numbers -------------------------------------------------------
+# Eight letters or digits, then "RRMA" (as the seed's labels print them).
+RMA_ALPHABET = string.ascii_letters + string.digits
+RMA_LENGTH = 8
+RMA_SUFFIX = "RRMA"
+RMA_PATTERN = re.compile(rf"^[0-9A-Za-z]{{{RMA_LENGTH}}}{RMA_SUFFIX}$")
+
+
+def new_rma() -> str:
+    """A random RMA of the shape above (the unique index catches the rare repeat)."""
+    return "".join(secrets.choice(RMA_ALPHABET) for _ in range(RMA_LENGTH)) + RMA_SUFFIX
 
 
 def within_return_window(*, placed_at: datetime, requested_at: datetime, window_days: int) -> bool:
     return requested_at - placed_at <= timedelta(days=window_days)
+
+
+def is_valid_return_window(days: object) -> bool:
+    return isinstance(days, int) and MIN_RETURN_WINDOW_DAYS <= days <= MAX_RETURN_WINDOW_DAYS
+
+
+# --- Return addresses -------------------------------------------------------------------
+US_STATE_ABBREVIATION = re.compile(r"^[A-Za-z]{2}\.?$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,24}$")
+
+
+def address_format_errors(address: dict[str, str]) -> dict[str, str]:
+    """The format rules of a return address: region written out, postcode in capitals, a
+    daytime phone, an extension in digits. (Required lines and lengths are the model's.)"""
+    errors: dict[str, str] = {}
+    region, postcode = address.get("region", ""), address.get("postcode", "")
+    phone, extension = address.get("phone", ""), address.get("phone_extension", "")
+    if region and US_STATE_ABBREVIATION.match(region):
+        errors["region"] = 'Write the province, region or state out in full (e.g. "New Jersey", not "NJ").'
+    if postcode and postcode != postcode.upper():
+        errors["postcode"] = "Enter the postcode in capitals (e.g. WC2A 2HD)."
+    if phone and not PHONE.match(phone):
+        errors["phone"] = "Enter a daytime phone number: digits, spaces and an optional leading +."
+    if extension and not extension.isdigit():
+        errors["phone_extension"] = "An extension is digits only."
+    return errors

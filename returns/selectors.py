@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from commerce.models import Customer, OrderItem, SellerAccount
+from commerce.models import Customer, Order, OrderItem, SellerAccount
 
-from .models import Claim, CloseReason, ReturnAddress, ReturnEvent, ReturnItem, ReturnRequest, ReturnStatus
+from .models import (
+    Claim,
+    CloseReason,
+    MarketplaceReturnRule,
+    ReturnAddress,
+    ReturnEvent,
+    ReturnItem,
+    ReturnRequest,
+    ReturnRule,
+    ReturnSettings,
+    ReturnStatus,
+)
+from .policy import RMA_PATTERN
 
 # Returns that take items out of what can still be returned: authorised ones (on their way
 # back) and refunded ones. A request still waiting for the seller does not: as the seed
@@ -67,6 +79,30 @@ def order_items_with_open_requests(order_ids: list[int]) -> set[int]:
     )
 
 
+def gift_orders(customer: Customer) -> QuerySet[Order]:
+    """The orders a gift's recipient may return from: delivered orders that are not theirs."""
+    return Order.objects.filter(status=Order.Status.DELIVERED).exclude(customer=customer)
+
+
+def return_settings_for(seller: SellerAccount) -> ReturnSettings:
+    """The seller's Returns Settings, or the defaults (unsaved) until the seller saves them."""
+    return ReturnSettings.objects.filter(seller=seller).first() or ReturnSettings(seller=seller)
+
+
+def return_rules_for(seller: SellerAccount) -> dict[str, str]:
+    """Each marketplace the seller sells on (by code) and its automatic rule, manual unless set."""
+    rule = MarketplaceReturnRule.objects.filter(seller=seller, marketplace=OuterRef("pk")).values("rule")
+    marketplaces = seller.marketplaces.order_by("id").annotate(rule=Subquery(rule[:1]))
+    return {code: rule or ReturnRule.MANUAL for code, rule in marketplaces.values_list("code", "rule")}
+
+
+def return_addresses_of(seller: SellerAccount) -> dict[int | None, ReturnAddress]:
+    """The seller's return addresses by marketplace id: ``None`` is the default."""
+    return {
+        a.marketplace_id: a for a in ReturnAddress.objects.filter(seller=seller).select_related("marketplace")
+    }
+
+
 def return_address_for(seller_id: int, marketplace_id: int | None) -> ReturnAddress | None:
     """The marketplace's exception, else the default return address."""
     addresses = {
@@ -106,7 +142,6 @@ def returns_for_seller(
 
 
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
-RMA_SEARCH = re.compile(r"^[0-9A-Za-z]{8}RRMA$")
 ASIN_SEARCH = re.compile(r"^[0-9A-Za-z]{10}$")
 
 
@@ -114,7 +149,7 @@ def _search(term: str) -> Q:
     """An order id (or its start), an RMA, an ASIN, or else part of the buyer's name."""
     if ORDER_ID_SEARCH.match(term):
         return Q(order__order_id__startswith=term)
-    if RMA_SEARCH.match(term):
+    if RMA_PATTERN.match(term):
         return Q(rma=term)
     if ASIN_SEARCH.match(term):
         return Q(

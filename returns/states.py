@@ -1,7 +1,7 @@
-"""The return-authorisation state machine of SPEC §4, as one table.
+"""The return-authorisation state machine, as one table (docs/returns.md describes it).
 
-Read it against the spec's table: each event names the statuses it may start from and
-where it ends (status, and the close reason when it closes). Anything not listed here is
+Each event names the statuses it may start from and where it ends (status, and the close
+reason when it closes). Anything not listed here is
 refused with the event's ``refusal`` and changes nothing. Issuing a refund and contacting
 the buyer are not transitions: they stay available in every state (a *full* refund of an
 open request closes it as Refunded, through the ``refund_in_full`` event).

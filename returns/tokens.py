@@ -26,25 +26,30 @@ class InvalidLink(Exception):
     """The link cannot act; the message says why, in the seller's words."""
 
 
-def state_of(request: ReturnRequest) -> str:
+def state_of(return_request: ReturnRequest) -> str:
     last = (
-        ReturnEvent.objects.filter(return_request=request)
+        ReturnEvent.objects.filter(return_request=return_request)
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
     )
-    return f"{request.status}:{last or 0}"
+    return f"{return_request.status}:{last or 0}"
 
 
-def make_token(request: ReturnRequest, action: str) -> str:
+def make_token(return_request: ReturnRequest, action: str) -> str:
     if action not in ACTIONS:
         raise ValueError(action)
-    payload = {"r": request.pk, "s": request.seller_id, "a": action, "f": state_of(request)}
+    payload = {
+        "r": return_request.pk,
+        "s": return_request.seller_id,
+        "a": action,
+        "f": state_of(return_request),
+    }
     return signing.TimestampSigner(salt=SALT).sign_object(payload, compress=True)
 
 
-def action_url(request: ReturnRequest, action: str) -> str:
-    return reverse("returns:email_action", args=[make_token(request, action)])
+def action_url(return_request: ReturnRequest, action: str) -> str:
+    return reverse("returns:email_action", args=[make_token(return_request, action)])
 
 
 def read_token(token: str, *, seller: SellerAccount) -> tuple[ReturnRequest, str]:
@@ -59,11 +64,11 @@ def read_token(token: str, *, seller: SellerAccount) -> tuple[ReturnRequest, str
         raise InvalidLink("This link is not valid.")
     if payload.get("s") != seller.pk:
         raise InvalidLink("This link is for another seller account.")
-    request = ReturnRequest.objects.filter(pk=payload.get("r"), seller=seller).first()
-    if request is None:
+    return_request = ReturnRequest.objects.filter(pk=payload.get("r"), seller=seller).first()
+    if return_request is None:
         raise InvalidLink("This link is for another seller account.")
-    if payload.get("f") != state_of(request):
+    if payload.get("f") != state_of(return_request):
         raise InvalidLink(
             "This return has changed since the e-mail was sent (or the link was used): open it in Manage Returns."
         )
-    return request, payload["a"]
+    return return_request, payload["a"]

@@ -9,42 +9,13 @@ bad one stops the process with ``ImproperlyConfigured`` rather than misbehaving 
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from .env import development_secret_key, env, env_bool, env_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-env = environ.Env()
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """A boolean from the environment; anything but a clear yes/no is refused."""
-    raw = env.str(name, default="")
-    if raw == "":
-        return default
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
-
-
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = env.str(name, default="")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
-    return value
-
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -54,19 +25,11 @@ if DEBUG:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _development_secret_key() -> str:
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
-    SECRET_KEY = _development_secret_key()
+    SECRET_KEY = development_secret_key(VAR_DIR)
 elif not DEBUG and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production")
 

@@ -6,13 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from messaging import api as messaging_api
 from metrics import api as metrics_api
 from returns import api as returns_api
-from returns import api_orders as returns_orders_api
 
 from . import views
 
 api_v1 = [
     path("auth/token/", views.ObtainToken.as_view(), name="token"),
-    path("buyer/orders/", returns_orders_api.BuyerOrderList.as_view(), name="buyer-orders"),
+    path("buyer/orders/", returns_api.BuyerOrderList.as_view(), name="buyer-orders"),
     path(
         "buyer/orders/<str:order_id>/messages/",
         messaging_api.BuyerContactSeller.as_view(),

@@ -148,3 +148,14 @@ def test_the_selector_agrees_with_the_oracle(seller, thread, history):
             assert window.average_response is None
         else:
             assert abs(window.average_response - average) < timedelta(milliseconds=1)
+
+
+def test_a_reply_is_judged_against_the_deadline_stored_with_the_message(seller, thread):
+    # Given a message whose stored deadline is one hour (the 24 hours are messaging's rule,
+    # written on the message when it is stored; metrics keeps no copy of it)
+    sent = NOW - 3 * 24 * H
+    message = _buyer_message(thread, sent, responded_at=sent + 2 * H)
+    Message.objects.filter(pk=message.pk).update(response_deadline=sent + H)
+    # then a reply after two hours is late
+    w = _window(seller)
+    assert (w.under_24h, w.over_24h) == (0, 1)

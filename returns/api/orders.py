@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from commerce import selectors as commerce_selectors
 from commerce.api import BuyerOrderSerializer, IsBuyer
 
-from . import selectors
+from .. import selectors
 
 
 @extend_schema(tags=["buyer"], summary="The signed-in buyer's orders, newest first")

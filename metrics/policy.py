@@ -1,0 +1,20 @@
+"""Account Health's numbers: the windows it looks back over and the targets it judges by.
+
+The rules these figures count come from the apps that own them: the 24-hour response
+window from ``messaging.policy``, the 48-hour late return response from ``returns.policy``.
+"""
+
+from __future__ import annotations
+
+# Contact Response Time is shown over these windows (days); the checklist judges the last.
+WINDOWS = (7, 30, 90)
+STATUS_WINDOW = 90
+UNDER_TARGET = 90.0  # answered within 24 hours: above 90 %
+LATE_TARGET = 10.0  # late responses: at most 10 %
+RDR_WINDOW_DAYS, RDR_TARGET = 90, 10.0  # Return Dissatisfaction Rate: below 10 %
+ODR_WINDOW_DAYS, ODR_TARGET = 60, 1.0  # Order Defect Rate: below 1 %
+
+# Feedback on an order: 1-5 stars (``commerce.policy``) and a comment, which the buyer can
+# change for 60 days.
+MAX_FEEDBACK_CHARS = 1000
+FEEDBACK_EDITABLE_DAYS = 60

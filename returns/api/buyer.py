@@ -1,0 +1,168 @@
+"""The buyer's half of the returns API, and the public reference lists."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from commerce import selectors as commerce_selectors
+from commerce.api import IsBuyer
+from sellercentral.errors import TransitionRefused
+
+from .. import labels, selectors, services
+from ..models import DenyReason, ReturnReason, ReturnRequest
+from ..serializers import (
+    ChoiceSerializer,
+    ClaimInput,
+    ClaimSerializer,
+    ReturnRequestInput,
+    ReturnSerializer,
+)
+from .common import CONFLICT, INVALID, NOT_YOURS, ReturnsAs, return_detail
+
+
+def _choices(choices) -> list[dict]:
+    return [{"code": code, "label": label} for code, label in choices]
+
+
+@extend_schema(tags=["reference"], summary="The 14 return reasons", responses=ChoiceSerializer(many=True))
+class ReturnReasons(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request: Request) -> Response:
+        return Response(_choices(ReturnReason.choices))
+
+
+@extend_schema(
+    tags=["reference"], summary="Reasons a seller may deny a return", responses=ChoiceSerializer(many=True)
+)
+class DenyReasons(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request: Request) -> Response:
+        return Response(_choices(DenyReason.choices))
+
+
+# --- Buyer ------------------------------------------------------------------------------
+@extend_schema(
+    tags=["buyer"],
+    summary="Request a return of items of an order (or of a gift, with gift=true)",
+    request=ReturnRequestInput,
+    responses={
+        201: inline_serializer(
+            "ReturnCreated",
+            {"warnings": serializers.ListField(child=serializers.CharField()), "return": ReturnSerializer()},
+        ),
+        400: INVALID,
+        404: OpenApiResponse(description="No such order"),
+    },
+)
+class BuyerRequestReturn(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def post(self, request: Request, order_id: str) -> Response:
+        # The order first: someone else's order is a 404 whatever the body says.
+        gift = (
+            serializers.BooleanField().to_internal_value(request.data.get("gift", False))
+            if hasattr(request.data, "get")
+            else False
+        )
+        orders = (
+            selectors.gift_orders(request.customer)
+            if gift
+            else commerce_selectors.orders_for_customer(request.customer)
+        )
+        order = get_object_or_404(orders, order_id=order_id)
+        payload = ReturnRequestInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created, warnings = services.request_return(
+            order=order,
+            customer=request.customer,
+            items=payload.requested_items(),
+            is_gift=gift,
+            actor=request.user,
+        )
+        return Response(
+            {**return_detail(created.pk, "buyer"), "warnings": warnings}, status=status.HTTP_201_CREATED
+        )
+
+
+class BuyerReturns(ReturnsAs):
+    """The signed-in buyer's returns, serialised with the buyer's actions."""
+
+    role = "buyer"
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def get_queryset(self):
+        return selectors.returns_for_customer(self.request.customer)
+
+
+@extend_schema(tags=["buyer"], summary="The buyer's returns, newest first")
+class BuyerReturnList(BuyerReturns, generics.ListAPIView):
+    pass
+
+
+@extend_schema(tags=["buyer"], summary="One of the buyer's returns")
+class BuyerReturnDetail(BuyerReturns, generics.RetrieveAPIView):
+    pass
+
+
+@extend_schema(
+    tags=["buyer"],
+    summary="Cancel a return before the seller acts",
+    request=None,
+    responses={200: ReturnSerializer, 404: NOT_YOURS, 409: CONFLICT},
+)
+class BuyerCancelReturn(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def post(self, request: Request, pk: int) -> Response:
+        found = get_object_or_404(ReturnRequest, pk=pk, customer=request.customer)
+        services.cancel_return(return_request=found, actor=request.user)
+        return Response(return_detail(found.pk, "buyer"))
+
+
+@extend_schema(
+    tags=["buyer"],
+    summary="The return label as a PDF",
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_YOURS, 409: CONFLICT},
+)
+class BuyerReturnLabel(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def get(self, request: Request, pk: int):
+        found = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+        if not found.rma:
+            raise TransitionRefused("The return has not been authorised: there is no label yet.")
+        response = HttpResponse(labels.label_pdf(found), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="return-label-{found.rma}.pdf"'
+        return response
+
+
+@extend_schema(
+    tags=["buyer"],
+    summary="File an A-to-z Guarantee claim on an order",
+    request=ClaimInput,
+    responses={
+        201: ClaimSerializer,
+        400: INVALID,
+        404: OpenApiResponse(description="Not your order"),
+    },
+)
+class BuyerFileClaim(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsBuyer]
+
+    def post(self, request: Request, order_id: str) -> Response:
+        order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+        payload = ClaimInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        claim = services.file_claim(
+            order=order, customer=request.customer, actor=request.user, **payload.validated_data
+        )
+        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,143 @@
+"""Who is told what when a return or a claim changes: the e-mails (``emails``) and the
+system message the order's messaging thread records.
+
+Both go through messaging's outbox, in the transaction of the change: they are sent once
+it commits, and never for a change that rolls back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from messaging import services as messaging
+
+from .emails import absolute, notes_for
+from .models import Claim, Refund, ReturnItem, ReturnRequest
+
+
+def announce(
+    return_request: ReturnRequest,
+    what: str,
+    refund: Refund | None = None,
+    *,
+    emails: bool = True,
+    system: bool = True,
+) -> None:
+    """The e-mails and the order thread's system message of one change (sent after commit)."""
+    return_request = ReturnRequest.objects.select_related("order__seller", "customer", "marketplace").get(
+        pk=return_request.pk
+    )
+    order, customer = return_request.order, return_request.customer
+    returned = list(return_request.items.select_related("order_item__product"))
+
+    def describe(item: ReturnItem) -> str:
+        return f"{item.quantity} x {item.order_item.product.title}: {item.get_reason_display()}"
+
+    items = [describe(item) for item in returned]
+    buyer_link = absolute(reverse("returns:your_returns"))
+    seller_link = absolute(reverse("returns:manage") + f"?q={order.order_id}")
+    seller_to = messaging.seller_inboxes(order.seller)
+    about = f"order {order.order_id}"
+    with translation.override(customer.language):
+        buyer_items = [describe(item) for item in returned]
+        notes = notes_for(
+            return_request,
+            what,
+            refund,
+            items=items,
+            buyer_items=buyer_items,
+            about=about,
+            buyer_link=buyer_link,
+            seller_link=seller_link,
+            seller_to=seller_to,
+        )
+    thread = _thread_message(return_request, what, refund, items=items)
+    key = f"return:{return_request.pk}:{what}:{refund.pk if refund else return_request.status}"
+    if emails:
+        for note in notes:
+            with translation.override(
+                customer.language if note.to == [customer.email] else settings.LANGUAGE_CODE
+            ):
+                context = {
+                    "lines": note.lines,
+                    "link_label": note.link_label,
+                    "link": note.link,
+                    "actions": note.actions,
+                }
+                messaging.send_notification(
+                    key=key, to=note.to, subject=note.subject, template="notification", context=context
+                )
+    if system and thread is not None:
+        messaging.post_system_message(order=order, subject=f"{thread[0]} ({about})", body=thread[1])
+
+
+def _thread_message(
+    return_request: ReturnRequest, what: str, refund: Refund | None, *, items: list[str]
+) -> tuple[str, str] | None:
+    """The system message the order's thread records for a change (in English, for the seller)."""
+    where = (
+        "as gift credit"
+        if refund and refund.destination == Refund.Destination.GIFT_CREDIT
+        else "to the original payment method"
+    )
+    return_by = return_request.return_by
+    messages = {
+        "requested": ("Return requested", "\n".join(items)),
+        "authorised": (
+            "Return authorised",
+            f"RMA {return_request.rma}; return by {return_by:%d %b %Y}." if return_by else "",
+        ),
+        "denied": (
+            "Return denied",
+            f"{return_request.get_deny_reason_display()}\n\n{return_request.deny_message}",
+        ),
+        "cancelled": ("Return cancelled by the buyer", "\n".join(items)),
+        "refunded": ("Refund issued", f"{refund.amount} {refund.currency} {where}" if refund else ""),
+        "expired": ("Return expired", f"Not returned by {return_by:%d %b %Y}." if return_by else ""),
+        "expired_without_action": ("Return request expired without action", "\n".join(items)),
+    }
+    return messages.get(what)
+
+
+def announce_claim(claim: Claim, what: str) -> None:
+    """A claim filed or decided: the buyer and the seller by e-mail, and the order's thread."""
+    order = claim.order
+    subject = f"A-to-z Guarantee claim on order {order.order_id}"
+    if what == "filed":
+        lines = [f"A claim was filed: {claim.get_reason_display()}.", claim.body]
+        system = ("A-to-z claim filed", claim.body)
+    else:
+        lines = [
+            f"The claim has been {claim.get_status_display().lower()}.",
+            *([claim.decision_note] if claim.decision_note else []),
+        ]
+        system = (
+            f"A-to-z claim {claim.get_status_display().lower()}",
+            claim.decision_note or claim.get_status_display(),
+        )
+        subject = f"{subject}: {claim.get_status_display()}"
+    context = {
+        "lines": lines,
+        "link_label": "View the claim",
+        "link": absolute(reverse("returns:claim", args=[order.order_id])),
+    }
+    messaging.send_notification(
+        key=f"claim:{claim.pk}:{what}",
+        to=[claim.customer.email],
+        subject=subject,
+        template="notification",
+        context=context,
+    )
+    seller_context = {**context, "link": absolute(reverse("returns:claims"))}
+    messaging.send_notification(
+        key=f"claim:{claim.pk}:{what}",
+        to=messaging.seller_inboxes(claim.seller),
+        subject=subject,
+        template="notification",
+        context=seller_context,
+    )
+    messaging.post_system_message(
+        order=order, subject=f"{system[0]} (order {order.order_id})", body=system[1]
+    )

@@ -1,0 +1,155 @@
+"""Refunds: full or partial, per item or as one amount, never more than was paid.
+
+Issuing a refund is not a transition: it is open in every status. A refund that leaves
+nothing to refund on an open or authorised request closes it as Refunded.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from .. import events, locks, notifications, policy
+from ..models import Refund, RefundLine, ReturnItem, ReturnRequest
+from .decisions import refund_in_full, seller_acted
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+@transaction.atomic
+def issue_refund(
+    *,
+    return_request: ReturnRequest,
+    actor: AbstractBaseUser | None,
+    idempotency_key: str,
+    amount=None,
+    item_amounts: dict[int, object] | None = None,
+    reason: str = "",
+) -> Refund:
+    """A full or partial refund, per item or as one amount spread over the items in order.
+
+    Never more than was paid for the returned items minus what was refunded already. The
+    same ``idempotency_key`` (a double click, an API retry) returns the first refund.
+    """
+    locked = locks.lock_order_and_return_request(return_request)  # one refund per order at a time
+    idempotency_key = (idempotency_key or "").strip()[:100]
+    if not idempotency_key:
+        raise ValidationError({"idempotency_key": "A refund needs an idempotency key."})
+    existing = Refund.objects.filter(return_request=locked, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if len(reason) > policy.MAX_REFUND_REASON_CHARS:
+        raise ValidationError({"reason": f"At most {policy.MAX_REFUND_REASON_CHARS} characters."})
+    items = list(locked.items.select_related("order_item").order_by("id"))
+    remaining = refundable_amounts(locked, items)
+    lines = _refund_lines(items, remaining, amount=amount, item_amounts=item_amounts)
+    now = timezone.now()
+    refund = Refund.objects.create(
+        return_request=locked,
+        amount=sum(lines.values()),
+        currency=locked.currency,
+        reason=reason.strip(),
+        destination=Refund.Destination.GIFT_CREDIT if locked.is_gift else Refund.Destination.ORIGINAL_PAYMENT,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        created_at=now,
+    )
+    RefundLine.objects.bulk_create(
+        RefundLine(refund=refund, return_item_id=pk, amount=value) for pk, value in lines.items()
+    )
+    locked.refunded_total += refund.amount
+    locked.save(update_fields=["refunded_total", *seller_acted(locked, now)])
+    events.record_return_event(
+        locked, event="refund", actor=actor, role="seller", from_status=locked.status, now=now,
+        note=f"{refund.amount} {refund.currency}" + (f" — {refund.reason}" if refund.reason else ""),
+    )  # fmt: skip
+    if all(remaining[pk] - lines.get(pk, 0) <= 0 for pk in remaining):
+        locked = refund_in_full(locked, actor=actor)
+    notifications.announce(locked, "refunded", refund=refund)
+    return refund
+
+
+def refundable_amounts(return_request: ReturnRequest, items: list[ReturnItem]) -> dict[int, Decimal]:
+    """Per returned item: paid for the returned quantity minus refunded on this request, and
+    never more than the order line's whole price minus refunds on it under any request."""
+    refunded = dict(
+        RefundLine.objects.filter(return_item__return_request=return_request)
+        .values_list("return_item")
+        .annotate(total=Sum("amount"))
+        .values_list("return_item", "total")
+    )
+    refunded_on_line = dict(
+        RefundLine.objects.filter(return_item__order_item__in=[item.order_item_id for item in items])
+        .values_list("return_item__order_item")
+        .annotate(total=Sum("amount"))
+        .values_list("return_item__order_item", "total")
+    )
+    return {
+        item.pk: max(
+            ZERO,
+            min(
+                item.paid - refunded.get(item.pk, ZERO),
+                item.order_item.unit_price * item.order_item.quantity
+                - refunded_on_line.get(item.order_item_id, ZERO),
+            ),
+        ).quantize(CENT)
+        for item in items
+    }
+
+
+def _money(value) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": "Enter an amount such as 12.50."}) from None
+    if not amount.is_finite():
+        raise ValidationError({"amount": "Enter an amount such as 12.50."})
+    return amount
+
+
+def _refund_lines(items, remaining, *, amount, item_amounts) -> dict[int, Decimal]:
+    if (amount is None) == (item_amounts is None):
+        raise ValidationError({"amount": "Give either one amount or an amount per item."})
+    if item_amounts is not None:
+        return _lines_per_item(items, remaining, item_amounts)
+    total = _money(amount)
+    left = sum(remaining.values())
+    if total <= 0:
+        raise ValidationError({"amount": "Enter an amount greater than zero."})
+    if total > left:
+        raise ValidationError({"amount": f"At most {left} can still be refunded for this return."})
+    lines: dict[int, Decimal] = {}
+    for item in items:  # one amount, spread over the items in order
+        share = min(total, remaining[item.pk])
+        if share > 0:
+            lines[item.pk] = share
+            total -= share
+    return lines
+
+
+def _lines_per_item(items, remaining, item_amounts) -> dict[int, Decimal]:
+    known = {item.pk for item in items}
+    lines: dict[int, Decimal] = {}
+    errors = {}
+    for pk, value in item_amounts.items():
+        if pk not in known:
+            errors[f"items.{pk}"] = "This item is not part of the return."
+            continue
+        money = _money(value)
+        if money < 0:
+            errors[f"items.{pk}"] = "An amount cannot be negative."
+        elif money > remaining[pk]:
+            errors[f"items.{pk}"] = f"At most {remaining[pk]} can still be refunded for this item."
+        elif money > 0:
+            lines[pk] = money
+    if errors:
+        raise ValidationError(errors)
+    if not lines:
+        raise ValidationError({"amount": "Enter an amount greater than zero."})
+    return lines

@@ -1,0 +1,199 @@
+"""The buyer's pages: the Returns Support Centre, a return's items, Your Returns, the label
+and A-to-z claims."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from commerce import selectors as commerce_selectors
+from commerce.access import buyer_required
+from commerce.forms import add_service_errors
+from commerce.models import Order
+
+from .. import labels, selectors, services
+from ..forms import POLICY_NOTE, ClaimForm, GiftOrderForm, ReturnItemsForm
+from ..models import ReturnRequest
+from ..policy import YOUR_RETURNS_SHOWN_FOR
+from . import RETURNS_PER_PAGE
+
+
+@buyer_required
+def centre(request: HttpRequest) -> HttpResponse:
+    return render(request, "returns/centre.html")
+
+
+def _select_items(request: HttpRequest, order: Order, *, gift: bool) -> HttpResponse:
+    order_items = list(order.items.select_related("product"))
+    returnable = selectors.returnable_quantities([order.pk])
+    open_items = selectors.order_items_with_open_requests([order.pk])
+    form = ReturnItemsForm(
+        request.POST if request.method == "POST" else None, order_items=order_items, returnable=returnable
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request, warnings = services.request_return(
+                order=order,
+                customer=request.customer,
+                items=form.requested_items(),
+                is_gift=gift,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            for warning in warnings:
+                flash.warning(request, warning)
+            return redirect("returns:pending", pk=return_request.pk)
+    context = {
+        "order": order,
+        "form": form,
+        "open_items": open_items,
+        "gift": gift,
+        "policy_note": POLICY_NOTE,
+    }
+    return render(
+        request, "returns/select_items.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@buyer_required
+def return_items(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    return _select_items(request, order, gift=False)
+
+
+@buyer_required
+def gift(request: HttpRequest) -> HttpResponse:
+    form = GiftOrderForm(request.GET or None)
+    if request.GET and form.is_valid():
+        order_id = form.cleaned_data["order_id"]
+        if selectors.gift_orders(request.customer).filter(order_id=order_id).exists():
+            return redirect("returns:gift_items", order_id=order_id)
+        form.add_error("order_id", "We couldn't find a delivered gift order with this number.")
+    return render(request, "returns/gift.html", {"form": form})
+
+
+@buyer_required
+def gift_items(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = selectors.gift_orders(request.customer).filter(order_id=order_id).first()
+    if order is None:
+        raise Http404("No such gift order.")
+    return _select_items(request, order, gift=True)
+
+
+@buyer_required
+def pending(request: HttpRequest, pk: int) -> HttpResponse:
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    return render(request, "returns/pending.html", {"return_request": return_request})
+
+
+@buyer_required
+def your_returns(request: HttpRequest) -> HttpResponse:
+    since = timezone.now() - YOUR_RETURNS_SHOWN_FOR
+    page = Paginator(
+        selectors.returns_for_customer(request.customer, since=since), RETURNS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(request, "returns/your_returns.html", {"page": page})
+
+
+@buyer_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    try:
+        services.cancel_return(return_request=return_request, actor=request.user)
+    except services.TransitionRefused as refused:
+        flash.error(request, str(refused))
+    else:
+        flash.success(request, "Your return request has been cancelled. The seller has been told.")
+    return redirect("returns:your_returns")
+
+
+@buyer_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer's star rating of a closed return, from Your Returns."""
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        services.rate_return(
+            return_request=return_request,
+            customer=request.customer,
+            rating=rating,
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    except services.TransitionRefused as refused:
+        flash.error(request, str(refused))
+    else:
+        flash.success(request, "Thank you for rating your return.")
+    return redirect("returns:your_returns")
+
+
+# --- The label -------------------------------------------------------------------------------
+def _authorised_for_buyer(request: HttpRequest, pk: int) -> ReturnRequest:
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    if not return_request.rma:
+        raise Http404("This return has no label: it has not been authorised.")
+    return return_request
+
+
+@buyer_required
+def label(request: HttpRequest, pk: int) -> HttpResponse:
+    return_request = _authorised_for_buyer(request, pk)
+    context = {
+        "return_request": return_request,
+        "barcode": labels.barcode_svg(return_request.rma),
+        "title": labels.TITLE,
+    }
+    return render(request, "returns/label.html", context)
+
+
+@buyer_required
+def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return_request = _authorised_for_buyer(request, pk)
+    response = HttpResponse(labels.label_pdf(return_request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="return-label-{return_request.rma}.pdf"'
+    return response
+
+
+@buyer_required
+def label_barcode(request: HttpRequest, pk: int) -> HttpResponse:
+    """The RMA barcode as an SVG image (an image, so the page's strict CSP stays intact)."""
+    return_request = _authorised_for_buyer(request, pk)
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + labels.barcode_svg(return_request.rma)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# --- A-to-z Guarantee claims -------------------------------------------------------------------
+@buyer_required
+def claim(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    claims = list(selectors.claims_for_order(request.customer, order_id))
+    form = ClaimForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_claim(
+                order=order, customer=request.customer, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            flash.success(
+                request, "Your A-to-z Guarantee claim has been filed. We will e-mail you our decision."
+            )
+            return redirect("returns:claim", order_id=order_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "returns/claim.html", {"order": order, "claims": claims, "form": form}, status=status
+    )

@@ -1,0 +1,100 @@
+"""The seller's settings pages of the returns centre: Account info (return addresses) and
+Returns Settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from commerce.access import seller_required
+from commerce.forms import add_service_errors
+from commerce.models import Marketplace
+
+from .. import selectors, services
+from ..forms import ExceptionMarketplaceForm, ReturnAddressForm, ReturnSettingsForm
+from ..models import ReturnRule
+
+
+@seller_required
+def account_info(request: HttpRequest) -> HttpResponse:
+    seller = request.seller
+    addresses = selectors.return_addresses_of(seller)
+    code = request.POST.get("marketplace") or request.GET.get("marketplace") or ""
+    marketplace = seller.marketplaces.filter(code=code).first() if code else None
+    if code and marketplace is None:
+        raise Http404("You do not sell on that marketplace.")
+    current = addresses.get(marketplace.pk if marketplace else None)
+    form = ReturnAddressForm(
+        request.POST if request.method == "POST" else None, initial=current.as_snapshot() if current else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_return_address(seller=seller, marketplace=marketplace, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            where = f"for {marketplace.name}" if marketplace else "(default)"
+            flash.success(request, f"Return address {where} saved.")
+            return redirect("returns:account_info")
+    context = {
+        "form": form,
+        "editing": marketplace,
+        "default": addresses.get(None),
+        "exceptions": [a for key, a in addresses.items() if key is not None],
+        "exception_form": ExceptionMarketplaceForm(seller=seller),
+        "marketplaces": Marketplace.objects.filter(sellers=seller),
+    }
+    return render(
+        request, "returns/account_info.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@seller_required
+@require_POST
+def remove_exception(request: HttpRequest, code: str) -> HttpResponse:
+    marketplace = get_object_or_404(request.seller.marketplaces, code=code)
+    services.remove_return_address_exception(seller=request.seller, marketplace=marketplace)
+    flash.success(request, f"The return address exception for {marketplace.name} was removed.")
+    return redirect("returns:account_info")
+
+
+@seller_required
+def return_settings(request: HttpRequest) -> HttpResponse:
+    seller = request.seller
+    current = selectors.return_settings_for(seller)
+    rules = selectors.return_rules_for(seller)
+    automated = [code for code, rule in rules.items() if rule != ReturnRule.MANUAL]
+    initial = {
+        "email_quick_links": current.email_quick_links,
+        "return_window_days": current.return_window_days,
+        "marketplaces": automated,
+        "rule": (
+            ReturnRule.ALL
+            if automated and all(rules[c] == ReturnRule.ALL for c in automated)
+            else ReturnRule.POLICY
+        ),
+    }
+    form = ReturnSettingsForm(
+        request.POST if request.method == "POST" else None, seller=seller, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_return_settings(
+                seller=seller,
+                email_quick_links=form.cleaned_data["email_quick_links"],
+                return_window_days=form.cleaned_data["return_window_days"],
+                rules=form.rules(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            flash.success(
+                request,
+                "Your returns settings were saved. Open requests keep the rules they were submitted under.",
+            )
+            return redirect("returns:settings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "returns/settings.html", {"form": form}, status=status)
