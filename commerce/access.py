@@ -14,11 +14,18 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from .selectors import customer_for_user, seller_account_for_user
+from .models import Order
+from .selectors import customer_for_user, orders_for_customer, seller_account_for_user
 
 View = Callable[..., HttpResponse]
+
+
+def buyer_order_or_404(request: HttpRequest, order_id: str) -> Order:
+    """The signed-in buyer's order ``order_id``, with its items; anyone else's is a 404."""
+    return get_object_or_404(orders_for_customer(request.customer), order_id=order_id)
 
 
 def _require(attribute: str, lookup: Callable, sign_in_url: str) -> Callable[[View], View]:

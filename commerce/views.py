@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import selectors
-from .access import BuyerSignInForm, SellerSignInForm, buyer_required, seller_required
+from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
 
 SELLER_ORDERS_PER_PAGE = 25
 BUYER_ORDERS_PER_PAGE = 10
@@ -64,5 +64,5 @@ def buyer_orders(request: HttpRequest) -> HttpResponse:
 
 @buyer_required
 def buyer_order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = get_object_or_404(selectors.orders_for_customer(request.customer), order_id=order_id)
+    order = buyer_order_or_404(request, order_id)
     return render(request, "storefront/order_detail.html", {"order": order})

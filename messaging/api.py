@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commerce import selectors as commerce_selectors
+from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer, IsSeller
 
 from . import selectors, services
@@ -133,7 +133,7 @@ class BuyerContactSeller(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
 
     def post(self, request: Request, order_id: str) -> Response:
-        order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+        order = buyer_order_or_404(request, order_id)
         serializer = ContactSellerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.contact_seller(

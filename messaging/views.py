@@ -8,8 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from commerce import selectors as commerce_selectors
-from commerce.access import buyer_required, seller_required
+from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
 from commerce.pagination import capped_count, keyset_page
 from metrics import selectors as metrics_selectors
@@ -131,7 +130,7 @@ def remove_alternate_address(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Storefront -------------------------------------------------------------------------------
 def _buyer_order(request: HttpRequest, order_id: str):
-    return get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    return buyer_order_or_404(request, order_id)
 
 
 @buyer_required

@@ -100,9 +100,7 @@ def contact_response_time(
     # Each message carries its own deadline (received + messaging's 24-hour window).
     under = answered & Q(responded_at__lte=F("response_deadline"))
     over = answered & Q(responded_at__gt=F("response_deadline"))
-    unanswered_late = (Q(responded_at__isnull=True) | Q(responded_at__gt=now)) & Q(
-        response_deadline__lt=now
-    )
+    unanswered_late = (Q(responded_at__isnull=True) | Q(responded_at__gt=now)) & Q(response_deadline__lt=now)
     delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
     aggregates = {}
     for days in windows:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from commerce import selectors as commerce_selectors
-from commerce.access import buyer_required, seller_required
+from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from messaging import services as messaging
 
 from . import charts, policy, selectors, services
@@ -76,7 +75,7 @@ class FeedbackForm(forms.Form):
 
 @buyer_required
 def leave_feedback(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    order = buyer_order_or_404(request, order_id)
     existing = OrderFeedback.objects.filter(order=order).first()
     initial = {"rating": existing.rating, "comment": existing.comment} if existing else None
     form = FeedbackForm(request.POST if request.method == "POST" else None, initial=initial)

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "django_htmx",
     "csp",
     "axes",
     "sellercentral",
@@ -71,7 +70,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "commerce.middleware.PartyLanguageMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out sign-ins

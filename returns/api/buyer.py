@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commerce import selectors as commerce_selectors
+from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer
 from sellercentral.errors import TransitionRefused
 
@@ -159,7 +160,7 @@ class BuyerFileClaim(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
 
     def post(self, request: Request, order_id: str) -> Response:
-        order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+        order = buyer_order_or_404(request, order_id)
         payload = ClaimInput(data=request.data)
         payload.is_valid(raise_exception=True)
         claim = services.file_claim(

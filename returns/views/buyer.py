@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from commerce import selectors as commerce_selectors
-from commerce.access import buyer_required
+from commerce.access import buyer_order_or_404, buyer_required
 from commerce.forms import add_service_errors
 from commerce.models import Order
 
@@ -64,7 +63,7 @@ def _select_items(request: HttpRequest, order: Order, *, gift: bool) -> HttpResp
 
 @buyer_required
 def return_items(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    order = buyer_order_or_404(request, order_id)
     return _select_items(request, order, gift=False)
 
 
@@ -178,7 +177,7 @@ def label_barcode(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A-to-z Guarantee claims -------------------------------------------------------------------
 @buyer_required
 def claim(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = get_object_or_404(commerce_selectors.orders_for_customer(request.customer), order_id=order_id)
+    order = buyer_order_or_404(request, order_id)
     claims = list(selectors.claims_for_order(request.customer, order_id))
     form = ClaimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
