@@ -9,6 +9,8 @@ bad one stops the process with ``ImproperlyConfigured`` rather than misbehaving 
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import secrets
 from pathlib import Path
 
@@ -44,6 +46,39 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def env_nameservers(name: str) -> list[tuple[str, int]]:
+    """Comma-separated ``ip``, ``ip:port`` or ``[ipv6]:port``; empty means none (the system's)."""
+    servers = []
+    for item in filter(None, (raw.strip() for raw in env.list(name, default=[]))):
+        host, port = item, "53"
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = rest[1:] if rest.startswith(":") else (rest or port)
+        elif item.count(":") == 1:
+            host, port = item.split(":")
+        try:
+            address = str(ipaddress.ip_address(host))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address with an optional :port"
+            ) from None
+        if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise ImproperlyConfigured(f"{name}: {item!r} has no valid port")
+        servers.append((address, int(port)))
+    return servers
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated CIDRs (``10.0.0.0/8``); a host address stands for itself (/32, /128)."""
+    networks = []
+    for item in filter(None, (raw.strip() for raw in env.list(name, default=[]))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a network ({exc})") from None
+    return tuple(networks)
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -287,6 +322,23 @@ for _code, _domain in env.dict("RELAY_DOMAINS", default={}).items():
     if _code not in RELAY_DOMAINS:
         raise ImproperlyConfigured(f"RELAY_DOMAINS names an unknown marketplace {_code!r}")
     RELAY_DOMAINS[_code] = _domain.lower()
+# Sender authentication (messaging/authentication.py): every SPF, DKIM and DMARC look-up
+# goes to RELAY_DNS_NAMESERVERS ("10.0.0.2,127.0.0.1:5353"; empty = the system resolver).
+# Mail from RELAY_TRUSTED_NETWORKS counts as an aligned SPF pass. The inbound webhook trusts
+# only Authentication-Results headers stamped with RELAY_AUTHSERV_ID (empty: none).
+RELAY_DNS_NAMESERVERS = env_nameservers("RELAY_DNS_NAMESERVERS")
+RELAY_TRUSTED_NETWORKS = env_networks("RELAY_TRUSTED_NETWORKS")
+RELAY_AUTHSERV_ID = env.str("RELAY_AUTHSERV_ID", default="").strip()
+if RELAY_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", RELAY_AUTHSERV_ID):
+    raise ImproperlyConfigured(f"RELAY_AUTHSERV_ID must be a host name, not {RELAY_AUTHSERV_ID!r}")
+# Outbound DKIM (messaging/dkim.py): <RELAY_DKIM_KEY_DIR>/<domain>.<selector>.pem, made by
+# `manage.py relay_dkim_keys`, which prints the DNS records to publish.
+RELAY_DKIM_SELECTOR = env.str("RELAY_DKIM_SELECTOR", default="sc1").strip().lower()
+if not re.fullmatch(
+    r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*", RELAY_DKIM_SELECTOR
+):
+    raise ImproperlyConfigured(f"RELAY_DKIM_SELECTOR must be a DNS label, not {RELAY_DKIM_SELECTOR!r}")
+RELAY_DKIM_KEY_DIR = Path(env.str("RELAY_DKIM_KEY_DIR", default=str(VAR_DIR / "dkim")))
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
 if not INBOUND_EMAIL_SECRET:
     if not DEBUG:
