@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -36,6 +37,39 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def env_nameservers(name: str) -> list[tuple[str, int]]:
+    """Comma-separated ``ip``, ``ip:port`` or ``[ipv6]:port``; empty means none (the system's)."""
+    servers = []
+    for item in filter(None, (raw.strip() for raw in env.list(name, default=[]))):
+        host, port = item, "53"
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = rest[1:] if rest.startswith(":") else (rest or port)
+        elif item.count(":") == 1:
+            host, port = item.split(":")
+        try:
+            address = str(ipaddress.ip_address(host))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address with an optional :port"
+            ) from None
+        if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise ImproperlyConfigured(f"{name}: {item!r} has no valid port")
+        servers.append((address, int(port)))
+    return servers
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated CIDRs (``10.0.0.0/8``); a host address stands for itself (/32, /128)."""
+    networks = []
+    for item in filter(None, (raw.strip() for raw in env.list(name, default=[]))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a network ({exc})") from None
+    return tuple(networks)
 
 
 def development_secret_key(var_dir: Path) -> str:

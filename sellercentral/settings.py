@@ -9,11 +9,12 @@ bad one stops the process with ``ImproperlyConfigured`` rather than misbehaving 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import development_secret_key, env, env_bool, env_int
+from .env import development_secret_key, env, env_bool, env_int, env_nameservers, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -248,6 +249,23 @@ for _code, _domain in env.dict("RELAY_DOMAINS", default={}).items():
     if _code not in RELAY_DOMAINS:
         raise ImproperlyConfigured(f"RELAY_DOMAINS names an unknown marketplace {_code!r}")
     RELAY_DOMAINS[_code] = _domain.lower()
+# Sender authentication (messaging/authentication.py): every SPF, DKIM and DMARC look-up
+# goes to RELAY_DNS_NAMESERVERS ("10.0.0.2,127.0.0.1:5353"; empty = the system resolver).
+# Mail from RELAY_TRUSTED_NETWORKS counts as an aligned SPF pass. The inbound webhook trusts
+# only Authentication-Results headers stamped with RELAY_AUTHSERV_ID (empty: none).
+RELAY_DNS_NAMESERVERS = env_nameservers("RELAY_DNS_NAMESERVERS")
+RELAY_TRUSTED_NETWORKS = env_networks("RELAY_TRUSTED_NETWORKS")
+RELAY_AUTHSERV_ID = env.str("RELAY_AUTHSERV_ID", default="").strip()
+if RELAY_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", RELAY_AUTHSERV_ID):
+    raise ImproperlyConfigured(f"RELAY_AUTHSERV_ID must be a host name, not {RELAY_AUTHSERV_ID!r}")
+# Outbound DKIM (messaging/dkim.py): <RELAY_DKIM_KEY_DIR>/<domain>.<selector>.pem, made by
+# `manage.py relay_dkim_keys`, which prints the DNS records to publish.
+RELAY_DKIM_SELECTOR = env.str("RELAY_DKIM_SELECTOR", default="sc1").strip().lower()
+if not re.fullmatch(
+    r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*", RELAY_DKIM_SELECTOR
+):
+    raise ImproperlyConfigured(f"RELAY_DKIM_SELECTOR must be a DNS label, not {RELAY_DKIM_SELECTOR!r}")
+RELAY_DKIM_KEY_DIR = Path(env.str("RELAY_DKIM_KEY_DIR", default=str(VAR_DIR / "dkim")))
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
 if not INBOUND_EMAIL_SECRET:
     if not DEBUG:

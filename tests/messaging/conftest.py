@@ -8,6 +8,7 @@ from messaging.smtpd import relay_controller
 from sellercentral.processes import free_port
 
 from .. import factories
+from ..dnsserver import RunningDNS
 
 SELLER_REAL = "orders@test-uk-seller.example.net"
 BUYER_REAL = "luca.depasqua@example.com"
@@ -55,3 +56,15 @@ def plain_mail(*, sender, to, subject="Re: your order", body="Hello", **headers)
         message[name.replace("_", "-")] = value
     message.set_content(body)
     return message
+
+
+@pytest.fixture
+def relay_dns(settings):
+    """A DNS server of the test's own on loopback (``tests/dnsserver.py``), empty at first.
+
+    Every SPF, DKIM and DMARC look-up of the relay goes to it; the test publishes records
+    with ``relay_dns.publish_txt(name, record)`` and may set ``relay_dns.mode``.
+    """
+    with RunningDNS() as records:
+        settings.RELAY_DNS_NAMESERVERS = [(records.host, records.port)]
+        yield records

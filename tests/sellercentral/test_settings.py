@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, settings.DEBUG)"
 
 
-def _load_settings(tmp_path, **env):
+def _load_settings(tmp_path, probe=PROBE, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -21,7 +21,7 @@ def _load_settings(tmp_path, **env):
         {"DJANGO_SETTINGS_MODULE": "sellercentral.settings", "VAR_DIR": str(tmp_path / "var"), **env}
     )
     return subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+        [sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
     )
 
 
@@ -43,6 +43,12 @@ def test_development_defaults_need_no_server_and_generate_a_secret_key(tmp_path)
         ({"DEBUG": "true", "CELERY_BROKER_URL": "amqp://guest@localhost//"}, "CELERY_BROKER_URL must be"),
         ({"DEBUG": "true", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole number"),
         ({"DEBUG": "true", "RELAY_DOMAINS": "xx=mail.example"}, "unknown marketplace 'xx'"),
+        ({"DEBUG": "true", "RELAY_DNS_NAMESERVERS": "ns1.example"}, "not an IP address"),
+        ({"DEBUG": "true", "RELAY_DNS_NAMESERVERS": "127.0.0.1:99999"}, "has no valid port"),
+        ({"DEBUG": "true", "RELAY_TRUSTED_NETWORKS": "10.0.0.0/33"}, "'10.0.0.0/33' is not a network"),
+        ({"DEBUG": "true", "RELAY_TRUSTED_NETWORKS": "10.1.2.3/8"}, "has host bits set"),
+        ({"DEBUG": "true", "RELAY_DKIM_SELECTOR": "s_1"}, "RELAY_DKIM_SELECTOR must be a DNS label"),
+        ({"DEBUG": "true", "RELAY_AUTHSERV_ID": "mx.example; spf=pass"}, "RELAY_AUTHSERV_ID must be"),
     ],
 )
 def test_bad_or_missing_values_stop_start_up_with_a_reason(tmp_path, env, complaint):
@@ -62,3 +68,28 @@ def test_production_runs_on_postgresql_and_redis_when_given(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/0", "False"]
+
+
+def test_relay_authentication_settings_are_read_and_normalised(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.RELAY_DNS_NAMESERVERS, [str(n) for n in s.RELAY_TRUSTED_NETWORKS], "
+        "s.RELAY_DKIM_SELECTOR, s.RELAY_DKIM_KEY_DIR, repr(s.RELAY_AUTHSERV_ID))"
+    )
+    defaults = _load_settings(tmp_path, probe, DEBUG="true")
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.split() == ["[]", "[]", "sc1", str(tmp_path / "var" / "dkim"), "''"]
+    given = _load_settings(
+        tmp_path,
+        probe,
+        DEBUG="true",
+        RELAY_DNS_NAMESERVERS="10.0.0.2, 127.0.0.1:5353,[::1]:5300",
+        RELAY_TRUSTED_NETWORKS="127.0.0.0/8,::1/128, 192.0.2.7",
+        RELAY_DKIM_SELECTOR="SC2026",
+        RELAY_AUTHSERV_ID="mx.provider.example",
+    )
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.strip() == (
+        "[('10.0.0.2', 53), ('127.0.0.1', 5353), ('::1', 5300)] ['127.0.0.0/8', '::1/128', '192.0.2.7/32'] "
+        f"sc2026 {tmp_path / 'var' / 'dkim'} 'mx.provider.example'"
+    )
