@@ -12,7 +12,8 @@ else
 INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r
 endif
 # Development mode unless the caller says otherwise (SQLite + filesystem broker by default).
-RUN_ENV := DEBUG=$${DEBUG:-true}
+# The developer writes into the relay from this machine: loopback counts as authenticated.
+RUN_ENV := DEBUG=$${DEBUG:-true} RELAY_TRUSTED_NETWORKS=$${RELAY_TRUSTED_NETWORKS-127.0.0.0/8,::1/128}
 WEB_BIND ?= 127.0.0.1:8000
 
 .PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load messages
@@ -94,8 +95,10 @@ clean:
 # Benchmarks need PostgreSQL: DATABASE_URL defaults to a bench database on the local server.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sellercentral_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+# The relay figures send from loopback, a trusted network here (as in `make run`).
 BENCH_ENV = DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
-	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(BENCH_BROKER_URL)} CELERY_TASK_DEFAULT_QUEUE=bench LOG_LEVEL=WARNING
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(BENCH_BROKER_URL)} CELERY_TASK_DEFAULT_QUEUE=bench LOG_LEVEL=WARNING \
+	RELAY_TRUSTED_NETWORKS=127.0.0.0/8
 bench: $(VENV)/.installed-load
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"

@@ -131,7 +131,7 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "thread", "seller", "direction", "channel", "sender_name", "subject", "message_id", "relay_message_id",
         "in_reply_to", "sent_at", "is_auto_reply", "is_system", "needs_response", "response_deadline",
-        "responded_at", "author", "body_text", "body_html", "raw_source",
+        "responded_at", "author", "sender_authentication", "body_text", "body_html", "raw_source",
     ]  # fmt: skip
     inlines = [AttachmentInline, MessageEventInline]
     show_full_result_count = False

@@ -20,6 +20,7 @@ from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer, IsSeller
 
 from . import selectors, services
+from .authentication import verdict_from_authentication_results
 from .forms import InboxFilterForm
 from .models import Message, Thread
 from .policy import CONTACT_SUBJECTS, MAX_BODY_CHARS
@@ -256,9 +257,13 @@ class RawEmailParser(BaseParser):
     responses={
         202: OpenApiResponse(description="Stored (or already stored)"),
         400: OpenApiResponse(description="Unparseable"),
-        403: OpenApiResponse(description="Sender not allowed, or wrong secret"),
+        403: OpenApiResponse(
+            description="Wrong secret, or the sender is not allowed or not authenticated by the "
+            "provider's Authentication-Results (authserv-id RELAY_AUTHSERV_ID)"
+        ),
         404: OpenApiResponse(description="Unknown masked address"),
         413: OpenApiResponse(description="Too big"),
+        503: OpenApiResponse(description="The provider could not finish authenticating the sender"),
     },
 )
 class InboundEmail(APIView):
@@ -280,7 +285,12 @@ class InboundEmail(APIView):
             )
         envelope_to = [a.strip() for a in request.headers.get("X-Envelope-To", "").split(",") if a.strip()]
         try:
-            result = services.receive_inbound_email(raw=raw, recipients=envelope_to or None)
+            result = services.receive_inbound_email(
+                raw=raw,
+                # The provider checked SPF, DKIM and DMARC; only its own stamp is believed.
+                verdict=verdict_from_authentication_results(raw, settings.RELAY_AUTHSERV_ID),
+                recipients=envelope_to or None,
+            )
         except services.InboundRefused as refused:
             return Response({"detail": refused.reason}, status=refused.http_status)
         return Response(

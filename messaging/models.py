@@ -138,6 +138,11 @@ class Message(models.Model):
     in_reply_to = models.CharField(max_length=998, blank=True)
     sent_at = models.DateTimeField(help_text="When the message entered the product.")
     is_auto_reply = models.BooleanField(default=False)
+    sender_authentication = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="How the relay authenticated an e-mail's sender (SPF, DKIM, DMARC), for staff.",
+    )
     is_system = models.BooleanField(default=False)
     needs_response = models.BooleanField(
         default=False, help_text="A buyer message that is not automatic and not a system message."

@@ -223,7 +223,8 @@ EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="sellercentral.mailbox.MailboxBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    # Production signs every mail with the DKIM key of its From: domain (manage.py relay_dkim_keys).
+    else "messaging.mailer.DKIMSigningSMTPBackend",
 )
 DEV_MAILBOX_DIR = VAR_DIR / "mailbox"
 # Development-only pages (the dev mailbox); fixed here because tests switch DEBUG off.

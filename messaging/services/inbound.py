@@ -25,6 +25,7 @@ from django.utils import timezone
 from commerce.models import Customer, Order
 
 from .. import locks, mime, policy
+from ..authentication import Verdict
 from ..models import Alias, Message, Thread
 from ..selectors import SellerAddresses, seller_addresses
 from .aliases import buyer_alias, find_alias, seller_alias
@@ -71,14 +72,32 @@ def check_recipient(address: str) -> Alias:
     return alias
 
 
+def _check_sender(verdict: Verdict, parsed: mime.ParsedMail) -> None:
+    """The ``From:`` address counts only when authenticated (aligned SPF or DKIM), and is the
+    address the verdict is about. Every failure gets the one reply a stranger gets, before any
+    row is read, so the answer says nothing about whose addresses are real."""
+    if verdict.temporary:
+        raise InboundRefused(
+            "451 4.7.0 Sender authentication could not be completed, try again later",
+            503,
+            "sender authentication temporarily failed",
+        )
+    if not verdict.authenticated or verdict.from_address != parsed.from_address:
+        raise _sender_not_allowed()
+
+
 def receive_inbound_email(
     *,
     raw: bytes,
+    verdict: Verdict,
     recipients: list[str] | None = None,
     envelope_from: str | None = None,
     aliases: list[Alias] | None = None,
 ) -> InboundResult:
     """Store (and relay) one inbound mail for each masked recipient, or refuse it whole.
+
+    ``verdict``: who really sent it, as the door found out (``messaging.authentication``: the
+    SMTP server checks SPF, DKIM and DMARC itself; the webhook reads its mail provider's).
 
     ``recipients`` are the envelope's (SMTP RCPT TO); without them the To/Cc/Delivered-To
     headers are used (webhook). ``aliases``: the recipients' aliases when the caller has
@@ -93,6 +112,7 @@ def receive_inbound_email(
         raise InboundRefused(f"554 5.6.0 Unparseable message: {exc}", 400, str(exc)) from exc
     if sum(len(a.content) for a in parsed.attachments) > policy.MAX_ATTACHMENTS_BYTES:
         raise InboundRefused("552 5.3.4 Attachments over 10 MB in all", 413, "attachments over 10 MB")
+    _check_sender(verdict, parsed)
     if aliases is None:
         candidates = recipients if recipients is not None else parsed.recipients
         aliases = [alias for alias in map(find_alias, candidates) if alias is not None]
@@ -107,7 +127,7 @@ def receive_inbound_email(
     # no transaction around it.
     with transaction.atomic() if len(aliases) > 1 else contextlib.nullcontext():
         for alias in aliases:
-            message = _receive_for_alias(alias, parsed, raw)
+            message = _receive_for_alias(alias, parsed, raw, verdict)
             if message is None:
                 duplicates += 1
             else:
@@ -115,7 +135,7 @@ def receive_inbound_email(
     return InboundResult(messages=stored, duplicates=duplicates)
 
 
-def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Message | None:
+def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes, verdict: Verdict) -> Message | None:
     message_id = parsed.message_id or f"<generated.{secrets.token_hex(12)}@{alias.marketplace.relay_domain}>"
     now = timezone.now()
     try:
@@ -139,6 +159,7 @@ def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes) -> Mes
                 attachments=parsed.attachments,
                 relay=not parsed.is_automatic,  # never bounce auto-replies back into a loop
                 addresses=found.addresses,
+                sender_authentication=verdict.summary()[:500],
             )
     except IntegrityError:
         if _same_mail(alias.seller_id, message_id).exists():

@@ -45,6 +45,7 @@ def store_message(
     attachments: list[mime.ParsedAttachment] = (),
     relay: bool = True,
     addresses: SellerAddresses | None = None,
+    sender_authentication: str = "",
 ) -> Message:
     """Store one message in ``thread`` (locked by the caller) and queue its relayed copy.
 
@@ -82,6 +83,7 @@ def store_message(
         response_deadline=policy.response_deadline(sent_at) if needs_response else None,
         raw=raw,
         author=author,
+        sender_authentication=sender_authentication,
     )
     stored_attachments = _store_attachments(message, attachments)
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)

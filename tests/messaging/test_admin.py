@@ -8,6 +8,7 @@ from messaging import services
 from messaging.models import Alias, AlternateAddress, Message, OutboundEmail, Thread
 
 from .. import factories
+from ..mailauth import genuine
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_staff_find_a_message_by_order_id_and_alias_and_see_its_raw_source_read_
     services.contact_seller(order=order, subject="enquiry", body="hello")
     alias = services.seller_alias(seller=order.seller, marketplace=order.marketplace)
     raw = f"From: {order.customer.email}\r\nTo: {alias.address}\r\nSubject: raw <b>source</b>\r\n\r\nbody".encode()
-    services.receive_inbound_email(raw=raw)
+    services.receive_inbound_email(raw=raw, verdict=genuine(raw))
     message = Message.objects.get(channel="email")
     token = message.thread.buyer_alias.token
     for term in [order.order_id, token]:

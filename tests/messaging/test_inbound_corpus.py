@@ -10,6 +10,7 @@ from messaging.models import Message
 from tests.privacy import assert_no_real_address
 
 from .. import factories
+from ..mailauth import stamped
 from .conftest import BUYER_REAL
 from .corpus import CORPUS
 
@@ -25,7 +26,7 @@ def _raw(template: str, order) -> bytes:
 def _post(raw: bytes, **headers):
     return Client().post(
         "/api/v1/inbound-email/",
-        raw,
+        stamped(raw),
         content_type="message/rfc822",
         HTTP_X_INBOUND_SECRET="dev-inbound-secret",
         **headers,

@@ -15,6 +15,7 @@ from django.core import mail
 from messaging import services
 from messaging.models import Message, OutboundEmail
 
+from ..mailauth import genuine
 from .conftest import BUYER_REAL, SELLER_REAL, plain_mail
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,9 @@ def receive(django_capture_on_commit_callbacks, django_assert_num_queries):
     def run(raw: bytes, to: str, queries: int) -> Message:
         alias = services.check_recipient(to)  # RCPT TO: one query, before the mail is sent
         with django_capture_on_commit_callbacks() as queued, django_assert_num_queries(queries):
-            result = services.receive_inbound_email(raw=raw, recipients=[to], aliases=[alias])
+            result = services.receive_inbound_email(
+                raw=raw, verdict=genuine(raw), recipients=[to], aliases=[alias]
+            )
         assert len(queued) == 1  # the relay copy's send task
         queued[0]()
         [message] = result.messages
@@ -102,7 +105,9 @@ def test_a_redelivered_mail_is_recognised_and_not_stored_again(
     receive(raw, to, 8)
     alias = services.check_recipient(to)
     with django_assert_num_queries(3):  # the thread, with "already stored" (+ savepoint pair)
-        result = services.receive_inbound_email(raw=raw, recipients=[to], aliases=[alias])
+        result = services.receive_inbound_email(
+            raw=raw, verdict=genuine(raw), recipients=[to], aliases=[alias]
+        )
     assert (result.messages, result.duplicates) == ([], 1)
     assert OutboundEmail.objects.count() == 2
 
@@ -130,7 +135,7 @@ def test_attachments_are_stored_in_one_insert(order, on_commit, receive, setting
 
 # --- First mails: no conversation yet, the long way (and the same results) -------------------
 def _inbound(raw: bytes, to: str) -> Message:
-    [message] = services.receive_inbound_email(raw=raw, recipients=[to]).messages
+    [message] = services.receive_inbound_email(raw=raw, verdict=genuine(raw), recipients=[to]).messages
     return message
 
 
@@ -173,7 +178,7 @@ def test_a_first_mail_delivered_twice_is_stored_once(order, on_commit):
     to = services.seller_alias(seller=order.seller, marketplace=order.marketplace).address
     raw = _raw(sender=BUYER_REAL, to=to, subject="Hello", Message_ID="<first-twice@example.com>")
     on_commit(_inbound, raw, to)
-    result = services.receive_inbound_email(raw=raw, recipients=[to])
+    result = services.receive_inbound_email(raw=raw, verdict=genuine(raw), recipients=[to])
     assert (result.messages, result.duplicates) == ([], 1)
     assert Message.objects.count() == 1
     assert len(mail.outbox) == 1

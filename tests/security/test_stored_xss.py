@@ -123,6 +123,7 @@ from returns.models import Claim, ReturnItem, ReturnRequest
 from sellercentral.mailbox import MailboxBackend, list_mail_keys
 
 from .. import factories
+from ..mailauth import stamped
 
 pytestmark = pytest.mark.django_db
 
@@ -432,7 +433,7 @@ class World:
         with self.capture(execute=True):
             response = Client().post(
                 "/api/v1/inbound-email/",
-                data=message.as_bytes(),
+                data=stamped(message.as_bytes()),
                 content_type="message/rfc822",
                 headers={"X-Inbound-Secret": django_settings.INBOUND_EMAIL_SECRET},
             )

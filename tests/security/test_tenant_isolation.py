@@ -23,6 +23,7 @@ from returns import tokens
 from returns.models import Claim, Refund, ReturnEvent, ReturnRequest
 
 from .. import factories
+from ..mailauth import genuine
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def world(on_commit):
         "Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nsee\r\n"
         "--z\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=a.png\r\n\r\npng\r\n--z--\r\n"
     ).encode()
-    messaging.receive_inbound_email(raw=raw)
+    messaging.receive_inbound_email(raw=raw, verdict=genuine(raw))
     request, _ = returns.request_return(
         order=order, customer=buyer, items=[returns.RequestedItem(item.pk, 1, "unwanted")]
     )

@@ -16,6 +16,7 @@ def _load_settings(tmp_path, probe=PROBE, **env):
         k: v
         for k, v in os.environ.items()
         if k not in {"DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}
+        and not k.startswith("RELAY_")
     }
     clean.update(
         {"DJANGO_SETTINGS_MODULE": "sellercentral.settings", "VAR_DIR": str(tmp_path / "var"), **env}
