@@ -55,7 +55,9 @@ class Alias(models.Model):
                 name="alias_buyer_has_customer",
             ),
             models.CheckConstraint(
-                condition=Q(token__regex=r"^[a-z0-9]{20,40}$"),  # noqa: S106 (not a password)
+                # Lower-case letters and digits, dot-separated groups (policy's syllables; the
+                # earlier base32 tokens are one group), 20 to 40 characters in all.
+                condition=Q(token__regex=r"^(?=.{20,40}$)[a-z0-9]+(\.[a-z0-9]+)*$"),  # noqa: S106
                 name="alias_token_format",
             ),
         ]
@@ -141,6 +143,7 @@ class Message(models.Model):
     sender_authentication = models.CharField(
         max_length=500,
         blank=True,
+        db_default="",  # rows written without it (bulk loads, older code) are unauthenticated
         help_text="How the relay authenticated an e-mail's sender (SPF, DKIM, DMARC), for staff.",
     )
     is_system = models.BooleanField(default=False)

@@ -36,6 +36,17 @@ CONTACT_SUBJECTS = {
 # An order id written in a mail's subject ties the mail to that order's conversation.
 ORDER_ID_IN_TEXT = re.compile(r"\b(\d{3}-\d{7}-\d{7})\b")
 
+# --- Masked addresses ------------------------------------------------------------------------
+# A token is pronounceable syllables (a consonant, then a vowel) in groups joined by dots:
+# "kobe.mari.tulo.deni.vasu.pole.ri". Random letters ("q7xk2v…") look like a spammer's
+# throw-away address to filters (SpamAssassin's HK_RANDOM_FROM fires on five consonants or
+# five vowels in a row); alternating syllables never make such a run. Each syllable is one of
+# 16 * 5 = 80, so 13 of them carry 13 * log2(80), about 82 bits: unguessable.
+ALIAS_CONSONANTS = "bdfghjklmnprstvz"
+ALIAS_VOWELS = "aeiou"
+ALIAS_SYLLABLES = 13
+ALIAS_GROUP = 2  # syllables between dots
+
 # --- The outbox -------------------------------------------------------------------------------
 # Wait 1, 2, 4 … minutes between attempts (``retry_delay``), then give up after this many.
 MAX_SEND_ATTEMPTS = 8

@@ -1,15 +1,15 @@
 """Masked addresses, and the seller's alternate addresses.
 
 A buyer has one masked address (an ``Alias``) per seller and marketplace, a seller one per
-marketplace: ``<token>@<the marketplace's relay domain>``, the token 120 random bits, never
-derived from anything a person could guess. Behind them are the real addresses: the buyer's,
-and the seller's users' (where its mail goes) and registered alternates (which may also
-write to buyers through the relay); those are read by ``selectors.seller_addresses``.
+marketplace: ``<token>@<the marketplace's relay domain>``, the token about 82 random bits of
+pronounceable syllables, never derived from anything a person could guess. Behind them are
+the real addresses: the buyer's, and the seller's users' (where its mail goes) and registered
+alternates (which may also write to buyers through the relay); those are read by
+``selectors.seller_addresses``.
 """
 
 from __future__ import annotations
 
-import base64
 import secrets
 
 from django.conf import settings
@@ -18,13 +18,22 @@ from django.db import IntegrityError, transaction
 
 from commerce.models import Customer, Marketplace, SellerAccount
 
+from .. import policy
 from ..models import Alias, AlternateAddress
 
 
 # --- Masked addresses ---------------------------------------------------------------------
 def new_alias_token() -> str:
-    """120 random bits as 24 lower-case base32 characters."""
-    return base64.b32encode(secrets.token_bytes(15)).decode().lower()
+    """A fresh random token of pronounceable syllables (``policy``: about 82 bits).
+
+    Tokens made before this format (24 base32 characters) stay valid: an alias is found by
+    its stored token, whatever its shape."""
+    syllables = [
+        secrets.choice(policy.ALIAS_CONSONANTS) + secrets.choice(policy.ALIAS_VOWELS)
+        for _ in range(policy.ALIAS_SYLLABLES)
+    ]
+    groups = range(0, len(syllables), policy.ALIAS_GROUP)
+    return ".".join("".join(syllables[n : n + policy.ALIAS_GROUP]) for n in groups)
 
 
 def _alias(**identity) -> Alias:
