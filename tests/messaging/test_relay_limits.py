@@ -160,6 +160,7 @@ def test_a_utf8_sender_is_accepted_and_stored(order, smtp):
         "Welche Größe hat die Karte?\r\n"
     ).encode()
     smtp.ehlo("mx.example.com")
+    assert smtp.ehlo_resp.splitlines()[0] == b"relay.sellercentral.test"  # its own name, not the host's
     assert smtp.has_extn("smtputf8") and smtp.has_extn("8bitmime")
     smtp.sendmail("jürgen@example.com", [to], raw, mail_options=["SMTPUTF8", "BODY=8BITMIME"])
     stored = Message.objects.get(channel="email")
