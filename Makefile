@@ -95,10 +95,11 @@ clean:
 # Benchmarks need PostgreSQL: DATABASE_URL defaults to a bench database on the local server.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sellercentral_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
-# The relay figures send from loopback, a trusted network here (as in `make run`).
+# The relay figures send from loopback, a trusted network here (as in `make run`), one buyer
+# to one seller many times over (no rate limit).
 BENCH_ENV = DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(BENCH_BROKER_URL)} CELERY_TASK_DEFAULT_QUEUE=bench LOG_LEVEL=WARNING \
-	RELAY_TRUSTED_NETWORKS=127.0.0.0/8
+	RELAY_TRUSTED_NETWORKS=127.0.0.0/8 RELAY_RATE_PER_SENDER=1000000/hour RELAY_RATE_PER_ALIAS=1000000/hour
 bench: $(VENV)/.installed-load
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"

@@ -105,10 +105,8 @@ def _read(message: EmailMessage, envelope_from: str | None) -> ParsedMail:
     if not from_address or "@" not in from_address:
         raise UnparseableMail("the message has no readable From address")
     from_address = from_address.strip().lower()
-    try:
-        Address(addr_spec=from_address)
-    except Exception as exc:
-        raise UnparseableMail("the From address is not valid") from exc
+    if not _valid_address(from_address):
+        raise UnparseableMail("the From address is not valid")
     subject = _header(message, "Subject")[:MAX_SUBJECT_CHARS]
     text, html_body = _bodies(message)
     return ParsedMail(
@@ -124,6 +122,19 @@ def _read(message: EmailMessage, envelope_from: str | None) -> ParsedMail:
         is_automatic=_is_automatic(message, subject, envelope_from),
         attachments=_attachments(message),
     )
+
+
+def _valid_address(address: str) -> bool:
+    """An RFC 5322 addr-spec; the local part may be UTF-8 (RFC 6531/6532: SMTPUTF8 mail), which
+    the standard library flags as a defect: it is checked as if its letters were ASCII."""
+    try:
+        address.encode("utf-8")  # no undecodable bytes (surrogates)
+        local, at, domain = address.rpartition("@")
+        ascii_local = "".join(c if c.isascii() else ("x" if c.isalnum() else "\x00") for c in local)
+        Address(addr_spec=ascii_local + at + domain)
+    except Exception:
+        return False
+    return bool(at and local)
 
 
 def _first_message_id(value: str) -> str:

@@ -110,3 +110,19 @@ def deadline_running() -> Q:
     """Awaiting a response and not yet overdue: what the 24-hour sweeps look at (the partial
     index ``message_open_deadline_idx`` holds these rows)."""
     return awaiting_response() & Q(overdue_at__isnull=True)
+
+
+# --- The relay's rate limits (settings RELAY_RATE_PER_SENDER / RELAY_RATE_PER_ALIAS) -------------
+# At most this many mails per envelope sender, and to one masked address, in a window of this
+# many seconds; over it the relay answers 451 4.7.1 (the sending server tries again later). A
+# seller has one masked address per marketplace, which every buyer writes to: more room there.
+SENDER_RATE = (60, 3600)
+ALIAS_RATE = (300, 3600)
+
+
+def sender_rate() -> tuple[int, int]:
+    return settings.RELAY_RATE_PER_SENDER or SENDER_RATE
+
+
+def alias_rate() -> tuple[int, int]:
+    return settings.RELAY_RATE_PER_ALIAS or ALIAS_RATE

@@ -1,7 +1,8 @@
 """The relay's inbound SMTP server (aiosmtpd): mail to masked addresses comes in here.
 
-Unknown recipients are refused at RCPT time (550), mail over the size limit by aiosmtpd
-itself (552); the sender is authenticated (SPF for the client and envelope sender, DKIM,
+Unknown recipients are refused at RCPT time (550), mail over the size limit at MAIL FROM when
+its SIZE says so, else by aiosmtpd during DATA (552); rate limits and the session cap are
+``messaging.smtp_limits``'s. The sender is authenticated (SPF for the client and envelope sender, DKIM,
 DMARC alignment of ``From:``: ``messaging.authentication``), and everything else is decided
 by ``services.receive_inbound_email`` with the SMTP reply it names. The database work runs off the event loop in one worker thread,
 which keeps one database connection (closed when the server stops).
@@ -22,6 +23,13 @@ from . import services
 from .authentication import authenticate
 from .models import Alias
 from .policy import MAX_RELAY_RECIPIENTS
+from .smtp_limits import (
+    ALIAS_RATE_EXCEEDED,
+    SENDER_RATE_EXCEEDED,
+    RelaySMTP,
+    alias_within_rate,
+    sender_within_rate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +63,22 @@ def _rcpt_aliases(envelope: Envelope) -> list[Alias] | None:
     return [found[address] for address in envelope.rcpt_tos]
 
 
+def _envelope_from(envelope: Envelope) -> str:
+    """The envelope sender; "" for the null sender ``MAIL FROM:<>`` (a bounce, automatic)."""
+    address = envelope.mail_from or ""
+    return "" if address == "<>" else address
+
+
 class RelayHandler:
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options
+    ):
+        if not await sender_within_rate("" if address == "<>" else address):
+            return SENDER_RATE_EXCEEDED
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options
     ):
@@ -65,6 +88,8 @@ class RelayHandler:
             alias = await _check_recipient(address)
         except services.InboundRefused as refused:
             return refused.smtp_reply
+        if not await alias_within_rate(alias.pk):
+            return ALIAS_RATE_EXCEEDED
         envelope.rcpt_tos.append(address)
         # Kept for DATA, so the aliases are not read twice (a new envelope for each mail).
         vars(envelope).setdefault("relay_aliases", {})[address] = alias
@@ -78,7 +103,7 @@ class RelayHandler:
             authenticate,
             client_ip=session.peer[0] if isinstance(session.peer, tuple) else "",
             helo=session.host_name or "",
-            envelope_from=envelope.mail_from or "",
+            envelope_from=_envelope_from(envelope),
             raw=raw,
         )
         try:
@@ -86,7 +111,7 @@ class RelayHandler:
                 raw=raw,
                 verdict=verdict,
                 recipients=list(envelope.rcpt_tos),
-                envelope_from=envelope.mail_from,
+                envelope_from=_envelope_from(envelope),
                 aliases=_rcpt_aliases(envelope),
             )
         except services.InboundRefused as refused:
@@ -99,9 +124,16 @@ class RelayHandler:
 
 
 class RelayController(Controller):
-    def __init__(self, *args, reuse_port: bool = False, **kwargs) -> None:
+    def __init__(self, *args, reuse_port: bool = False, max_sessions: int = 100, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.reuse_port = reuse_port
+        self.max_sessions = max_sessions
+        self.sessions: set = set()  # this server's open sessions (RELAY_MAX_SESSIONS)
+
+    def factory(self):
+        return RelaySMTP(
+            self.handler, sessions=self.sessions, max_sessions=self.max_sessions, **self.SMTP_kwargs
+        )
 
     def _create_server(self):
         # SO_REUSEPORT: several relay processes listen on one port and the kernel spreads
@@ -133,10 +165,12 @@ def relay_controller(*, host: str, port: int, reuse_port: bool = False) -> Contr
     return RelayController(
         RelayHandler(),
         reuse_port=reuse_port,
+        max_sessions=settings.RELAY_MAX_SESSIONS,
         hostname=host,
         port=port,
         data_size_limit=settings.INBOUND_EMAIL_MAX_BYTES,
         server_hostname=f"relay.{settings.RELAY_BASE_DOMAIN}",
         ident="Seller Central relay",
-        decode_data=False,
+        decode_data=False,  # raw bytes: 8-bit bodies (BODY=8BITMIME) and UTF-8 headers as sent
+        enable_SMTPUTF8=True,
     )

@@ -72,6 +72,23 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
     return tuple(networks)
 
 
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def env_rate(name: str) -> tuple[int, int] | None:
+    """A rate ``<count>/<second|minute|hour|day>`` ("60/hour") as (count, seconds); empty: None."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return None
+    count, _, period = raw.partition("/")
+    period = period.strip().lower()
+    if not (count.strip().isascii() and count.strip().isdigit()) or period not in RATE_PERIODS:
+        raise ImproperlyConfigured(f"{name} must be a rate like 60/hour, not {raw!r}")
+    if int(count) < 1:
+        raise ImproperlyConfigured(f"{name} must allow at least 1, not {raw!r}")
+    return int(count), RATE_PERIODS[period]
+
+
 def development_secret_key(var_dir: Path) -> str:
     """A development install's own secret key, made once under ``var/`` and kept there."""
     key_file = var_dir / "secret_key"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import development_secret_key, env, env_bool, env_int, env_nameservers, env_networks
+from .env import development_secret_key, env, env_bool, env_int, env_nameservers, env_networks, env_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -273,6 +273,11 @@ if not INBOUND_EMAIL_SECRET:
         raise ImproperlyConfigured("INBOUND_EMAIL_SECRET is required when DEBUG is off")
     INBOUND_EMAIL_SECRET = "dev-inbound-secret"  # noqa: S105 (development only)
 INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+# The relay's limits (messaging/smtp_limits.py): mails per envelope sender and per masked
+# address ("60/hour"; empty: messaging/policy.py's defaults), sessions per relay process.
+RELAY_RATE_PER_SENDER = env_rate("RELAY_RATE_PER_SENDER")
+RELAY_RATE_PER_ALIAS = env_rate("RELAY_RATE_PER_ALIAS")
+RELAY_MAX_SESSIONS = env_int("RELAY_MAX_SESSIONS", 100, minimum=1)
 
 # --- Celery ---------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"

@@ -50,6 +50,9 @@ def test_development_defaults_need_no_server_and_generate_a_secret_key(tmp_path)
         ({"DEBUG": "true", "RELAY_TRUSTED_NETWORKS": "10.1.2.3/8"}, "has host bits set"),
         ({"DEBUG": "true", "RELAY_DKIM_SELECTOR": "s_1"}, "RELAY_DKIM_SELECTOR must be a DNS label"),
         ({"DEBUG": "true", "RELAY_AUTHSERV_ID": "mx.example; spf=pass"}, "RELAY_AUTHSERV_ID must be"),
+        ({"DEBUG": "true", "RELAY_RATE_PER_SENDER": "60 an hour"}, "must be a rate like 60/hour"),
+        ({"DEBUG": "true", "RELAY_RATE_PER_ALIAS": "0/hour"}, "must allow at least 1"),
+        ({"DEBUG": "true", "RELAY_MAX_SESSIONS": "0"}, "RELAY_MAX_SESSIONS must be at least 1"),
     ],
 )
 def test_bad_or_missing_values_stop_start_up_with_a_reason(tmp_path, env, complaint):
@@ -94,3 +97,24 @@ def test_relay_authentication_settings_are_read_and_normalised(tmp_path):
         "[('10.0.0.2', 53), ('127.0.0.1', 5353), ('::1', 5300)] ['127.0.0.0/8', '::1/128', '192.0.2.7/32'] "
         f"sc2026 {tmp_path / 'var' / 'dkim'} 'mx.provider.example'"
     )
+
+
+def test_relay_limits_are_read_from_rates_and_default_to_the_policy(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from messaging import policy; "
+        "print(policy.sender_rate(), policy.alias_rate(), s.RELAY_MAX_SESSIONS)"
+    )
+    defaults = _load_settings(tmp_path, probe, DEBUG="true")
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.strip() == "(60, 3600) (300, 3600) 100"
+    given = _load_settings(
+        tmp_path,
+        probe,
+        DEBUG="true",
+        RELAY_RATE_PER_SENDER="10/minute",
+        RELAY_RATE_PER_ALIAS=" 1000 / Day ",
+        RELAY_MAX_SESSIONS="40",
+    )
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.strip() == "(10, 60) (1000, 86400) 40"

@@ -1,0 +1,108 @@
+"""The relay SMTP server's limits: refusals as early in the session as the information allows.
+
+- a ``SIZE=`` declared at ``MAIL FROM`` over the limit: ``552 5.3.4`` there, before any data
+  (aiosmtpd would refuse it too, without an enhanced status code); during DATA aiosmtpd stops
+  keeping lines once the limit is passed and only drains the rest (``tests/messaging/
+  test_relay_limits.py`` measures it);
+- rate limits per envelope sender (at MAIL) and per masked recipient (at RCPT), counted in the
+  cache that every relay process shares (Redis in production): ``451 4.7.1``, try later;
+- at most ``RELAY_MAX_SESSIONS`` sessions per process: a new connection over it gets
+  ``421 4.3.2`` and is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import time
+
+from aiosmtpd.smtp import SMTP
+from django.core.cache import cache
+
+from . import policy
+
+DECLARED_SIZE = re.compile(r"(?:^|\s)SIZE=(\d{1,20})(?=\s|$)", re.I)
+TOO_BIG = "552 5.3.4 Message size exceeds fixed maximum message size"
+TOO_MANY_SESSIONS = b"421 4.3.2 Too many connections, try again later\r\n"
+SENDER_RATE_EXCEEDED = "451 4.7.1 Too many messages from this sender, try again later"
+ALIAS_RATE_EXCEEDED = "451 4.7.1 Too many messages to this address, try again later"
+
+
+def declared_size(arg: str | None) -> int | None:
+    """The ``SIZE=`` parameter of a ``MAIL FROM:<…> …`` argument (after the address), if any."""
+    if not arg:
+        return None
+    match = DECLARED_SIZE.search(arg.rpartition(">")[2])
+    return int(match.group(1)) if match else None
+
+
+def _within_rate(kind: str, key: str, rate: tuple[int, int]) -> bool:
+    """Count one more mail for ``key`` in the current window; False once over the limit.
+
+    A fixed window: ``cache.add`` makes the window's counter (atomic, first writer wins) and
+    ``cache.incr`` counts (atomic in Redis), so every relay process sees the same count."""
+    limit, seconds = rate
+    window = int(time.time() // seconds)
+    digest = hashlib.sha256(key.lower().encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    counter = f"relay-rate:{kind}:{digest}:{window}"
+    cache.add(counter, 0, timeout=seconds + 1)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # expired between add and incr: this mail opens a new window
+        cache.add(counter, 1, timeout=seconds + 1)
+        count = 1
+    return count <= limit
+
+
+async def sender_within_rate(envelope_from: str) -> bool:
+    if not envelope_from:
+        return True  # bounces (MAIL FROM:<>) are limited per recipient alias only
+    return await asyncio.to_thread(_within_rate, "sender", envelope_from, policy.sender_rate())
+
+
+async def alias_within_rate(alias_id: int) -> bool:
+    return await asyncio.to_thread(_within_rate, "alias", str(alias_id), policy.alias_rate())
+
+
+class RelaySMTP(SMTP):
+    """aiosmtpd's server with the relay's session cap and early size refusal."""
+
+    def __init__(self, *args, sessions: set, max_sessions: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sessions = sessions
+        self._max_sessions = max_sessions
+        self._refused = False
+
+    def connection_made(self, transport) -> None:
+        if self._original_transport is None and len(self._sessions) >= self._max_sessions:
+            self._refused = True  # nothing of the session is started: no handler, no timer
+            transport.write(TOO_MANY_SESSIONS)
+            transport.close()
+            return
+        self._sessions.add(self)
+        super().connection_made(transport)
+
+    def connection_lost(self, error) -> None:
+        if self._refused:
+            return
+        self._sessions.discard(self)
+        super().connection_lost(error)
+
+    def eof_received(self):
+        if self._refused:
+            return False
+        return super().eof_received()
+
+    async def smtp_MAIL(self, arg: str | None) -> None:
+        size = declared_size(arg)
+        if (
+            size is not None
+            and self.data_size_limit
+            and size > self.data_size_limit
+            and self.session is not None
+            and self.session.extended_smtp
+        ):
+            await self.push(TOO_BIG)
+            return
+        await super().smtp_MAIL(arg)
