@@ -8,7 +8,13 @@ import hmac
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser
@@ -24,6 +30,7 @@ from .authentication import verdict_from_authentication_results
 from .forms import InboxFilterForm
 from .models import Message, Thread
 from .policy import CONTACT_SUBJECTS, MAX_BODY_CHARS
+from .verp import bounce_recipient
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -31,6 +38,7 @@ class MessageSerializer(serializers.ModelSerializer):
     sender_address = serializers.SerializerMethodField()
     order_id = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    delivery_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
@@ -51,7 +59,14 @@ class MessageSerializer(serializers.ModelSerializer):
             "response_deadline",
             "body_text",
             "attachments",
+            "delivery_status",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=selectors.DELIVERY_STATUSES, allow_null=True))
+    def get_delivery_status(self, message: Message) -> str | None:
+        """Its relayed copies' worst state (``selectors.with_delivery_status``); null when not
+        relayed, or where the list was not annotated."""
+        return getattr(message, "delivery_status", None)
 
     def get_sender_address(self, message: Message) -> str:
         """The sender's masked address; a real address is never in the API."""
@@ -177,9 +192,8 @@ class SellerMessageList(generics.ListAPIView):
         )
         if not form.is_valid():
             raise ValidationError(form.errors)
-        return selectors.inbox(self.request.seller, **form.filters()).select_related(
-            "thread__seller_alias__marketplace"
-        )
+        messages = selectors.inbox(self.request.seller, **form.filters())
+        return selectors.with_delivery_status(messages).select_related("thread__seller_alias__marketplace")
 
 
 @extend_schema(tags=["seller"], summary="One thread with every message and the related order")
@@ -284,6 +298,13 @@ class InboundEmail(APIView):
                 {"detail": "The body must be the raw message."}, status=status.HTTP_400_BAD_REQUEST
             )
         envelope_to = [a.strip() for a in request.headers.get("X-Envelope-To", "").split(",") if a.strip()]
+        bounce_to = bounce_recipient(raw, envelope_to)
+        if bounce_to is not None:  # a bounce of a sent mail: never authenticated nor relayed
+            try:
+                services.receive_bounce(address=bounce_to, raw=raw)
+            except services.InboundRefused as refused:
+                return Response({"detail": refused.reason}, status=refused.http_status)
+            return Response({"stored": [], "duplicates": 0}, status=status.HTTP_202_ACCEPTED)
         try:
             result = services.receive_inbound_email(
                 raw=raw,

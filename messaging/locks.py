@@ -55,6 +55,12 @@ def lock_pending_outbound_email(pk: int) -> OutboundEmail | None:
     return OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
 
 
+def lock_outbound_email(pk: int) -> OutboundEmail:
+    """An outbox mail a bounce is about, locked (waiting while a worker sends it); taken
+    after its message's thread."""
+    return OutboundEmail.objects.select_for_update(of=("self",)).get(pk=pk)
+
+
 def lock_due_messages(messages: QuerySet[Message], *, limit: int) -> list[Message]:
     """Up to ``limit`` of ``messages`` (in their order), locked, skipping those another sweep
     holds; a reply to one of them waits for the sweep's transaction."""

@@ -223,6 +223,7 @@ class MessageEvent(models.Model):
         OVERDUE = "overdue", "24 hours passed without a response"
         DEADLINE_WARNING_SENT = "deadline_warning_sent", "Deadline warning sent to the seller"
         RELAY_FAILED = "relay_failed", "Relayed copy could not be sent (gave up)"
+        RELAY_BOUNCED = "relay_bounced", "Relayed copy refused for good (bounced)"
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -273,6 +274,7 @@ class OutboundEmail(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (gave up)"
+        BOUNCED = "bounced", "Bounced (refused for good by a mail server)"
 
     dedupe_key = models.CharField(max_length=255, unique=True)
     message = models.ForeignKey(
@@ -302,3 +304,18 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"
+
+
+class UndeliverableAddress(models.Model):
+    """A real address that bounced for good ``policy.UNDELIVERABLE_AFTER_BOUNCES`` times: the
+    outbox sends it nothing more (its mails bounce at once). A row of its own, not a column:
+    the address may be a buyer's, a seller user's or an alternate's, and is looked up by
+    the outbox by address alone."""
+
+    email = models.CharField(max_length=320, unique=True)
+    hard_bounces = models.PositiveIntegerField()
+    last_reason = models.TextField(blank=True)
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.email

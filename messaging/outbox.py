@@ -10,15 +10,18 @@ and recipient) stops the same mail being queued twice.
 
 from __future__ import annotations
 
+import re
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import events, locks
-from .models import MessageEvent, OutboundEmail
-from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, retry_delay
+from . import events, locks, verp
+from .models import MessageEvent, OutboundEmail, UndeliverableAddress
+from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, is_permanent_smtp_failure, retry_delay
 
 
 def send_notification(*, key: str, to: list[str], subject: str, template: str, context: dict) -> None:
@@ -67,10 +70,20 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
             return outbound.status == OutboundEmail.Status.SENT
         now = timezone.now()
         outbound.attempts += 1
+        undeliverable = UndeliverableAddress.objects.filter(email=outbound.to_address.lower()).first()
+        if undeliverable is not None:  # it bounced for good too often: not tried again
+            _record_bounce(outbound, reason=f"Undeliverable address: {undeliverable.last_reason}", now=now)
+            return False
         try:  # building the mail (attachments from storage) fails and retries like sending
             compose(outbound).send()
-        except Exception as exc:  # any transport failure: record it and retry later
-            _record_failure(outbound, exc, now=now)
+        except Exception as exc:  # a 5xx ends it; any other failure is retried later
+            if _permanent(exc):
+                _record_bounce(
+                    outbound, reason=_scrubbed(f"{type(exc).__name__}: {_smtp_reason(exc)}"), now=now
+                )
+                _count_hard_bounce(outbound, now=now)
+            else:
+                _record_failure(outbound, exc, now=now)
             return False
         outbound.status = OutboundEmail.Status.SENT
         outbound.sent_at = now
@@ -81,6 +94,52 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
 def deliver_outbound_emails(*, outbound_ids: list[int]) -> int:
     """``deliver_outbound_email`` for each; how many are sent."""
     return sum(deliver_outbound_email(outbound_id=pk) for pk in outbound_ids)
+
+
+def _permanent(exc: Exception) -> bool:
+    """The mail server refused the mail for good (5xx): the recipients all, the sender, the
+    data. Connection errors and 4xx replies are temporary."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(is_permanent_smtp_failure(code) for code in codes)
+    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return is_permanent_smtp_failure(exc.smtp_code)
+    return False
+
+
+def _smtp_reason(exc: Exception) -> str:
+    """The server's reply, without the addresses smtplib puts beside it."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+    else:
+        code, text = exc.smtp_code, exc.smtp_error
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}"
+
+
+def _count_hard_bounce(outbound: OutboundEmail, *, now) -> None:
+    from .services.bounces import count_hard_bounce  # the services import this module
+
+    count_hard_bounce(outbound.to_address, reason=outbound.last_error, at=now)
+
+
+def _scrubbed(text: str) -> str:
+    """A mail server's words without the addresses it names (the sender may read them)."""
+    return re.sub(r"<?[^\s<>@]+@[^\s<>@]+>?", "[address]", text)[:500]
+
+
+def _record_bounce(outbound: OutboundEmail, *, reason: str, now) -> None:
+    """Refused for good by the mail server: bounced at once, never retried."""
+    outbound.last_error = reason[:2000]
+    outbound.status = OutboundEmail.Status.BOUNCED
+    if outbound.message_id is not None:
+        events.record(
+            outbound.message_id,
+            MessageEvent.Event.RELAY_BOUNCED,
+            note=f"Outbox mail #{outbound.pk}, attempt {outbound.attempts}: {outbound.last_error}",
+            at=now,
+        )
+    outbound.save(update_fields=["attempts", "last_error", "status"])
 
 
 def _record_failure(outbound: OutboundEmail, exc: Exception, *, now) -> None:
@@ -100,13 +159,15 @@ def _record_failure(outbound: OutboundEmail, exc: Exception, *, now) -> None:
 
 def compose(outbound: OutboundEmail) -> EmailMultiAlternatives:
     """The mail of an outbox row, as the mail server gets it (a relayed copy with the
-    message's attachments)."""
+    message's attachments), from its VERP envelope sender (``verp.bounce_address``)."""
     mail = EmailMultiAlternatives(
         subject=outbound.subject,
         body=outbound.body_text,
-        from_email=outbound.from_address,
+        # The envelope sender is the row's VERP address, where its bounces come back to;
+        # the From: header is the row's (a masked address, or the product's no-reply).
+        from_email=verp.bounce_address(outbound.pk, from_address=outbound.from_address),
         to=[outbound.to_address],
-        headers=outbound.headers,
+        headers={"From": outbound.from_address, **outbound.headers},
     )
     if outbound.body_html:
         mail.attach_alternative(outbound.body_html, "text/html")

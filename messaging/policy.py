@@ -56,6 +56,16 @@ OUTBOX_SWEEP_BATCH = 500
 REFERENCES_KEPT = 10
 
 
+# After this many hard bounces (5xx, failed DSNs) an address is undeliverable: sent nothing more.
+UNDELIVERABLE_AFTER_BOUNCES = 3
+
+
+def is_permanent_smtp_failure(code: int) -> bool:
+    """A mail server's 5xx reply refuses a mail for good: it is not tried again (4xx and a
+    lost connection are temporary and retried with ``retry_delay``)."""
+    return 500 <= code < 600
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long after its ``attempts``-th failed try an outbox mail is tried again."""
     return timedelta(minutes=2 ** (attempts - 1))

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
-from .models import AlternateAddress, Attachment, Message, Thread
+from .models import AlternateAddress, Attachment, Message, OutboundEmail, Thread
 from .policy import awaiting_response
 
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
@@ -57,6 +57,22 @@ INBOX_ROW_FIELDS = (
 def inbox_rows(seller: SellerAccount, **filters) -> QuerySet[Message]:
     """``inbox`` for the inbox page: only the columns a row shows."""
     return inbox(seller, **filters).only(*INBOX_ROW_FIELDS)
+
+
+# What a message's relayed copies say, the worst first: one bounced copy makes it "bounced".
+DELIVERY_STATUSES = ["bounced", "failed", "pending", "sent"]
+
+
+def with_delivery_status(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """``delivery_status`` on each message, from its relayed copies in the outbox, in the
+    list's own query (None: nothing relayed, a system message)."""
+    copies = OutboundEmail.objects.filter(message=OuterRef("pk"))
+    return messages.annotate(
+        delivery_status=Case(
+            *(When(Exists(copies.filter(status=status)), then=Value(status)) for status in DELIVERY_STATUSES),
+            default=Value(None),
+        )
+    )
 
 
 def awaiting(messages: QuerySet[Message]) -> QuerySet[Message]:

@@ -30,6 +30,7 @@ from .smtp_limits import (
     alias_within_rate,
     sender_within_rate,
 )
+from .verp import is_bounce_address
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ def _in_thread(function):
 
 _check_recipient = _in_thread(services.check_recipient)
 _receive = _in_thread(services.receive_inbound_email)
+_check_bounce = _in_thread(services.check_bounce_recipient)
+_receive_bounce = _in_thread(services.receive_bounce)
 
 
 def _rcpt_aliases(envelope: Envelope) -> list[Alias] | None:
@@ -84,6 +87,12 @@ class RelayHandler:
     ):
         if len(envelope.rcpt_tos) >= MAX_RELAY_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
+        if is_bounce_address(address) or vars(envelope).get("bounce_to"):  # a bounce: alone
+            if envelope.rcpt_tos or await _check_bounce(address) is None:
+                return "550 5.1.1 No such masked address here"
+            envelope.rcpt_tos.append(address)
+            vars(envelope)["bounce_to"] = address
+            return "250 2.1.5 OK"
         try:
             alias = await _check_recipient(address)
         except services.InboundRefused as refused:
@@ -97,6 +106,13 @@ class RelayHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content
+        if vars(envelope).get("bounce_to"):  # never authenticated, answered or relayed
+            try:
+                await _receive_bounce(address=envelope.bounce_to, raw=raw)
+            except Exception:
+                logger.exception("bounce failed")
+                return "451 4.3.0 Temporary failure, please try again later"
+            return "250 2.0.0 Bounce received"
         # SPF, DKIM and DMARC look-ups block on DNS: in a thread of their own, not the
         # database's, so one slow resolver does not hold up storing other mail.
         verdict = await asyncio.to_thread(

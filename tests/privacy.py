@@ -25,7 +25,7 @@ def leaks(sent, real_addresses) -> list[str]:
     """
     parsed = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
     del parsed["To"]
-    places = [parsed.as_bytes().decode("utf-8", "replace")]
+    places = [sent.from_email, parsed.as_bytes().decode("utf-8", "replace")]  # envelope too
     places += [str(value) for value in parsed.values()]
     for part in parsed.walk():
         if not part.is_multipart():

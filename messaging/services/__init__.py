@@ -4,6 +4,7 @@ call ``services.<name>``.
 - ``aliases``: masked addresses and the seller's alternate addresses;
 - ``conversations``: the doors of the pages and the API (contact seller, reply, no response
   needed, contact buyer, system messages) and the thread of an order;
+- ``bounces``: bounces to the VERP address of a sent mail (``messaging.verp``);
 - ``inbound``: inbound e-mail (SMTP server and webhook): who may write, which conversation;
 - ``relay``: storing a message, whichever door it came in by, and queueing its relayed copy.
 
@@ -24,6 +25,7 @@ from .aliases import (
     remove_alternate_address,
     seller_alias,
 )
+from .bounces import check_bounce_recipient, receive_bounce
 from .conversations import (
     contact_seller,
     mark_no_response_needed,
@@ -42,6 +44,7 @@ __all__ = [
     "SellerAddresses",
     "add_alternate_address",
     "buyer_alias",
+    "check_bounce_recipient",
     "check_recipient",
     "contact_seller",
     "deliver_outbound_email",
@@ -52,6 +55,7 @@ __all__ = [
     "new_alias_token",
     "open_thread_for_order",
     "post_system_message",
+    "receive_bounce",
     "receive_inbound_email",
     "remove_alternate_address",
     "reply_to_thread",

@@ -2,6 +2,7 @@ import smtplib
 from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from commerce.models import Order
 from messaging.smtpd import relay_controller
@@ -68,3 +69,41 @@ def relay_dns(settings):
     with RunningDNS() as records:
         settings.RELAY_DNS_NAMESERVERS = [(records.host, records.port)]
         yield records
+
+
+class _Smarthost:
+    """A real SMTP server (aiosmtpd) standing for the product's smarthost: it answers RCPT
+    with ``rcpt_reply`` and keeps what it accepts."""
+
+    def __init__(self, rcpt_reply: str):
+        self.rcpt_reply, self.received = rcpt_reply, []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if not self.rcpt_reply.startswith("250"):
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return self.rcpt_reply
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smarthost(settings):
+    """Start a real smarthost answering RCPT as the test says; the product sends through it."""
+    started = []
+
+    def start(rcpt_reply: str) -> _Smarthost:
+        handler = _Smarthost(rcpt_reply)
+        port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        started.append(controller)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+        return handler
+
+    yield start
+    for controller in started:
+        controller.stop()

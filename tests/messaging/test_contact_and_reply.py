@@ -33,7 +33,7 @@ def test_a_buyer_contacts_the_seller_and_the_seller_gets_it_from_a_masked_addres
     [relayed] = mail.outbox
     buyer_alias = Alias.objects.get(kind="buyer")
     assert relayed.to == [SELLER_REAL]
-    assert relayed.from_email == f"Luca de Pasqua <{buyer_alias.address}>"
+    assert relayed.extra_headers["From"] == f"Luca de Pasqua <{buyer_alias.address}>"
     assert relayed.extra_headers["Reply-To"] == buyer_alias.address
     assert "Where is my SD card?" in relayed.body
     assert BUYER_REAL not in relayed.message().as_string()
@@ -78,7 +78,7 @@ def test_a_seller_reply_answers_every_earlier_buyer_message_and_is_relayed(order
         assert buyer_message.responded_at == reply.sent_at
     [relayed] = mail.outbox
     assert relayed.to == [BUYER_REAL]
-    assert relayed.from_email == f"Test UK Seller 4 Luca <{thread.seller_alias.address}>"
+    assert relayed.extra_headers["From"] == f"Test UK Seller 4 Luca <{thread.seller_alias.address}>"
     assert relayed.extra_headers["In-Reply-To"] == second.relay_message_id
     assert SELLER_REAL not in relayed.message().as_string()
 

@@ -94,3 +94,58 @@ def test_a_real_mail_server_that_is_down_then_back_gets_every_mail_once(order, o
     assert len(received) == 3
     assert sorted(b"message" in body for body in received) == [True, True, True]
     assert OutboundEmail.objects.filter(status="sent").count() == 3
+
+
+def test_a_permanent_refusal_bounces_the_mail_at_once_and_it_is_never_retried(order, on_commit, smarthost):
+    # Given a smarthost that refuses the seller's mailbox for good
+    smarthost("550 5.1.1 Mailbox does not exist")
+    # When the buyer writes and the relayed copy is sent
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    # Then the copy is bounced after one attempt, with the server's reason and no address
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.status, outbound.attempts) == ("bounced", 1)
+    assert "550 5.1.1 Mailbox does not exist" in outbound.last_error
+    assert "@" not in outbound.last_error
+    # and the message's history says so
+    assert list(outbound.message.events.values_list("event", flat=True)) == ["relay_bounced"]
+    # and no sweep tries it again, however late
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert services.due_outbound_email_ids() == []
+        assert services.deliver_outbound_email(outbound_id=outbound.pk) is False
+    outbound.refresh_from_db()
+    assert outbound.attempts == 1
+
+
+def test_a_temporary_refusal_is_retried_with_backoff(order, on_commit, smarthost):
+    # Given a smarthost that defers the mail (greylisting)
+    greylisting = smarthost("451 4.7.1 Greylisted, try again later")
+    # When the buyer writes
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    # Then the copy waits for its next attempt
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.status, outbound.attempts) == ("pending", 1)
+    assert "451" in outbound.last_error
+    assert outbound.next_attempt_at > timezone.now()
+    # and when the smarthost accepts it later, the sweep sends it
+    greylisting.rcpt_reply = "250 OK"
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert tasks.send_due_outbound_email() == 1
+    outbound.refresh_from_db()
+    assert (outbound.status, outbound.attempts) == ("sent", 2)
+    assert len(greylisting.received) == 1
+
+
+def test_a_permanent_refusal_of_the_data_bounces_too(order, on_commit, smarthost):
+    # Given a smarthost that takes the recipient but refuses the content for good
+    host = smarthost("250 OK")
+
+    async def refuse(server, session, envelope):
+        return "554 5.7.1 Message rejected as spam"
+
+    host.handle_DATA = refuse
+    # When the buyer writes
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    # Then the copy is bounced at once
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.status, outbound.attempts) == ("bounced", 1)
+    assert "554 5.7.1" in outbound.last_error

@@ -39,7 +39,7 @@ def test_seller_and_buyer_answer_by_plain_email_and_each_is_relayed(order, smtp)
     assert buyer_message.responded_at == seller_message.sent_at
     [to_buyer] = mail.outbox
     assert to_buyer.to == [BUYER_REAL]
-    assert to_buyer.from_email.endswith(f"<{thread.seller_alias.address}>")
+    assert to_buyer.extra_headers["From"].endswith(f"<{thread.seller_alias.address}>")
     assert "It is Class 4." in to_buyer.body
     assert_no_real_address(to_buyer, [SELLER_REAL, BUYER_REAL])
     mail.outbox.clear()
