@@ -8,6 +8,7 @@ relayed is rendered from the stored, masked message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,13 @@ from .models import Message, Thread
 
 SENDER_NAME_CHARS = Message._meta.get_field("sender_name").max_length
 SUBJECT_CHARS = Message._meta.get_field("subject").max_length
+_ANY_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
+
+
+def without_addresses(text: str) -> str:
+    """A mail server's words with every address it names replaced by "[address]": what it says
+    about a failed delivery reaches the sender, who must not learn a real address from it."""
+    return _ANY_ADDRESS.sub("[address]", text)
 
 
 def real_to_masked(thread: Thread, seller_real: Iterable[str]) -> dict[str, str]:

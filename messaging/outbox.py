@@ -10,7 +10,6 @@ and recipient) stops the same mail being queued twice.
 
 from __future__ import annotations
 
-import re
 import smtplib
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import events, locks, verp
+from .masking import without_addresses
 from .models import MessageEvent, OutboundEmail, UndeliverableAddress
 from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, is_permanent_smtp_failure, retry_delay
 
@@ -79,7 +79,9 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
         except Exception as exc:  # a 5xx ends it; any other failure is retried later
             if _permanent(exc):
                 _record_bounce(
-                    outbound, reason=_scrubbed(f"{type(exc).__name__}: {_smtp_reason(exc)}"), now=now
+                    outbound,
+                    reason=without_addresses(f"{type(exc).__name__}: {_smtp_reason(exc)}")[:500],
+                    now=now,
                 )
                 _count_hard_bounce(outbound, now=now)
             else:
@@ -121,11 +123,6 @@ def _count_hard_bounce(outbound: OutboundEmail, *, now) -> None:
     from .services.bounces import count_hard_bounce  # the services import this module
 
     count_hard_bounce(outbound.to_address, reason=outbound.last_error, at=now)
-
-
-def _scrubbed(text: str) -> str:
-    """A mail server's words without the addresses it names (the sender may read them)."""
-    return re.sub(r"<?[^\s<>@]+@[^\s<>@]+>?", "[address]", text)[:500]
 
 
 def _record_bounce(outbound: OutboundEmail, *, reason: str, now) -> None:

@@ -23,13 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import events, locks, policy, verp
+from ..masking import without_addresses
 from ..models import Message, MessageEvent, OutboundEmail, UndeliverableAddress
 from .inbound import _unknown_recipient
 from .relay import store_message
 
 NOTICE_SUBJECT = "Your message could not be delivered"
 _STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
-_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Bounce:
 
 def _scrub(text: str) -> str:
     """A mail server's words, without any address (a real one would leak to the sender)."""
-    return " ".join(_ADDRESS.sub("[address]", text).split())[:500]
+    return " ".join(without_addresses(text).split())[:500]
 
 
 def _is_report(message: EmailMessage) -> bool:

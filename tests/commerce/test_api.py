@@ -1,4 +1,4 @@
-"""The API skeleton of SPEC §6: token sign-in and the buyer's orders."""
+"""The API skeleton of docs/api.md: token sign-in and the buyer's orders."""
 
 import pytest
 from rest_framework.test import APIClient

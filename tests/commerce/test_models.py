@@ -1,4 +1,4 @@
-"""The database itself refuses bad commerce rows (SPEC §1), whoever writes them."""
+"""The database itself refuses bad commerce rows (docs/product.md), whoever writes them."""
 
 from decimal import Decimal
 

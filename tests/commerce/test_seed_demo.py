@@ -1,4 +1,4 @@
-"""``manage.py seed_demo`` makes the demo of SPEC §6, and running it again changes nothing."""
+"""``manage.py seed_demo`` makes the demo data of docs/product.md, and running it again changes nothing."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Seller Central: sign-in, the shell, and the Orders list (SPEC §1, issue 2)."""
+"""Seller Central: sign-in, the shell, and the Orders list (docs/product.md, issue 2)."""
 
 import pytest
 from django.test import Client

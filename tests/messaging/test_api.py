@@ -1,4 +1,4 @@
-"""The messaging rows of SPEC §6, field for field."""
+"""The messaging rows of docs/api.md, field for field."""
 
 import pytest
 from django.core import mail

@@ -1,4 +1,4 @@
-"""The page doors: the buyer's "Contact seller" and the seller's Reply box (SPEC §2)."""
+"""The page doors: the buyer's "Contact seller" and the seller's Reply box (docs/messaging.md)."""
 
 from datetime import timedelta
 

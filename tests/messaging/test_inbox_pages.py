@@ -1,4 +1,4 @@
-"""Seller Central's Messages pages: inbox, thread, alternate addresses (SPEC §2)."""
+"""Seller Central's Messages pages: inbox, thread, alternate addresses (docs/messaging.md)."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Contact Response Time against SPEC §3: named boundaries and a property test with an oracle."""
+"""Contact Response Time against docs/metrics.md: named boundaries and a property test with an oracle."""
 
 import itertools
 from datetime import UTC, datetime, timedelta
@@ -95,7 +95,7 @@ def test_one_query_for_all_windows(seller, thread, django_assert_num_queries):
 
 
 def oracle(messages, now, days):
-    """SPEC §3 written as plainly as possible."""
+    """docs/metrics.md written as plainly as possible."""
     under = over = none = 0
     delays = []
     for sent, responded, counted in messages:

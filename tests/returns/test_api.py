@@ -1,4 +1,4 @@
-"""The returns and claims rows of SPEC §6, field for field."""
+"""The returns and claims rows of docs/api.md, field for field."""
 
 from io import BytesIO
 

@@ -1,4 +1,4 @@
-"""Automatic rules, the return timers and the e-mail action links (SPEC §4, §5)."""
+"""Automatic rules, the return timers and the e-mail action links (docs/returns.md)."""
 
 from datetime import timedelta
 

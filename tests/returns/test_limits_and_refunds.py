@@ -1,4 +1,4 @@
-"""Server-side limits (field errors, nothing changed) and refunds (SPEC §4)."""
+"""Server-side limits (field errors, nothing changed) and refunds (docs/returns.md)."""
 
 from decimal import Decimal
 

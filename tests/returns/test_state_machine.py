@@ -1,4 +1,4 @@
-"""Every transition of SPEC §4's table, and every refused one."""
+"""Every transition of the state table of docs/returns.md, and every refused one."""
 
 import pytest
 from django.core import mail
@@ -133,7 +133,7 @@ def test_refused_events_change_nothing(make_request, seller_account_user, custom
 
 
 def test_the_table_matches_the_spec():
-    """Read beside SPEC §4: sources and targets of every event."""
+    """Read beside docs/returns.md: sources and targets of every event."""
     assert (
         TRANSITIONS[Event.AUTHORISE].sources == OPEN and TRANSITIONS[Event.AUTHORISE].target == "authorised"
     )
