@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import smtplib
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
@@ -29,11 +32,10 @@ from django.utils import timezone
 from commerce.models import OrderItem, SellerAccount
 from commerce.pagination import cursor_of
 from commerce.selectors import seller_account_for_user
-from sellercentral.processes import free_port
+from sellercentral.processes import database_url, free_port
 
 from . import selectors
 from .models import Message, Thread
-from .smtpd import relay_controller
 
 SCAN = re.compile(
     r"(?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)?(?: using \S+)? on \S+"
@@ -174,17 +176,79 @@ def _time_fetch(queryset_of: Callable, runs: int) -> list[float]:
     return samples[1:]
 
 
-class _NullHandler:
-    async def handle_DATA(self, server, session, envelope) -> str:
-        return "250 OK"
-
-
-def _send_many(port: int, messages: list[EmailMessage]) -> float:
+def _send_many(port: int, messages: list[bytes], sender: str, to: str) -> float:
+    """Mails per second over one connection (the mails are rendered before the clock starts)."""
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
         for message in messages:
-            client.send_message(message)
+            client.sendmail(sender, [to], message)
     return len(messages) / (time.perf_counter() - started)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU a process has used (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _production_env() -> dict[str, str]:
+    """The relay as deployed: DEBUG off (no query log, no development settings), its own secrets."""
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(20),
+        "DATABASE_URL": database_url(),
+    }
+
+
+@contextmanager
+def _servers(command: list[str], count: int, ready: str):
+    """``count`` server processes, each waited for until its output says ``ready`` (the output
+    goes to a file, so a chatty server never blocks on a full pipe)."""
+    with tempfile.TemporaryDirectory() as folder:
+        outputs = [Path(folder) / f"server-{n}.log" for n in range(count)]
+        servers = [
+            subprocess.Popen(  # noqa: S603 (our own command line)
+                command,
+                cwd=settings.BASE_DIR,
+                env=_production_env(),
+                stdout=output.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            for output in outputs
+        ]
+        try:
+            deadline = time.monotonic() + 60
+            for server, output in zip(servers, outputs, strict=True):
+                while ready not in output.read_text():
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"a server did not start: {output.read_text()[-2000:]}")
+                    time.sleep(0.05)
+            yield servers
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(20)
+
+
+def _relay_command(port: int, reuse_port: bool) -> list[str]:
+    command = [sys.executable, "manage.py", "relay_smtpd", "--port", str(port)]
+    return command + (["--reuse-port"] if reuse_port else [])
+
+
+def _null_command(port: int) -> list[str]:
+    # aiosmtpd's own server with a handler that keeps nothing; it says nothing when ready, so a
+    # line is printed by a wrapper once it listens.
+    code = (
+        "import sys, time; from aiosmtpd.controller import Controller; from aiosmtpd.handlers import Sink; "
+        f"c = Controller(Sink(), hostname='127.0.0.1', port={port}); c.start(); print('listening', flush=True); "
+        "time.sleep(3600)"
+    )
+    return [sys.executable, "-c", code]
 
 
 def bench_relay(
@@ -194,38 +258,37 @@ def bench_relay(
     report: Callable[[str], None],
     figure: Callable | None = None,
 ) -> None:
-    """Messages per second through the real relay (parse, store, enqueue) vs a null server."""
+    """Messages per second through the real relay (authenticate, parse, store, enqueue) vs a
+    null aiosmtpd, each server a process of its own with production settings (DEBUG off), the
+    client this one: as a relay process runs behind an MTA."""
     seller = seller or Thread.objects.order_by("id").first().seller
     thread = (
         Thread.objects.filter(seller=seller).select_related("customer", "seller_alias__marketplace").first()
     )
-    to = thread.seller_alias.address
+    to, sender = thread.seller_alias.address, thread.customer.email
 
-    def mail(n: int) -> EmailMessage:
+    def mail(n: int) -> bytes:
         message = EmailMessage()
-        message["From"] = thread.customer.email
+        message["From"] = sender
         message["To"] = to
         message["Subject"] = f"Re: {thread.subject}"
         message["Message-ID"] = f"<bench-relay-{time.time_ns()}-{n}@example.com>"
         message.set_content("Thanks, and one more question about my order. " * 5)
-        return message
+        return message.as_bytes()
 
-    null_port = free_port()
-    null = Controller(_NullHandler(), hostname="127.0.0.1", port=null_port)
-    null.start()
-    try:
-        baseline = _send_many(null_port, [mail(n) for n in range(count)])
-    finally:
-        null.stop()
     port = free_port()
-    relay = relay_controller(host="127.0.0.1", port=port)
-    relay.start()
-    try:
-        rate = _send_many(port, [mail(n) for n in range(count)])
-    finally:
-        relay.stop()
+    with _servers(_null_command(port), 1, "listening"):
+        baseline = _send_many(port, [mail(n) for n in range(count)], sender, to)
+    port = free_port()
+    with _servers(_relay_command(port, reuse_port=False), 1, "listening") as [relay]:
+        _send_many(port, [mail(n) for n in range(10)], sender, to)  # connections made, code warm
+        cpu = _cpu_seconds(relay.pid)
+        rate = _send_many(port, [mail(n) for n in range(count)], sender, to)
+        cpu_per_mail = None if cpu is None else (_cpu_seconds(relay.pid) - cpu) / count * 1000
+    used = "" if cpu_per_mail is None else f"; the relay process used {cpu_per_mail:.1f} ms of CPU a mail"
     report(
-        f"relay through SMTP: {rate:.0f} msg/s (parse + store + outbox + enqueue); null aiosmtpd baseline {baseline:.0f} msg/s"
+        f"relay through SMTP: {rate:.0f} msg/s (authenticate + parse + store + outbox + enqueue{used}); "
+        f"null aiosmtpd baseline {baseline:.0f} msg/s"
     )
     if figure is not None:
         figure(
@@ -236,28 +299,15 @@ def bench_relay(
     # arriving over several connections at once, as MTAs deliver.
     processes, connections_at_once = max(2, os.cpu_count() or 1), 4
     port = free_port()
-    servers = [
-        subprocess.Popen(  # noqa: S603 (our own command line)
-            [sys.executable, "manage.py", "relay_smtpd", "--port", str(port), "--reuse-port"],
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(processes)
-    ]
-    try:
-        time.sleep(4)  # every process listening
+    with _servers(_relay_command(port, reuse_port=True), processes, "listening"):
         batches = [
             [mail(c * count + n) for n in range(count // connections_at_once)]
             for c in range(connections_at_once)
         ]
         started = time.perf_counter()
         with ThreadPoolExecutor(connections_at_once) as pool:
-            list(pool.map(lambda batch: _send_many(port, batch), batches))
+            list(pool.map(lambda batch: _send_many(port, batch, sender, to), batches))
         scaled = sum(map(len, batches)) / (time.perf_counter() - started)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(20)
     report(
         f"relay through SMTP, {processes} processes on one port, {connections_at_once} connections: {scaled:.0f} msg/s"
     )

@@ -19,8 +19,12 @@ from returns.models import ReturnRequest
 from sellercentral import bench_web as web_bench
 from sellercentral import benchdata
 
+PARTS = ("inbox", "metrics", "returns", "relay", "web")
+
 
 class Command(BaseCommand):
+    _default_output = str(settings.BASE_DIR / "BENCHMARKS.md")
+
     @staticmethod
     def _start_worker() -> subprocess.Popen:
         """A real worker on the bench's broker and database (its own process)."""
@@ -38,9 +42,20 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=40, help="requests per timed figure")
         parser.add_argument("--relay", type=int, default=300, help="mails sent through the relay")
         parser.add_argument("--web-seconds", type=int, default=20, help="seconds of each web load run")
-        parser.add_argument("--output", default=str(settings.BASE_DIR / "BENCHMARKS.md"))
+        parser.add_argument("--output", default=self._default_output)
+        parser.add_argument(
+            "--only",
+            choices=PARTS,
+            action="append",
+            help="run only this part (repeatable); BENCHMARKS.md is then not written unless --output names it",
+        )
 
-    def handle(self, *args, runs: int, relay: int, web_seconds: int, output: str, **options) -> None:
+    def handle(
+        self, *args, runs: int, relay: int, web_seconds: int, output: str, only: list[str] | None, **options
+    ) -> None:
+        parts = set(only or PARTS)
+        if only and output == self._default_output:
+            output = ""  # a partial run does not replace the full figures
         lines: list[str] = []
         table: list[tuple] = []
 
@@ -61,28 +76,33 @@ class Command(BaseCommand):
             f"(largest seller {largest:,}), {ReturnRequest.objects.count():,} return requests"
         )
         report(f"ready in {loaded:.0f} s ({'loaded with COPY' if loaded > 5 else 'reused'})")
-        report("")
-        report(f"## Messaging: the largest seller's inbox ({runs} requests each)")
-        messaging_bench.bench_inbox(seller, runs=runs, report=report, figure=figure)
-        report("")
-        report("## Contact Response Time and the 24-hour timer")
-        metrics_bench.bench_contact_response_time(seller, runs=runs, report=report, figure=figure)
-        metrics_bench.bench_response_sweep(seller, due=10_000, runs=runs, report=report, figure=figure)
-        report("")
-        report(f"## Returns: Manage Returns of the largest seller ({runs} requests each)")
-        returns_bench.bench_manage_returns(seller, runs=runs, report=report, figure=figure)
-        report("")
-        report("## Returns: timers and automatic authorisation")
-        returns_bench.bench_timers(seller, due=10_000, runs=runs, report=report)
-        returns_bench.bench_auto_authorisation(
-            seller, count=200, report=report, figure=figure, start_worker=self._start_worker
-        )
-        report("")
-        report(f"## Messaging: relay throughput ({relay} mails over one SMTP connection)")
-        messaging_bench.bench_relay(seller, count=relay, report=report, figure=figure)
-        report("")
-        report(f"## Web: gunicorn on loopback, 50 concurrent users, {web_seconds} s per run")
-        web_bench.bench_web(seller, seconds=web_seconds, report=report, figure=figure)
+        if "inbox" in parts:
+            report("")
+            report(f"## Messaging: the largest seller's inbox ({runs} requests each)")
+            messaging_bench.bench_inbox(seller, runs=runs, report=report, figure=figure)
+        if "metrics" in parts:
+            report("")
+            report("## Contact Response Time and the 24-hour timer")
+            metrics_bench.bench_contact_response_time(seller, runs=runs, report=report, figure=figure)
+            metrics_bench.bench_response_sweep(seller, due=10_000, runs=runs, report=report, figure=figure)
+        if "returns" in parts:
+            report("")
+            report(f"## Returns: Manage Returns of the largest seller ({runs} requests each)")
+            returns_bench.bench_manage_returns(seller, runs=runs, report=report, figure=figure)
+            report("")
+            report("## Returns: timers and automatic authorisation")
+            returns_bench.bench_timers(seller, due=10_000, runs=runs, report=report)
+            returns_bench.bench_auto_authorisation(
+                seller, count=200, report=report, figure=figure, start_worker=self._start_worker
+            )
+        if "relay" in parts:
+            report("")
+            report(f"## Messaging: relay throughput ({relay} mails over one SMTP connection)")
+            messaging_bench.bench_relay(seller, count=relay, report=report, figure=figure)
+        if "web" in parts:
+            report("")
+            report(f"## Web: gunicorn on loopback, 50 concurrent users, {web_seconds} s per run")
+            web_bench.bench_web(seller, seconds=web_seconds, report=report, figure=figure)
         machine = (
             f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
             f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''} · "
@@ -94,6 +114,8 @@ class Command(BaseCommand):
         ]
         summary += ["| " + " | ".join(row) + " |" for row in table]
         self.stdout.write("\n".join(summary))
+        if not output:
+            return
         body = "\n".join(line if line.startswith("#") or not line else f"- {line}" for line in lines)
         Path(output).write_text(
             f"# Benchmarks\n\nRegenerated by `make bench` on {timezone.now():%Y-%m-%d %H:%M} UTC, on {machine}.\n"
