@@ -156,22 +156,32 @@ def _record_failure(outbound: OutboundEmail, exc: Exception, *, now) -> None:
 
 def compose(outbound: OutboundEmail) -> EmailMultiAlternatives:
     """The mail of an outbox row, as the mail server gets it (a relayed copy with the
-    message's attachments), from its VERP envelope sender (``verp.bounce_address``)."""
+    message's attachments), from its VERP envelope sender (``verp.bounce_address``).
+
+    A relayed copy written without a body is rendered from its message now (the body is
+    stored once, with the message); rows written with one (notifications, and relayed copies
+    queued before that) are sent as written."""
+    body_text, body_html, headers = outbound.body_text, outbound.body_html, dict(outbound.headers)
+    attachments = list(outbound.message.attachments.all()) if outbound.message_id is not None else []
+    if outbound.message_id is not None and not body_text:
+        from .services.relay import relayed_copy  # the services import this module
+
+        copy = relayed_copy(outbound.message, attachments)
+        body_text, body_html, headers = copy.text, copy.html, {**headers, **copy.headers}
     mail = EmailMultiAlternatives(
         subject=outbound.subject,
-        body=outbound.body_text,
+        body=body_text,
         # The envelope sender is the row's VERP address, where its bounces come back to;
         # the From: header is the row's (a masked address, or the product's no-reply).
         from_email=verp.bounce_address(outbound.pk, from_address=outbound.from_address),
         to=[outbound.to_address],
-        headers={"From": outbound.from_address, **outbound.headers},
+        headers={"From": outbound.from_address, **headers},
     )
-    if outbound.body_html:
-        mail.attach_alternative(outbound.body_html, "text/html")
-    if outbound.message_id is not None:  # the relayed message's attachments go with it
-        for attachment in outbound.message.attachments.all():
-            with attachment.file.open("rb") as handle:
-                mail.attach(attachment.filename, handle.read(), attachment.content_type)
+    if body_html:
+        mail.attach_alternative(body_html, "text/html")
+    for attachment in attachments:  # a relayed message's attachments go with it
+        with attachment.file.open("rb") as handle:
+            mail.attach(attachment.filename, handle.read(), attachment.content_type)
     return mail
 
 

@@ -61,7 +61,9 @@ def find_alias(address: str) -> Alias | None:
     local, _, domain = address.strip().lower().rpartition("@")
     if not local or domain not in settings.RELAY_DOMAINS.values():
         return None
-    alias = Alias.objects.select_related("marketplace", "seller", "customer").filter(token=local).first()
+    # [:1], not first(): tokens are unique, so no ORDER BY to build or sort (every RCPT runs this).
+    found = Alias.objects.select_related("marketplace", "seller", "customer").filter(token=local)[:1]
+    alias = found[0] if found else None
     if alias is None or alias.marketplace.relay_domain != domain:
         return None
     return alias

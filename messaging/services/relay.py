@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -85,7 +87,7 @@ def store_message(
         author=author,
         sender_authentication=sender_authentication,
     )
-    stored_attachments = _store_attachments(message, attachments)
+    _store_attachments(message, attachments)
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
     if policy.answers_buyer(**kind):
         # One seller reply answers every earlier unanswered buyer message in the thread.
@@ -93,7 +95,7 @@ def store_message(
             responded_at=sent_at
         )
     if relay:
-        _queue_relay(message, thread, stored_attachments, addresses=addresses)
+        _queue_relay(message, thread, addresses=addresses)
     return message
 
 
@@ -112,27 +114,15 @@ def _store_attachments(message: Message, attachments: list[mime.ParsedAttachment
     return Attachment.objects.bulk_create(stored)
 
 
-def _queue_relay(
-    message: Message, thread: Thread, attachments: list[Attachment], *, addresses: SellerAddresses
-) -> None:
-    """Render the relayed copy into the outbox, one mail per recipient, sent after commit."""
+def _queue_relay(message: Message, thread: Thread, *, addresses: SellerAddresses) -> None:
+    """Queue the relayed copy, one outbox row per recipient, sent after commit. The row holds
+    who and what it is about, not the mail's body: that is the stored message's, rendered when
+    the copy is sent (``relayed_copy``), so a body is stored once and storing reads nothing more."""
     if message.direction == Message.Direction.RECEIVED:
         sender_alias, recipients = thread.buyer_alias, addresses.inboxes
     else:
         sender_alias, recipients = thread.seller_alias, [thread.customer.email]
-    earlier = list(
-        Message.objects.filter(thread=thread, sent_at__lte=message.sent_at)
-        .exclude(pk=message.pk)
-        .order_by("-sent_at", "-id")
-        .values_list("relay_message_id", flat=True)[: policy.REFERENCES_KEPT]
-    )
     headers = {"Message-ID": message.relay_message_id, "Reply-To": sender_alias.address}
-    if earlier:
-        headers["In-Reply-To"] = earlier[0]
-        headers["References"] = " ".join(reversed(earlier))
-    context = {"message": message, "thread": thread, "attachments": attachments}
-    text = render_to_string("emails/relayed_message.txt", context)
-    html = render_to_string("emails/relayed_message.html", context)
     now = timezone.now()
     # A new message has no outbox rows yet; the unique dedupe key still refuses a second copy.
     outbox = OutboundEmail.objects.bulk_create(
@@ -142,8 +132,6 @@ def _queue_relay(
             from_address=_display_address(message.sender_name, sender_alias),
             to_address=recipient,
             subject=message.subject,
-            body_text=text,
-            body_html=html,
             headers=headers,
             next_attempt_at=now,
             created_at=now,
@@ -152,6 +140,33 @@ def _queue_relay(
     )
     for outbound in outbox:
         send_after_commit(outbound.pk)
+
+
+@dataclass(frozen=True)
+class RelayedCopy:
+    text: str
+    html: str
+    headers: dict[str, str]  # In-Reply-To and References, when the thread has earlier messages
+
+
+def relayed_copy(message: Message, attachments: list[Attachment]) -> RelayedCopy:
+    """The body of a message's relayed copy, rendered from the stored (masked) message, and
+    the headers that thread it after the relayed copies of the messages before it (as they
+    were when it was stored: those after it are later or, at the same time, of a higher id)."""
+    thread = Thread.objects.select_related("order").get(pk=message.thread_id)
+    before = Q(sent_at__lt=message.sent_at) | Q(sent_at=message.sent_at, pk__lt=message.pk)
+    earlier = list(
+        Message.objects.filter(before, thread=thread)
+        .order_by("-sent_at", "-id")
+        .values_list("relay_message_id", flat=True)[: policy.REFERENCES_KEPT]
+    )
+    headers = {"In-Reply-To": earlier[0], "References": " ".join(reversed(earlier))} if earlier else {}
+    context = {"message": message, "thread": thread, "attachments": attachments}
+    return RelayedCopy(
+        text=render_to_string("emails/relayed_message.txt", context),
+        html=render_to_string("emails/relayed_message.html", context),
+        headers=headers,
+    )
 
 
 def _display_address(name: str, alias: Alias) -> str:
