@@ -127,7 +127,7 @@ class MessageAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["seller"]
     date_hierarchy = "sent_at"
-    exclude = ["raw"]
+    exclude = ["raw", "source"]
     readonly_fields = [
         "thread", "seller", "direction", "channel", "sender_name", "subject", "message_id", "relay_message_id",
         "in_reply_to", "sent_at", "is_auto_reply", "is_system", "needs_response", "response_deadline",
@@ -138,12 +138,12 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Raw source (read-only)")
     def raw_source(self, message: Message) -> str:
-        raw = bytes(message.raw or b"")
+        raw = message.source_head(200_000)
         if not raw:
             return "—"
         return format_html(
             "<pre style='white-space: pre-wrap; max-height: 30rem; overflow: auto'>{}</pre>",
-            raw[:200_000].decode("utf-8", "replace"),
+            raw.decode("utf-8", "replace"),
         )
 
 

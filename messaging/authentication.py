@@ -158,7 +158,13 @@ def _spf(client_ip: str, envelope_from: str, helo: str) -> str:
     return {"ambiguous": "permerror"}.get(result, result)
 
 
+# Any line that could begin a DKIM-Signature header (a superset of what dkimpy reads as one).
+_MAYBE_SIGNED = re.compile(rb"^dkim-signature", re.I | re.M)
+
+
 def _dkim(raw: bytes) -> tuple[tuple[str, str], ...]:
+    if not _MAYBE_SIGNED.search(raw):
+        return ()  # unsigned: dkimpy would find no signature, after copying the whole mail
     try:
         verifier = dkim.DKIM(raw, timeout=relay_dns.LIFETIME)
     except Exception:

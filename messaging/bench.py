@@ -6,6 +6,7 @@ shared machines are noisy. Nothing here runs in the test suite.
 
 from __future__ import annotations
 
+import email.policy
 import os
 import re
 import secrets
@@ -274,7 +275,7 @@ def bench_relay(
         message["Subject"] = f"Re: {thread.subject}"
         message["Message-ID"] = f"<bench-relay-{time.time_ns()}-{n}@example.com>"
         message.set_content("Thanks, and one more question about my order. " * 5)
-        return message.as_bytes()
+        return message.as_bytes(policy=email.policy.SMTP)  # CRLF line ends, as on the wire
 
     port = free_port()
     with _servers(_null_command(port), 1, "listening"):

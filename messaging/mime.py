@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import email.parser
 import email.policy
 import html
 import re
@@ -82,12 +83,25 @@ class _HeadersParsedOnce(email.policy.EmailPolicy):
 def parse(raw: bytes, *, envelope_from: str | None = None) -> ParsedMail:
     """Read ``raw`` (RFC 5322 bytes). ``envelope_from=""`` (MAIL FROM:<>) marks a bounce."""
     try:
-        message = email.message_from_bytes(raw, policy=_HeadersParsedOnce())
-        return _read(message, envelope_from)
+        return _read(_message_from_bytes(raw), envelope_from)
     except UnparseableMail:
         raise
     except Exception as exc:  # the stdlib parser has many ways to fail on hostile input
         raise UnparseableMail(f"cannot read the message: {type(exc).__name__}") from exc
+
+
+FEED_CHUNK = 8192  # what ``email.parser.Parser`` reads at a time
+
+
+def _message_from_bytes(raw: bytes) -> EmailMessage:
+    """``email.message_from_bytes(raw)``, fed to the same parser in the same pieces, without
+    its copies of the whole mail: it decodes all of it to one string, then reads that through
+    a StringIO, which holds four bytes a character (some 140 MB at the peak for a 20 MB mail,
+    against some 40 MB here)."""
+    parser = email.parser.BytesFeedParser(policy=_HeadersParsedOnce())
+    for start in range(0, len(raw), FEED_CHUNK):
+        parser.feed(raw[start : start + FEED_CHUNK])
+    return parser.close()
 
 
 def _header(message: Message, name: str) -> str:

@@ -157,7 +157,19 @@ class Message(models.Model):
         null=True, blank=True, help_text="Set by the 24-hour sweep when the deadline passed unanswered."
     )
     deadline_warning_sent_at = models.DateTimeField(null=True, blank=True)
-    raw = models.BinaryField(blank=True, editable=False, help_text="The source as received, for staff.")
+    raw = models.BinaryField(
+        blank=True, editable=False, help_text="The source as received, of messages stored before ``source``."
+    )
+    # The source as received (a file: written once, never through an SQL statement, never
+    # read with the row); ``source_text()`` reads it, or ``raw`` for earlier messages.
+    source = models.FileField(
+        upload_to="sources/",
+        max_length=500,
+        blank=True,
+        editable=False,
+        db_default="",  # rows written without it (bulk loads, older code) have none
+        help_text="The source as received, for staff.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -210,6 +222,13 @@ class Message(models.Model):
     @property
     def awaiting_response(self) -> bool:
         return policy.is_awaiting_response(self)
+
+    def source_head(self, limit: int) -> bytes:
+        """The first ``limit`` bytes of the source as received (b"" when there is none)."""
+        if self.source:
+            with self.source.open("rb") as handle:
+                return handle.read(limit)
+        return bytes(self.raw or b"")[:limit]
 
 
 class MessageEvent(models.Model):
