@@ -19,7 +19,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from commerce.models import Customer, Order
@@ -240,9 +240,12 @@ def _existing_thread(
     stored = Exists(_same_mail(alias.seller_id, message_id))
     if alias.kind == Alias.Kind.BUYER:
         customer = {"customer": alias.customer}
+        # The order of a thread must be the pair's: its buyer's (compared without a join).
+        pair_order = {"order__customer": alias.customer}
         threads = Thread.objects.filter(buyer_alias=alias).select_related("seller_alias", "order")
     else:
         customer = {"customer__email": parsed.from_address}
+        pair_order = {"order__customer": F("buyer_alias__customer")}  # e-mails are unique
         threads = Thread.objects.filter(
             buyer_alias__kind=Alias.Kind.BUYER,
             buyer_alias__customer__email=parsed.from_address,
@@ -268,7 +271,12 @@ def _existing_thread(
             "marketplace": alias.marketplace,
             **customer,
         }
-        ordered = threads.filter(**{f"order__{field}": value for field, value in order_of.items()})
+        ordered = threads.filter(
+            order__order_id=order_id,
+            order__seller=alias.seller,
+            order__marketplace=alias.marketplace,
+            **pair_order,
+        )
         thread = locks.lock_first_thread(ordered.order_by("-last_message_at"))
         if thread is not None:
             return thread, None
