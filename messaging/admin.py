@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from . import outbox
 from .models import Alias, AlternateAddress, Attachment, Message, MessageEvent, OutboundEmail, Thread
+from .services.relay import relayed_copy
 
 
 @admin.register(Alias)
@@ -158,9 +159,17 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "dedupe_key",
     ]
     list_filter = ["status", "created_at"]
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    readonly_fields = [*(f.name for f in OutboundEmail._meta.fields), "relayed_copy_text"]
     actions = ["send_now"]
     show_full_result_count = False
+
+    @admin.display(description="Relayed copy's text (rendered from its message)")
+    def relayed_copy_text(self, outbound: OutboundEmail) -> str:
+        """A relayed copy's row holds no body (the message's is stored once): shown as sent."""
+        if outbound.message_id is None or outbound.body_text:
+            return "—"
+        copy = relayed_copy(outbound.message, list(outbound.message.attachments.all()))
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", copy.text[:200_000])
 
     @admin.action(description="Send the selected pending mails now")
     def send_now(self, request, queryset):

@@ -46,6 +46,15 @@ def test_the_relayed_copy_is_rendered_from_the_stored_message_when_sent(order, o
     assert relayed.extra_headers["Message-ID"] == message.relay_message_id
 
 
+def test_staff_see_a_relayed_copys_text_in_the_outbox(order):
+    services.contact_seller(order=order, subject="enquiry", body="Is it Class 10?")
+    outbound = OutboundEmail.objects.get()
+    client = Client()
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/messaging/outboundemail/{outbound.pk}/change/").content.decode()
+    assert "Is it Class 10?" in page and "Begin message" in page
+
+
 def test_a_copy_queued_with_its_body_before_is_sent_as_written(order):
     services.contact_seller(order=order, subject="enquiry", body="hello")
     message = Message.objects.get()
