@@ -123,6 +123,7 @@ class MessageAdmin(admin.ModelAdmin):
         "is_auto_reply",
         "is_system",
         "no_response_needed",
+        "sender_unverified",
         "sent_at",
     ]
     list_select_related = ["seller"]
@@ -131,7 +132,7 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "thread", "seller", "direction", "channel", "sender_name", "subject", "message_id", "relay_message_id",
         "in_reply_to", "sent_at", "is_auto_reply", "is_system", "needs_response", "response_deadline",
-        "responded_at", "author", "sender_authentication", "body_text", "body_html", "raw_source",
+        "responded_at", "author", "sender_authentication", "sender_unverified", "body_text", "body_html", "raw_source",
     ]  # fmt: skip
     inlines = [AttachmentInline, MessageEventInline]
     show_full_result_count = False

@@ -146,6 +146,12 @@ class Message(models.Model):
         db_default="",  # rows written without it (bulk loads, older code) are unauthenticated
         help_text="How the relay authenticated an e-mail's sender (SPF, DKIM, DMARC), for staff.",
     )
+    sender_unverified = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="A buyer's mail taken though its sender was not authenticated (the operator allows "
+        "it): shown with a warning, not counted in Contact Response Time.",
+    )
     is_system = models.BooleanField(default=False)
     needs_response = models.BooleanField(
         default=False, help_text="A buyer message that is not automatic and not a system message."

@@ -72,9 +72,13 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 # --- Who must answer what, and by when --------------------------------------------------------
-def needs_response(*, direction: str, is_auto_reply: bool, is_system: bool) -> bool:
-    """A buyer's own message: not an automatic reply, not a message the product wrote."""
-    return direction == "received" and not is_auto_reply and not is_system
+def needs_response(
+    *, direction: str, is_auto_reply: bool, is_system: bool, sender_unverified: bool = False
+) -> bool:
+    """A buyer's own message: not an automatic reply, not a message the product wrote, and not
+    mail whose sender could not be authenticated (anyone could have sent it to hurt the
+    seller's response time)."""
+    return direction == "received" and not is_auto_reply and not is_system and not sender_unverified
 
 
 def answers_buyer(*, direction: str, is_auto_reply: bool, is_system: bool) -> bool:

@@ -278,6 +278,10 @@ INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024, m
 RELAY_RATE_PER_SENDER = env_rate("RELAY_RATE_PER_SENDER")
 RELAY_RATE_PER_ALIAS = env_rate("RELAY_RATE_PER_ALIAS")
 RELAY_MAX_SESSIONS = env_int("RELAY_MAX_SESSIONS", 100, minimum=1)
+# A buyer's mail whose sender could not be authenticated is refused, like anyone's; an
+# operator whose buyers write from domains without SPF or DKIM may take it instead, shown with a
+# warning and not counted in Contact Response Time. Sellers' mail is always authenticated.
+RELAY_ACCEPT_UNVERIFIED_BUYERS = env_bool("RELAY_ACCEPT_UNVERIFIED_BUYERS", False)
 
 # --- Celery ---------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
