@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import secrets
 from pathlib import Path
 
@@ -87,6 +89,31 @@ def env_rate(name: str) -> tuple[int, int] | None:
     if int(count) < 1:
         raise ImproperlyConfigured(f"{name} must allow at least 1, not {raw!r}")
     return int(count), RATE_PERIODS[period]
+
+
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+"
+)
+
+
+def env_host_name(name: str, default: str) -> str:
+    """A fully qualified host name (``relay.example.com``), lower case; a bare word, an
+    address or anything with spaces is refused."""
+    value = env.str(name, default="").strip().lower() or default.lower()
+    if not _HOST_NAME.fullmatch(value):
+        raise ImproperlyConfigured(f"{name} must be a fully qualified host name, not {value!r}")
+    return value
+
+
+def env_file(name: str) -> Path | None:
+    """The path of a file that must exist and be readable; empty means none."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a readable file")
+    return path
 
 
 def development_secret_key(var_dir: Path) -> str:
