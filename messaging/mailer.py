@@ -19,9 +19,8 @@ from __future__ import annotations
 import quopri
 import smtplib
 from email import _header_value_parser as parser
-from email.header import Header
 from email.headerregistry import Address
-from email.utils import formataddr, getaddresses, make_msgid
+from email.utils import getaddresses, make_msgid
 
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
@@ -46,17 +45,24 @@ class InternationalAddressRefused(smtplib.SMTPException):
         super().__init__(self.reason)
 
 
-def envelope_address(address: str) -> tuple[str, bool]:
-    """The bare address for ``MAIL FROM`` / ``RCPT TO`` and whether it needs SMTPUTF8 (a
-    non-ASCII local part). Parsed as Django parses it; a newline is refused likewise."""
+def _mailbox(address: str) -> tuple[str, str, str]:
+    """(display name, local part, A-label domain), parsed as Django parses an address; a
+    newline (a command smuggled into the envelope) or a missing part is refused likewise."""
     try:
         token, rest = parser.get_mailbox(address)
     except (parser.HeaderParseError, ValueError, IndexError):
         raise ValueError(f"Invalid address {address!r}") from None
     local, domain = token.local_part or "", token.domain or ""
-    if rest or "\r" in local + domain or "\n" in local + domain:
+    if rest or not local or not domain or "\r" in local + domain or "\n" in local + domain:
         raise ValueError(f"Invalid address {address!r}")
-    return Address(username=local, domain=punycode(domain)).addr_spec, not local.isascii()
+    return token.display_name or "", local, punycode(domain)
+
+
+def envelope_address(address: str) -> tuple[str, bool]:
+    """The bare address for ``MAIL FROM`` / ``RCPT TO`` and whether it needs SMTPUTF8 (a
+    non-ASCII local part)."""
+    _, local, domain = _mailbox(address)
+    return Address(username=local, domain=domain).addr_spec, not local.isascii()
 
 
 def _original_header(email_message, name: str) -> str:
@@ -73,10 +79,9 @@ def _original_header(email_message, name: str) -> str:
 
 
 def _utf8_mailbox(name: str, address: str) -> str:
-    addr_spec, _ = envelope_address(address)
-    if not name.isascii():
-        name = Header(name, "utf-8").encode()  # a display name may stay an encoded word
-    return formataddr((name, addr_spec))
+    """``Name <address>`` in UTF-8, the name quoted as needed (RFC 6532 allows both raw)."""
+    _, local, domain = _mailbox(address)
+    return str(Address(display_name=name, username=local, domain=domain))
 
 
 def _international_headers(email_message) -> dict[str, str]:
