@@ -162,6 +162,15 @@ def count_hard_bounce(address: str, *, reason: str, at) -> None:
         )
 
 
+def allow_delivery_again(*, emails: list[str]) -> list[UndeliverableAddress]:
+    """Staff lift "undeliverable" from addresses (the mailbox is back, say): the outbox tries
+    their next mails. Their earlier bounces still count, so one more hard bounce before a
+    delivery marks an address again at once. The rows lifted (gone from the table)."""
+    rows = list(UndeliverableAddress.objects.filter(email__in=[email.lower() for email in emails]))
+    UndeliverableAddress.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return rows
+
+
 def _tell_the_sender(thread, notice: str, *, now) -> None:
     store_message(
         thread=thread,
