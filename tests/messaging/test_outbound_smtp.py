@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 
 import dkim as dkimpy
 import pytest
@@ -21,6 +22,7 @@ from sellercentral.processes import free_port
 from .. import factories
 from .conftest import SELLER_REAL
 from .test_dkim import RECORD, run_keys_command
+from .test_relay_tls import key_and_certificate
 
 pytestmark = pytest.mark.django_db
 JURGEN = "jürgen@example.com"
@@ -32,7 +34,7 @@ class Recorder:
     accepts, and the name the client gave in EHLO."""
 
     def __init__(self):
-        self.mails, self.received, self.ehlo_names = [], [], []
+        self.mails, self.received, self.ehlo_names, self.tls_sessions = [], [], [], []
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.ehlo_names.append(hostname)
@@ -46,6 +48,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.tls_sessions.append(session.ssl is not None)
         self.received.append(envelope)
         return "250 OK"
 
@@ -64,7 +67,7 @@ def signing_smarthost(settings, relay_dns, _outbound_key_dir):
         relay_dns.publish_txt(*RECORD.match(line).groups())
     started = []
 
-    def start(*, smtputf8: bool = True, eight_bit: bool = True) -> Recorder:
+    def start(*, smtputf8: bool = True, eight_bit: bool = True, tls_context=None) -> Recorder:
         recorder = Recorder()
         # decode_data=True is how aiosmtpd leaves 8BITMIME out (and refuses BODY=8BITMIME).
         controller = Controller(
@@ -73,6 +76,7 @@ def signing_smarthost(settings, relay_dns, _outbound_key_dir):
             port=free_port(),
             enable_SMTPUTF8=smtputf8,
             decode_data=not eight_bit,
+            tls_context=tls_context,
         )
         controller.start()
         started.append(controller)
@@ -207,6 +211,38 @@ def test_the_ehlo_name_and_the_message_id_domain_are_the_relays(db, signing_smar
     assert host.ehlo_names == ["mx-out.example.org"]
     parsed = email.message_from_bytes(_raw(host.received[0]), policy=email.policy.default)
     assert parsed["Message-ID"].endswith("@sellercentral.test>")
+
+
+def test_with_email_use_tls_the_mail_goes_over_verified_starttls(
+    order, signing_smarthost, settings, tmp_path, monkeypatch, on_commit
+):
+    # Given a smarthost with a certificate the client trusts (standing in for a public CA's)
+    key_pem, cert_pem = key_and_certificate("smarthost.example", ip="127.0.0.1")
+    (tmp_path / "key.pem").write_bytes(key_pem)
+    (tmp_path / "cert.pem").write_bytes(cert_pem)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "cert.pem"))  # what OpenSSL trusts
+    host = signing_smarthost(tls_context=server_context)
+    settings.EMAIL_USE_TLS = True
+    # When the buyer writes
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    # Then the copy went over TLS
+    assert OutboundEmail.objects.get().status == "sent"
+    assert len(host.received) == 1 and host.tls_sessions == [True]
+
+
+def test_with_email_use_tls_a_smarthost_without_starttls_gets_nothing_in_the_clear(
+    order, signing_smarthost, settings, on_commit
+):
+    host = signing_smarthost()
+    settings.EMAIL_USE_TLS = True
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="hello")
+    # Nothing was said in the clear, and the copy waits to be tried again (a setup to fix)
+    assert host.mails == [] and host.received == []
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.status, outbound.attempts) == ("pending", 1)
+    assert "STARTTLS" in outbound.last_error
 
 
 @pytest.mark.parametrize(

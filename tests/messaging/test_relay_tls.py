@@ -4,6 +4,7 @@ otherwise, and a certificate that cannot be used stops the relay at start."""
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import smtplib
 import ssl
 
@@ -28,7 +29,8 @@ through_the_relay = pytest.mark.django_db(transaction=True, serialized_rollback=
 RELAY_NAME = "relay.sellercentral.test"
 
 
-def _key_and_certificate(name: str) -> tuple[bytes, bytes]:
+def key_and_certificate(name: str, *, ip: str | None = None) -> tuple[bytes, bytes]:
+    """A fresh key and a self-signed certificate for ``name`` (and ``ip``), both in PEM."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
@@ -40,7 +42,12 @@ def _key_and_certificate(name: str) -> tuple[bytes, bytes]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName(name), *([x509.IPAddress(ipaddress.ip_address(ip))] if ip else [])]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -53,7 +60,7 @@ def _key_and_certificate(name: str) -> tuple[bytes, bytes]:
 @pytest.fixture
 def certificate(tmp_path):
     """A self-signed certificate for the relay's name, and its key, in files."""
-    key_pem, cert_pem = _key_and_certificate(RELAY_NAME)
+    key_pem, cert_pem = key_and_certificate(RELAY_NAME)
     (tmp_path / "relay.key").write_bytes(key_pem)
     (tmp_path / "relay.crt").write_bytes(cert_pem)
     return tmp_path / "relay.crt", tmp_path / "relay.key"
@@ -113,7 +120,7 @@ def test_without_a_certificate_starttls_is_not_offered(order, settings):
 
 
 def test_a_key_that_does_not_match_the_certificate_stops_the_relay_at_start(settings, certificate, tmp_path):
-    other_key, _ = _key_and_certificate(RELAY_NAME)
+    other_key, _ = key_and_certificate(RELAY_NAME)
     (tmp_path / "other.key").write_bytes(other_key)
     settings.RELAY_TLS_CERT, settings.RELAY_TLS_KEY = certificate[0], tmp_path / "other.key"
     with pytest.raises(ImproperlyConfigured, match="RELAY_TLS_CERT"):
