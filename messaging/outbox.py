@@ -82,7 +82,7 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
                 compose(outbound).send()
             except Exception as exc:  # a refusal for good is bounced below; the rest retried
                 refusal = _refusal(exc)
-                _record_failure(outbound, exc, now=now, final=refusal is None)
+                _record_failure(outbound, exc, now=now, may_give_up=refusal is None)
                 if refusal is None:
                     return False
             else:
@@ -142,10 +142,11 @@ def _smtp_reason(exc: Exception) -> str:
     return f"{code} {text}"
 
 
-def _record_failure(outbound: OutboundEmail, exc: Exception, *, now, final: bool) -> None:
-    """A failed attempt: tried again with backoff; ``final`` gives up after the last one."""
+def _record_failure(outbound: OutboundEmail, exc: Exception, *, now, may_give_up: bool) -> None:
+    """A failed attempt, tried again with backoff; given up after the last one unless
+    ``may_give_up`` is False (a refusal for good, bounced instead)."""
     outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if final and outbound.attempts >= MAX_SEND_ATTEMPTS:
+    if may_give_up and outbound.attempts >= MAX_SEND_ATTEMPTS:
         outbound.status = OutboundEmail.Status.FAILED
         if outbound.message_id is not None:  # a relayed copy: the message's history says so
             events.record(
