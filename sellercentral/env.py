@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import secrets
 from pathlib import Path
@@ -105,15 +104,15 @@ def env_host_name(name: str, default: str) -> str:
     return value
 
 
-def env_file(name: str) -> Path | None:
-    """The path of a file that must exist and be readable; empty means none."""
+def env_path(name: str) -> Path | None:
+    """A file's path; empty means none. Whether it can be read is checked by the process that
+    uses it (compose hands one .env to every service, and only one mounts the file)."""
     raw = env.str(name, default="").strip()
     if not raw:
         return None
-    path = Path(raw)
-    if not path.is_file() or not os.access(path, os.R_OK):
-        raise ImproperlyConfigured(f"{name}: {raw!r} is not a readable file")
-    return path
+    if "\n" in raw or "\x00" in raw:
+        raise ImproperlyConfigured(f"{name} must be a file path, not {raw!r}")
+    return Path(raw).expanduser()
 
 
 def development_secret_key(var_dir: Path) -> str:

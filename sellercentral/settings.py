@@ -18,11 +18,11 @@ from .env import (
     development_secret_key,
     env,
     env_bool,
-    env_file,
     env_host_name,
     env_int,
     env_nameservers,
     env_networks,
+    env_path,
     env_rate,
 )
 
@@ -292,9 +292,10 @@ RELAY_MAX_SESSIONS = env_int("RELAY_MAX_SESSIONS", 100, minimum=1)
 # outbound address's PTR record gives, never the machine's own (messaging/mailer.py).
 RELAY_HOSTNAME = env_host_name("RELAY_HOSTNAME", f"relay.{RELAY_BASE_DOMAIN}")
 # STARTTLS on the relay's SMTP server (messaging/smtp_tls.py): a PEM certificate (chain) and
-# its key; empty = no STARTTLS offered. The key may sit in the certificate's file.
-RELAY_TLS_CERT = env_file("RELAY_TLS_CERT")
-RELAY_TLS_KEY = env_file("RELAY_TLS_KEY")
+# its key; empty = no STARTTLS offered. The key may sit in the certificate's file. The relay
+# loads both at start and refuses to start when it cannot.
+RELAY_TLS_CERT = env_path("RELAY_TLS_CERT")
+RELAY_TLS_KEY = env_path("RELAY_TLS_KEY")
 if RELAY_TLS_KEY and not RELAY_TLS_CERT:
     raise ImproperlyConfigured("RELAY_TLS_KEY is set without RELAY_TLS_CERT")
 

@@ -19,7 +19,6 @@ from django.core.exceptions import ImproperlyConfigured
 from messaging import services
 from messaging.models import Message
 from messaging.smtpd import relay_controller
-from sellercentral import env as env_module
 from sellercentral.processes import free_port
 
 from .conftest import BUYER_REAL, SELLER_REAL, plain_mail
@@ -134,9 +133,7 @@ def test_a_certificate_file_that_is_not_pem_stops_the_relay_at_start(settings, t
         relay_controller(host="127.0.0.1", port=free_port())
 
 
-def test_the_setting_must_name_a_readable_file(monkeypatch, tmp_path):
-    monkeypatch.setenv("RELAY_TLS_CERT", str(tmp_path / "missing.crt"))
-    with pytest.raises(ImproperlyConfigured, match="RELAY_TLS_CERT"):
-        env_module.env_file("RELAY_TLS_CERT")
-    monkeypatch.setenv("RELAY_TLS_CERT", "")
-    assert env_module.env_file("RELAY_TLS_CERT") is None
+def test_a_certificate_file_that_cannot_be_read_stops_the_relay_at_start(settings, tmp_path):
+    settings.RELAY_TLS_CERT, settings.RELAY_TLS_KEY = tmp_path / "missing.crt", None
+    with pytest.raises(ImproperlyConfigured, match=r"RELAY_TLS_CERT: .* is not a readable file"):
+        relay_controller(host="127.0.0.1", port=free_port())
