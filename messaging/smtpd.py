@@ -30,6 +30,7 @@ from .smtp_limits import (
     alias_within_rate,
     sender_within_rate,
 )
+from .smtp_tls import relay_tls_context
 from .verp import is_bounce_address
 
 logger = logging.getLogger(__name__)
@@ -185,8 +186,9 @@ def relay_controller(*, host: str, port: int, reuse_port: bool = False) -> Contr
         hostname=host,
         port=port,
         data_size_limit=settings.INBOUND_EMAIL_MAX_BYTES,
-        server_hostname=f"relay.{settings.RELAY_BASE_DOMAIN}",
+        server_hostname=settings.RELAY_HOSTNAME,
         ident="Seller Central relay",
         decode_data=False,  # raw bytes: 8-bit bodies (BODY=8BITMIME) and UTF-8 headers as sent
         enable_SMTPUTF8=True,
+        tls_context=relay_tls_context(),  # STARTTLS offered when a certificate is configured
     )

@@ -14,7 +14,17 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import development_secret_key, env, env_bool, env_int, env_nameservers, env_networks, env_rate
+from .env import (
+    development_secret_key,
+    env,
+    env_bool,
+    env_host_name,
+    env_int,
+    env_nameservers,
+    env_networks,
+    env_path,
+    env_rate,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -282,6 +292,16 @@ RELAY_MAX_SESSIONS = env_int("RELAY_MAX_SESSIONS", 100, minimum=1)
 # operator whose buyers write from domains without SPF or DKIM may take it instead, shown with a
 # warning and not counted in Contact Response Time. Sellers' mail is always authenticated.
 RELAY_ACCEPT_UNVERIFIED_BUYERS = env_bool("RELAY_ACCEPT_UNVERIFIED_BUYERS", False)
+# The relay's name in its SMTP greeting and in the EHLO of outbound mail: the name the
+# outbound address's PTR record gives, never the machine's own (messaging/mailer.py).
+RELAY_HOSTNAME = env_host_name("RELAY_HOSTNAME", f"relay.{RELAY_BASE_DOMAIN}")
+# STARTTLS on the relay's SMTP server (messaging/smtp_tls.py): a PEM certificate (chain) and
+# its key; empty = no STARTTLS offered. The key may sit in the certificate's file. The relay
+# loads both at start and refuses to start when it cannot.
+RELAY_TLS_CERT = env_path("RELAY_TLS_CERT")
+RELAY_TLS_KEY = env_path("RELAY_TLS_KEY")
+if RELAY_TLS_KEY and not RELAY_TLS_CERT:
+    raise ImproperlyConfigured("RELAY_TLS_KEY is set without RELAY_TLS_CERT")
 
 # --- Celery ---------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 
 from messaging import services, verp
-from messaging.models import Alias, OutboundEmail
+from messaging.models import Alias, Message, OutboundEmail
+from messaging.services.bounces import NOTICE_SUBJECT
 
 from .conftest import BUYER_REAL, SELLER_REAL
 
@@ -112,9 +113,12 @@ def test_the_seller_message_list_shows_each_messages_delivery_status(order, on_c
     client = APIClient()
     client.force_authenticate(order.seller.users.get())
     rows = client.get("/api/v1/seller/messages/").json()["results"]
-    # Then each row says how its relayed copy fared
+    # Then each row says how its relayed copy fared (the bounce's notice in the thread
+    # and the system message were never relayed)
+    notice = Message.objects.get(subject=NOTICE_SUBJECT)
     assert {row["id"]: row["delivery_status"] for row in rows} == {
         bounced.pk: "bounced",
+        notice.pk: None,
         sent.pk: "sent",
         pending.pk: "pending",
         system.pk: None,
@@ -153,4 +157,7 @@ def test_three_hard_bounces_make_an_address_undeliverable_and_it_is_sent_nothing
     assert (outbound.status, outbound.attempts) == ("bounced", 1)
     assert outbound.last_error.startswith("Undeliverable address")
     assert SELLER_REAL not in outbound.last_error
+    # and the buyer is told in the thread, once per message (four notices for four copies)
+    notices = Message.objects.filter(thread=later.thread, subject=NOTICE_SUBJECT)
+    assert notices.count() == 4 and "refused mail for good too often" in notices.last().body_text
     assert host.received == []
