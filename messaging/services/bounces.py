@@ -151,10 +151,17 @@ def bounce_outbound_email(
 
 
 def count_hard_bounce(address: str, *, reason: str, at) -> None:
-    """After ``policy.UNDELIVERABLE_AFTER_BOUNCES`` bounced mails to ``address``, it is
-    undeliverable (the outbox bounces its mails at once)."""
+    """After ``policy.UNDELIVERABLE_AFTER_BOUNCES`` bounced mails to ``address`` in a row, it is
+    undeliverable (the outbox bounces its mails at once). "In a row": since the newest mail to
+    it that still stands delivered (a later report may yet bounce that one too), so a mailbox
+    that came back is not marked again by one bounce months later."""
     address = address.lower()
-    bounces = OutboundEmail.objects.filter(to_address__iexact=address, status=OutboundEmail.Status.BOUNCED)
+    to_address = OutboundEmail.objects.filter(to_address__iexact=address)
+    delivered = to_address.filter(status=OutboundEmail.Status.SENT).order_by("-created_at")
+    bounces = to_address.filter(status=OutboundEmail.Status.BOUNCED)
+    newest_delivered = delivered.values_list("created_at", flat=True).first()
+    if newest_delivered is not None:
+        bounces = bounces.filter(created_at__gt=newest_delivered)
     count = bounces.count()
     if count >= policy.UNDELIVERABLE_AFTER_BOUNCES:
         UndeliverableAddress.objects.update_or_create(
@@ -164,8 +171,8 @@ def count_hard_bounce(address: str, *, reason: str, at) -> None:
 
 def allow_delivery_again(*, emails: list[str]) -> list[UndeliverableAddress]:
     """Staff lift "undeliverable" from addresses (the mailbox is back, say): the outbox tries
-    their next mails. Their earlier bounces still count, so one more hard bounce before a
-    delivery marks an address again at once. The rows lifted (gone from the table)."""
+    their next mails. Their earlier bounces count until a mail is delivered, so one more hard
+    bounce before that marks an address again at once. The rows lifted (gone from the table)."""
     rows = list(UndeliverableAddress.objects.filter(email__in=[email.lower() for email in emails]))
     UndeliverableAddress.objects.filter(pk__in=[row.pk for row in rows]).delete()
     return rows

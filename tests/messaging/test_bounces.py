@@ -161,3 +161,26 @@ def test_three_hard_bounces_make_an_address_undeliverable_and_it_is_sent_nothing
     notices = Message.objects.filter(thread=later.thread, subject=NOTICE_SUBJECT)
     assert notices.count() == 4 and "refused mail for good too often" in notices.last().body_text
     assert host.received == []
+
+
+def test_bounces_count_in_a_row_so_a_mailbox_that_came_back_is_not_marked_by_one_more(
+    order, on_commit, smarthost
+):
+    from messaging.models import UndeliverableAddress
+    from messaging.policy import UNDELIVERABLE_AFTER_BOUNCES
+
+    # Given an address made undeliverable, which staff then allow again
+    host = smarthost("550 5.1.1 Mailbox does not exist")
+    for n in range(UNDELIVERABLE_AFTER_BOUNCES):
+        on_commit(services.contact_seller, order=order, subject="enquiry", body=f"message {n}")
+    services.allow_delivery_again(emails=[SELLER_REAL])
+    # When one more bounces before any delivery, the address is marked again at once
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="still gone")
+    assert UndeliverableAddress.objects.filter(email=SELLER_REAL).exists()
+    services.allow_delivery_again(emails=[SELLER_REAL])
+    # But once a mail is delivered, a single later bounce is only one in a row
+    host.rcpt_reply = "250 OK"
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="back again")
+    host.rcpt_reply = "550 5.1.1 Mailbox does not exist"
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="a glitch")
+    assert not UndeliverableAddress.objects.exists()
