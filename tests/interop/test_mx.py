@@ -9,6 +9,7 @@ import pytest
 from messaging import services
 from messaging.models import Message
 
+from ..messaging.test_authentication import Key
 from .conftest import ATTACKER, BUYER_REAL, INTERNET, SELLER_REAL, internet_mail, wait_for
 
 pytestmark = [pytest.mark.interop, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -67,8 +68,8 @@ def _forgeries(world, order) -> list[tuple[str, bytes, str]]:
             sender=sender, to=to, subject=subject, body="https://evil.example/refund", **headers
         ).as_bytes()
 
-    stranger_key = world.keys["example.com"].__class__(world.dns, "evil.example", selector="x1")
-    wrong_key = world.keys["example.com"].__class__(world.dns, "elsewhere.example", selector="x2")
+    stranger_key = Key(world.dns, "evil.example", selector="x1")
+    wrong_key = Key(world.dns, "elsewhere.example", selector="x2")
     wrong_key.domain = "test-uk-seller.example.net"  # signs as the seller, with a key not theirs
     stamp = "mx.sellercentral.test; spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com"
     return [
