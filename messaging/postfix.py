@@ -220,8 +220,10 @@ def mx(
             "address_verify_poll_delay": "1s",
             "address_verify_poll_count": "10",
             "smtp_send_xforward_command": "yes",
-            # Mail from the Internet waits for the relay, not for Postfix's inflow throttle.
+            # Mail from the Internet waits for the relay, not for Postfix's inflow throttle; and
+            # one relay process gets 4 connections, not Postfix's 20 (each waits on the relay).
             "in_flow_delay": "0",
+            "smtp_destination_concurrency_limit": "4",
         },
     )
 
