@@ -12,6 +12,7 @@ with its real DKIM-signing backend. Clients on 127.0.0.2 are the Internet: outsi
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import smtplib
 import tempfile
 import time
@@ -72,12 +73,13 @@ FIGURES: dict[str, list] = {}
 def world(django_db_setup):  # torn down first: the relay's connection closed
     relay_port, mx_port, smarthost_port = free_port(), free_port(), free_port()
     relay_domains = sorted({*django_settings.RELAY_DOMAINS.values(), django_settings.RELAY_BASE_DOMAIN})
+    key_dir = tempfile.mkdtemp(prefix="dkim-")
     with RunningDNS() as dns:
         overrides = override_settings(
             RELAY_DNS_NAMESERVERS=[(dns.host, dns.port)],
             RELAY_TRUSTED_NETWORKS=(),  # nothing is trusted: SPF and DKIM decide
             RELAY_MX_NETWORKS=(ipaddress.ip_network("127.0.0.1/32"),),
-            RELAY_DKIM_KEY_DIR=tempfile.mkdtemp(prefix="dkim-"),
+            RELAY_DKIM_KEY_DIR=key_dir,
             INBOUND_EMAIL_MAX_BYTES=2 * 1024 * 1024,
         )
         overrides.enable()
@@ -111,6 +113,7 @@ def world(django_db_setup):  # torn down first: the relay's connection closed
         finally:
             relay.stop()
             overrides.disable()
+            shutil.rmtree(key_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
