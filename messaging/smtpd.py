@@ -32,6 +32,7 @@ from .smtp_limits import (
 )
 from .smtp_tls import relay_tls_context
 from .verp import is_bounce_address
+from .xforward import client_of
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +117,12 @@ class RelayHandler:
             return "250 2.0.0 Bounce received"
         # SPF, DKIM and DMARC look-ups block on DNS: in a thread of their own, not the
         # database's, so one slow resolver does not hold up storing other mail.
+        # Behind our MX, the client that connected to it (XFORWARD), not the MX itself.
+        client_ip, helo = client_of(session)
         verdict = await asyncio.to_thread(
             authenticate,
-            client_ip=session.peer[0] if isinstance(session.peer, tuple) else "",
-            helo=session.host_name or "",
+            client_ip=client_ip,
+            helo=helo,
             envelope_from=_envelope_from(envelope),
             raw=raw,
         )

@@ -266,6 +266,9 @@ for _code, _domain in env.dict("RELAY_DOMAINS", default={}).items():
 # only Authentication-Results headers stamped with RELAY_AUTHSERV_ID (empty: none).
 RELAY_DNS_NAMESERVERS = env_nameservers("RELAY_DNS_NAMESERVERS")
 RELAY_TRUSTED_NETWORKS = env_networks("RELAY_TRUSTED_NETWORKS")
+# Our own MX hosts (Postfix with smtp_send_xforward_command = yes) in front of the relay: only
+# they may name the original client with XFORWARD, and their mail is judged by it.
+RELAY_MX_NETWORKS = env_networks("RELAY_MX_NETWORKS")
 RELAY_AUTHSERV_ID = env.str("RELAY_AUTHSERV_ID", default="").strip()
 if RELAY_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", RELAY_AUTHSERV_ID):
     raise ImproperlyConfigured(f"RELAY_AUTHSERV_ID must be a host name, not {RELAY_AUTHSERV_ID!r}")
