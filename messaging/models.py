@@ -55,9 +55,10 @@ class Alias(models.Model):
                 name="alias_buyer_has_customer",
             ),
             models.CheckConstraint(
-                # Lower-case letters and digits, dot-separated groups (policy's syllables; the
-                # earlier base32 tokens are one group), 20 to 40 characters in all.
-                condition=Q(token__regex=r"^(?=.{20,40}$)[a-z0-9]+(\.[a-z0-9]+)*$"),  # noqa: S106
+                # Lower-case letters and digits, groups separated by hyphens (policy's syllables)
+                # or dots (the earlier syllable tokens; base32 ones are one group), 20 to 40
+                # characters in all.
+                condition=Q(token__regex=r"^(?=.{20,40}$)[a-z0-9]+([.-][a-z0-9]+)*$"),  # noqa: S106
                 name="alias_token_format",
             ),
         ]

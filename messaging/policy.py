@@ -45,7 +45,10 @@ ORDER_ID_IN_TEXT = re.compile(r"\b(\d{3}-\d{7}-\d{7})\b")
 ALIAS_CONSONANTS = "bdfghjklmnprstvz"
 ALIAS_VOWELS = "aeiou"
 ALIAS_SYLLABLES = 13
-ALIAS_GROUP = 2  # syllables between dots
+ALIAS_GROUP = 2  # syllables between separators
+# Hyphens, not dots: three dot-separated words before the @ fire SpamAssassin's
+# AC_FROM_MANY_DOTS (1.0) on a thread's first relayed copy.
+ALIAS_SEPARATOR = "-"
 
 # --- The outbox -------------------------------------------------------------------------------
 # Wait 1, 2, 4 … minutes between attempts (``retry_delay``), then give up after this many.
