@@ -16,7 +16,7 @@ endif
 RUN_ENV := DEBUG=$${DEBUG:-true} RELAY_TRUSTED_NETWORKS=$${RELAY_TRUSTED_NETWORKS-127.0.0.0/8,::1/128}
 WEB_BIND ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load messages
+.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load messages mail-interop mail-packages
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
@@ -62,7 +62,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 test: lint
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e and not interop"
 
 # End-to-end stories in headless Chromium (Debian's /usr/bin/chromium; never a browser download)
 # with axe-core, pinned by version and SHA-256, for the accessibility checks.
@@ -77,6 +77,22 @@ var/axe/axe.min.js:
 e2e: install-dev var/axe/axe.min.js
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium"; exit 1; }
 	$(BIN)/pytest -m e2e -p no:cacheprovider
+
+# Real mail software around the relay (tests/interop/): private Postfix instances as the MX in
+# front of relay_smtpd and as the product's smarthost with maildirs, SpamAssassin offline, a
+# DNS server of the tests' own. Needs root (Postfix); Debian's packages are installed when
+# missing, without prompts and without starting the system's Postfix.
+MAIL_PACKAGES := postfix spamassassin swaks
+mail-packages:
+	@if ! command -v postfix >/dev/null 2>&1 || ! command -v spamassassin >/dev/null 2>&1 \
+		|| ! command -v swaks >/dev/null 2>&1; then \
+		echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(MAIL_PACKAGES) >/dev/null \
+			|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(MAIL_PACKAGES) >/dev/null; }; \
+	fi
+
+mail-interop: install-dev mail-packages
+	$(BIN)/pytest -m interop -p no:cacheprovider tests/interop
 
 # A PNG of every seed screen, for the README's gallery.
 screenshots: install-dev

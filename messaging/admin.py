@@ -1,8 +1,18 @@
 from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.utils.html import format_html
 
-from . import outbox
-from .models import Alias, AlternateAddress, Attachment, Message, MessageEvent, OutboundEmail, Thread
+from . import outbox, services
+from .models import (
+    Alias,
+    AlternateAddress,
+    Attachment,
+    Message,
+    MessageEvent,
+    OutboundEmail,
+    Thread,
+    UndeliverableAddress,
+)
 from .services.relay import relayed_copy
 
 
@@ -124,6 +134,7 @@ class MessageAdmin(admin.ModelAdmin):
         "is_auto_reply",
         "is_system",
         "no_response_needed",
+        "sender_unverified",
         "sent_at",
     ]
     list_select_related = ["seller"]
@@ -132,7 +143,7 @@ class MessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "thread", "seller", "direction", "channel", "sender_name", "subject", "message_id", "relay_message_id",
         "in_reply_to", "sent_at", "is_auto_reply", "is_system", "needs_response", "response_deadline",
-        "responded_at", "author", "sender_authentication", "body_text", "body_html", "raw_source",
+        "responded_at", "author", "sender_authentication", "sender_unverified", "body_text", "body_html", "raw_source",
     ]  # fmt: skip
     inlines = [AttachmentInline, MessageEventInline]
     show_full_result_count = False
@@ -176,3 +187,47 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         pending = queryset.filter(status=OutboundEmail.Status.PENDING).values_list("pk", flat=True)
         sent = outbox.deliver_outbound_emails(outbound_ids=list(pending))
         self.message_user(request, f"{sent} sent.", messages.SUCCESS)
+
+
+@admin.register(UndeliverableAddress)
+class UndeliverableAddressAdmin(admin.ModelAdmin):
+    """Addresses the outbox sends nothing more (too many hard bounces). Staff see why, and
+    "Allow delivery again" lifts it; each lift is in the admin history (Recent actions)."""
+
+    list_display = ["email", "hard_bounces", "marked_at", "last_reason"]
+    search_fields = ["email"]
+    list_filter = ["marked_at"]
+    readonly_fields = ["email", "hard_bounces", "last_reason", "marked_at"]
+    actions = ["allow_delivery_again"]
+    ordering = ["-marked_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only bounces make an address undeliverable
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # read-only; lifted by the action
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "Allow delivery again" says what deleting means
+        return actions
+
+    @admin.action(
+        description="Allow delivery again (the next mail is tried; one more hard bounce marks it again)",
+        permissions=["delete"],
+    )
+    def allow_delivery_again(self, request, queryset):
+        emails = list(queryset.values_list("email", flat=True))
+        lifted = services.allow_delivery_again(emails=emails)
+        for row in lifted:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=[row],
+                action_flag=DELETION,
+                change_message=(
+                    f"Allowed delivery again (undeliverable since {row.marked_at:%Y-%m-%d %H:%M}, "
+                    f"{row.hard_bounces} hard bounces; last: {row.last_reason[:200]})"
+                ),
+                single_object=True,
+            )
+        self.message_user(request, f"Delivery allowed again to {len(lifted)} address(es).", messages.SUCCESS)

@@ -55,6 +55,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "no_response_needed",
             "is_auto_reply",
             "is_system",
+            "sender_unverified",
             "responded_at",
             "response_deadline",
             "body_text",

@@ -55,9 +55,10 @@ class Alias(models.Model):
                 name="alias_buyer_has_customer",
             ),
             models.CheckConstraint(
-                # Lower-case letters and digits, dot-separated groups (policy's syllables; the
-                # earlier base32 tokens are one group), 20 to 40 characters in all.
-                condition=Q(token__regex=r"^(?=.{20,40}$)[a-z0-9]+(\.[a-z0-9]+)*$"),  # noqa: S106
+                # Lower-case letters and digits, groups separated by hyphens (policy's syllables)
+                # or dots (the earlier syllable tokens; base32 ones are one group), 20 to 40
+                # characters in all.
+                condition=Q(token__regex=r"^(?=.{20,40}$)[a-z0-9]+([.-][a-z0-9]+)*$"),  # noqa: S106
                 name="alias_token_format",
             ),
         ]
@@ -145,6 +146,12 @@ class Message(models.Model):
         blank=True,
         db_default="",  # rows written without it (bulk loads, older code) are unauthenticated
         help_text="How the relay authenticated an e-mail's sender (SPF, DKIM, DMARC), for staff.",
+    )
+    sender_unverified = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="A buyer's mail taken though its sender was not authenticated (the operator allows "
+        "it): shown with a warning, not counted in Contact Response Time.",
     )
     is_system = models.BooleanField(default=False)
     needs_response = models.BooleanField(

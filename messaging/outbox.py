@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import events, locks, verp
+from .mailer import InternationalAddressRefused
 from .masking import without_addresses
 from .models import MessageEvent, OutboundEmail, UndeliverableAddress
 from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, is_permanent_smtp_failure, retry_delay
@@ -60,7 +61,10 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
     """Send one outbox mail if it is still pending; True when it is (now or already) sent.
 
     The row stays locked while the mail server talks, so a sweep and a task cannot send
-    it twice; a failure is recorded and the next attempt scheduled with backoff.
+    it twice; a failure is recorded and the next attempt scheduled with backoff. A refusal
+    for good is handed to ``services.bounces.bounce_outbound_email`` once this transaction
+    has committed: it locks the thread before the row, as every flow does. Until then the row
+    waits for its next attempt like any failure, so a crash in between only delays the bounce.
     """
     with transaction.atomic():
         outbound = locks.lock_pending_outbound_email(outbound_id)
@@ -70,27 +74,26 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
             return outbound.status == OutboundEmail.Status.SENT
         now = timezone.now()
         outbound.attempts += 1
-        undeliverable = UndeliverableAddress.objects.filter(email=outbound.to_address.lower()).first()
-        if undeliverable is not None:  # it bounced for good too often: not tried again
-            _record_bounce(outbound, reason=f"Undeliverable address: {undeliverable.last_reason}", now=now)
-            return False
-        try:  # building the mail (attachments from storage) fails and retries like sending
-            compose(outbound).send()
-        except Exception as exc:  # a 5xx ends it; any other failure is retried later
-            if _permanent(exc):
-                _record_bounce(
-                    outbound,
-                    reason=without_addresses(f"{type(exc).__name__}: {_smtp_reason(exc)}")[:500],
-                    now=now,
-                )
-                _count_hard_bounce(outbound, now=now)
+        refusal = _undeliverable(outbound)
+        if refusal is not None:
+            outbound.save(update_fields=["attempts"])
+        else:
+            try:  # building the mail (attachments from storage) fails and retries like sending
+                compose(outbound).send()
+            except Exception as exc:  # a refusal for good is bounced below; the rest retried
+                refusal = _refusal(exc)
+                _record_failure(outbound, exc, now=now, may_give_up=refusal is None)
+                if refusal is None:
+                    return False
             else:
-                _record_failure(outbound, exc, now=now)
-            return False
-        outbound.status = OutboundEmail.Status.SENT
-        outbound.sent_at = now
-        outbound.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+                outbound.status = OutboundEmail.Status.SENT
+                outbound.sent_at = now
+                outbound.save(update_fields=["attempts", "status", "sent_at"])
+                return True
+    from .services.bounces import bounce_outbound_email  # the services import this module
+
+    bounce_outbound_email(outbound_id=outbound.pk, **refusal)
+    return False
 
 
 def deliver_outbound_emails(*, outbound_ids: list[int]) -> int:
@@ -98,15 +101,35 @@ def deliver_outbound_emails(*, outbound_ids: list[int]) -> int:
     return sum(deliver_outbound_email(outbound_id=pk) for pk in outbound_ids)
 
 
-def _permanent(exc: Exception) -> bool:
-    """The mail server refused the mail for good (5xx): the recipients all, the sender, the
-    data. Connection errors and 4xx replies are temporary."""
+def _undeliverable(outbound: OutboundEmail) -> dict | None:
+    """It bounced for good too often: not tried again, bounced at once (not counted again)."""
+    undeliverable = UndeliverableAddress.objects.filter(email=outbound.to_address.lower()).first()
+    if undeliverable is None:
+        return None
+    return {
+        "last_error": f"Undeliverable address: {undeliverable.last_reason}",
+        "notice": "The recipient's address has refused mail for good too often; nothing more is sent to it.",
+        "count": False,
+    }
+
+
+def _refusal(exc: Exception) -> dict | None:
+    """How a refusal for good is bounced, or None for a temporary failure. For good: a 5xx
+    for the recipients all, the sender or the data, or a server that cannot take the
+    recipient's international address; connection errors and 4xx replies are temporary."""
+    if isinstance(exc, InternationalAddressRefused):
+        return {"last_error": f"{type(exc).__name__}: {exc.reason}", "notice": exc.reason}
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
-        return bool(codes) and all(is_permanent_smtp_failure(code) for code in codes)
-    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
-        return is_permanent_smtp_failure(exc.smtp_code)
-    return False
+        permanent = bool(codes) and all(is_permanent_smtp_failure(code) for code in codes)
+    elif isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        permanent = is_permanent_smtp_failure(exc.smtp_code)
+    else:
+        permanent = False
+    if not permanent:
+        return None
+    reason = without_addresses(_smtp_reason(exc))[:500]
+    return {"last_error": f"{type(exc).__name__}: {reason}", "notice": f"The mail server said: {reason}"}
 
 
 def _smtp_reason(exc: Exception) -> str:
@@ -119,29 +142,11 @@ def _smtp_reason(exc: Exception) -> str:
     return f"{code} {text}"
 
 
-def _count_hard_bounce(outbound: OutboundEmail, *, now) -> None:
-    from .services.bounces import count_hard_bounce  # the services import this module
-
-    count_hard_bounce(outbound.to_address, reason=outbound.last_error, at=now)
-
-
-def _record_bounce(outbound: OutboundEmail, *, reason: str, now) -> None:
-    """Refused for good by the mail server: bounced at once, never retried."""
-    outbound.last_error = reason[:2000]
-    outbound.status = OutboundEmail.Status.BOUNCED
-    if outbound.message_id is not None:
-        events.record(
-            outbound.message_id,
-            MessageEvent.Event.RELAY_BOUNCED,
-            note=f"Outbox mail #{outbound.pk}, attempt {outbound.attempts}: {outbound.last_error}",
-            at=now,
-        )
-    outbound.save(update_fields=["attempts", "last_error", "status"])
-
-
-def _record_failure(outbound: OutboundEmail, exc: Exception, *, now) -> None:
+def _record_failure(outbound: OutboundEmail, exc: Exception, *, now, may_give_up: bool) -> None:
+    """A failed attempt, tried again with backoff; given up after the last one unless
+    ``may_give_up`` is False (a refusal for good, bounced instead)."""
     outbound.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if outbound.attempts >= MAX_SEND_ATTEMPTS:
+    if may_give_up and outbound.attempts >= MAX_SEND_ATTEMPTS:
         outbound.status = OutboundEmail.Status.FAILED
         if outbound.message_id is not None:  # a relayed copy: the message's history says so
             events.record(

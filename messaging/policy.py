@@ -45,7 +45,10 @@ ORDER_ID_IN_TEXT = re.compile(r"\b(\d{3}-\d{7}-\d{7})\b")
 ALIAS_CONSONANTS = "bdfghjklmnprstvz"
 ALIAS_VOWELS = "aeiou"
 ALIAS_SYLLABLES = 13
-ALIAS_GROUP = 2  # syllables between dots
+ALIAS_GROUP = 2  # syllables between separators
+# Hyphens, not dots: three dot-separated words before the @ fire SpamAssassin's
+# AC_FROM_MANY_DOTS (1.0) on a thread's first relayed copy.
+ALIAS_SEPARATOR = "-"
 
 # --- The outbox -------------------------------------------------------------------------------
 # Wait 1, 2, 4 … minutes between attempts (``retry_delay``), then give up after this many.
@@ -72,9 +75,13 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 # --- Who must answer what, and by when --------------------------------------------------------
-def needs_response(*, direction: str, is_auto_reply: bool, is_system: bool) -> bool:
-    """A buyer's own message: not an automatic reply, not a message the product wrote."""
-    return direction == "received" and not is_auto_reply and not is_system
+def needs_response(
+    *, direction: str, is_auto_reply: bool, is_system: bool, sender_unverified: bool = False
+) -> bool:
+    """A buyer's own message: not an automatic reply, not a message the product wrote, and not
+    mail whose sender could not be authenticated (anyone could have sent it to hurt the
+    seller's response time)."""
+    return direction == "received" and not is_auto_reply and not is_system and not sender_unverified
 
 
 def answers_buyer(*, direction: str, is_auto_reply: bool, is_system: bool) -> bool:

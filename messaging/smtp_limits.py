@@ -8,6 +8,8 @@
   cache that every relay process shares (Redis in production): ``451 4.7.1``, try later;
 - at most ``RELAY_MAX_SESSIONS`` sessions per process: a new connection over it gets
   ``421 4.3.2`` and is closed.
+
+The server also speaks Postfix's XFORWARD to our own MX hosts (``messaging/xforward.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from aiosmtpd.smtp import SMTP
 from django.core.cache import cache
 
-from . import policy
+from . import policy, xforward
 
 DECLARED_SIZE = re.compile(r"(?:^|\s)SIZE=(\d{1,20})(?=\s|$)", re.I)
 TOO_BIG = "552 5.3.4 Message size exceeds fixed maximum message size"
@@ -66,7 +68,9 @@ async def alias_within_rate(alias_id: int) -> bool:
 
 
 class RelaySMTP(SMTP):
-    """aiosmtpd's server with the relay's session cap and early size refusal."""
+    """aiosmtpd's server with the relay's session cap, early size refusal and XFORWARD."""
+
+    _announce_xforward = False
 
     def __init__(self, *args, sessions: set, max_sessions: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -106,3 +110,38 @@ class RelaySMTP(SMTP):
             await self.push(TOO_BIG)
             return
         await super().smtp_MAIL(arg)
+
+    async def smtp_EHLO(self, hostname: str) -> None:
+        # aiosmtpd ends its EHLO reply with "250 HELP"; push() adds XFORWARD just before it,
+        # for our MX hosts only (nobody else is told, nor allowed to use it).
+        self._announce_xforward = bool(hostname) and xforward.from_mx(self.session.peer)
+        try:
+            await super().smtp_EHLO(hostname)
+        finally:
+            self._announce_xforward = False
+
+    async def push(self, status) -> None:
+        if self._announce_xforward and status == "250 HELP":
+            await super().push(f"250-{xforward.KEYWORD}")
+        await super().push(status)
+
+    async def smtp_XFORWARD(self, arg: str | None) -> None:
+        if not (self.session.extended_smtp and xforward.from_mx(self.session.peer)):
+            await self.push(xforward.NOT_AUTHORISED)
+            return
+        if self.envelope.mail_from:
+            await self.push(xforward.IN_TRANSACTION)
+            return
+        try:
+            found = xforward.parse(arg)
+        except ValueError:
+            await self.push(xforward.BAD_SYNTAX)
+            return
+        vars(self.session).setdefault("xforward", {}).update(found)
+        await self.push(xforward.OK)
+
+    def _set_post_data_state(self) -> None:
+        # After each mail and at RSET: XFORWARD's attributes are one transaction's.
+        super()._set_post_data_state()
+        if self.session is not None:
+            vars(self.session).pop("xforward", None)

@@ -31,7 +31,9 @@ from .smtp_limits import (
     alias_within_rate,
     sender_within_rate,
 )
+from .smtp_tls import relay_tls_context
 from .verp import is_bounce_address
+from .xforward import client_of
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +133,12 @@ class RelayHandler:
             return "250 2.0.0 Bounce received"
         # SPF, DKIM and DMARC look-ups block on DNS: in a thread of their own, not the
         # database's, so one slow resolver does not hold up storing other mail.
+        # Behind our MX, the client that connected to it (XFORWARD), not the MX itself.
+        client_ip, helo = client_of(session)
         verdict = await asyncio.to_thread(
             authenticate,
-            client_ip=session.peer[0] if isinstance(session.peer, tuple) else "",
-            helo=session.host_name or "",
+            client_ip=client_ip,
+            helo=helo,
             envelope_from=_envelope_from(envelope),
             raw=raw,
         )
@@ -201,8 +205,9 @@ def relay_controller(*, host: str, port: int, reuse_port: bool = False) -> Contr
         hostname=host,
         port=port,
         data_size_limit=settings.INBOUND_EMAIL_MAX_BYTES,
-        server_hostname=f"relay.{settings.RELAY_BASE_DOMAIN}",
+        server_hostname=settings.RELAY_HOSTNAME,
         ident="Seller Central relay",
         decode_data=False,  # raw bytes: 8-bit bodies (BODY=8BITMIME) and UTF-8 headers as sent
         enable_SMTPUTF8=True,
+        tls_context=relay_tls_context(),  # STARTTLS offered when a certificate is configured
     )

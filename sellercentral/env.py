@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 from pathlib import Path
 
@@ -87,6 +88,31 @@ def env_rate(name: str) -> tuple[int, int] | None:
     if int(count) < 1:
         raise ImproperlyConfigured(f"{name} must allow at least 1, not {raw!r}")
     return int(count), RATE_PERIODS[period]
+
+
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+"
+)
+
+
+def env_host_name(name: str, default: str) -> str:
+    """A fully qualified host name (``relay.example.com``), lower case; a bare word, an
+    address or anything with spaces is refused."""
+    value = env.str(name, default="").strip().lower() or default.lower()
+    if not _HOST_NAME.fullmatch(value):
+        raise ImproperlyConfigured(f"{name} must be a fully qualified host name, not {value!r}")
+    return value
+
+
+def env_path(name: str) -> Path | None:
+    """A file's path; empty means none. Whether it can be read is checked by the process that
+    uses it (compose hands one .env to every service, and only one mounts the file)."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return None
+    if "\n" in raw or "\x00" in raw:
+        raise ImproperlyConfigured(f"{name} must be a file path, not {raw!r}")
+    return Path(raw).expanduser()
 
 
 def development_secret_key(var_dir: Path) -> str:

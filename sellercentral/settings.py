@@ -14,7 +14,17 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import development_secret_key, env, env_bool, env_int, env_nameservers, env_networks, env_rate
+from .env import (
+    development_secret_key,
+    env,
+    env_bool,
+    env_host_name,
+    env_int,
+    env_nameservers,
+    env_networks,
+    env_path,
+    env_rate,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -256,6 +266,9 @@ for _code, _domain in env.dict("RELAY_DOMAINS", default={}).items():
 # only Authentication-Results headers stamped with RELAY_AUTHSERV_ID (empty: none).
 RELAY_DNS_NAMESERVERS = env_nameservers("RELAY_DNS_NAMESERVERS")
 RELAY_TRUSTED_NETWORKS = env_networks("RELAY_TRUSTED_NETWORKS")
+# Our own MX hosts (Postfix with smtp_send_xforward_command = yes) in front of the relay: only
+# they may name the original client with XFORWARD, and their mail is judged by it.
+RELAY_MX_NETWORKS = env_networks("RELAY_MX_NETWORKS")
 RELAY_AUTHSERV_ID = env.str("RELAY_AUTHSERV_ID", default="").strip()
 if RELAY_AUTHSERV_ID and not re.fullmatch(r"[A-Za-z0-9._-]+", RELAY_AUTHSERV_ID):
     raise ImproperlyConfigured(f"RELAY_AUTHSERV_ID must be a host name, not {RELAY_AUTHSERV_ID!r}")
@@ -278,6 +291,20 @@ INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024, m
 RELAY_RATE_PER_SENDER = env_rate("RELAY_RATE_PER_SENDER")
 RELAY_RATE_PER_ALIAS = env_rate("RELAY_RATE_PER_ALIAS")
 RELAY_MAX_SESSIONS = env_int("RELAY_MAX_SESSIONS", 100, minimum=1)
+# A buyer's mail whose sender could not be authenticated is refused, like anyone's; an
+# operator whose buyers write from domains without SPF or DKIM may take it instead, shown with a
+# warning and not counted in Contact Response Time. Sellers' mail is always authenticated.
+RELAY_ACCEPT_UNVERIFIED_BUYERS = env_bool("RELAY_ACCEPT_UNVERIFIED_BUYERS", False)
+# The relay's name in its SMTP greeting and in the EHLO of outbound mail: the name the
+# outbound address's PTR record gives, never the machine's own (messaging/mailer.py).
+RELAY_HOSTNAME = env_host_name("RELAY_HOSTNAME", f"relay.{RELAY_BASE_DOMAIN}")
+# STARTTLS on the relay's SMTP server (messaging/smtp_tls.py): a PEM certificate (chain) and
+# its key; empty = no STARTTLS offered. The key may sit in the certificate's file. The relay
+# loads both at start and refuses to start when it cannot.
+RELAY_TLS_CERT = env_path("RELAY_TLS_CERT")
+RELAY_TLS_KEY = env_path("RELAY_TLS_KEY")
+if RELAY_TLS_KEY and not RELAY_TLS_CERT:
+    raise ImproperlyConfigured("RELAY_TLS_KEY is set without RELAY_TLS_CERT")
 
 # --- Celery ---------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"

@@ -23,9 +23,14 @@ def leaks(sent, real_addresses) -> list[str]:
     The recipient's own address may stand in ``To`` (that is where the mail goes) and
     nowhere else.
     """
-    parsed = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+    return leaks_in_bytes(sent.message().as_bytes(), real_addresses, envelope_from=sent.from_email)
+
+
+def leaks_in_bytes(raw: bytes, real_addresses, *, envelope_from: str = "") -> list[str]:
+    """The same scan of a mail as delivered (a maildir file): its bytes, headers and parts."""
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
     del parsed["To"]
-    places = [sent.from_email, parsed.as_bytes().decode("utf-8", "replace")]  # envelope too
+    places = [envelope_from, parsed.as_bytes().decode("utf-8", "replace")]  # envelope too
     places += [str(value) for value in parsed.values()]
     for part in parsed.walk():
         if not part.is_multipart():

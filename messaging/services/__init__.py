@@ -25,7 +25,7 @@ from .aliases import (
     remove_alternate_address,
     seller_alias,
 )
-from .bounces import check_bounce_recipient, receive_bounce
+from .bounces import allow_delivery_again, bounce_outbound_email, check_bounce_recipient, receive_bounce
 from .conversations import (
     contact_seller,
     mark_no_response_needed,
@@ -43,6 +43,8 @@ __all__ = [
     "InboundResult",
     "SellerAddresses",
     "add_alternate_address",
+    "allow_delivery_again",
+    "bounce_outbound_email",
     "buyer_alias",
     "check_bounce_recipient",
     "check_recipient",

@@ -26,14 +26,14 @@ from ..models import Alias, AlternateAddress
 def new_alias_token() -> str:
     """A fresh random token of pronounceable syllables (``policy``: about 82 bits).
 
-    Tokens made before this format (24 base32 characters) stay valid: an alias is found by
-    its stored token, whatever its shape."""
+    Tokens made before this format (24 base32 characters, or syllables between dots) stay
+    valid: an alias is found by its stored token, whatever its shape."""
     syllables = [
         secrets.choice(policy.ALIAS_CONSONANTS) + secrets.choice(policy.ALIAS_VOWELS)
         for _ in range(policy.ALIAS_SYLLABLES)
     ]
     groups = range(0, len(syllables), policy.ALIAS_GROUP)
-    return ".".join("".join(syllables[n : n + policy.ALIAS_GROUP]) for n in groups)
+    return policy.ALIAS_SEPARATOR.join("".join(syllables[n : n + policy.ALIAS_GROUP]) for n in groups)
 
 
 def _alias(**identity) -> Alias:

@@ -109,6 +109,21 @@ def receive_bounce(*, address: str, raw: bytes) -> OutboundEmail | None:
     bounce = read_bounce(raw)
     if bounce is None or not bounce.failed:
         return None
+    return bounce_outbound_email(
+        outbound_id=outbound_id,
+        last_error=f"Bounced: {bounce.reason}",
+        notice=f"The recipient's mail server said: {bounce.reason}",
+    )
+
+
+def bounce_outbound_email(
+    *, outbound_id: int, last_error: str, notice: str, count: bool = True
+) -> OutboundEmail | None:
+    """An outbox mail refused for good, however it was learnt (a DSN, the smarthost's 5xx or
+    its missing SMTPUTF8 at send time, an undeliverable address): the row bounced and never
+    retried, a hard bounce counted (unless ``count`` is False), and for a relayed copy the
+    event on its message and ``notice`` (no address in it) told to its sender in the thread.
+    Once: a row bounced already changes nothing. The row, or None when nothing changed."""
     row = OutboundEmail.objects.filter(pk=outbound_id).values("message__thread_id").first()
     if row is None:
         return None
@@ -120,25 +135,33 @@ def receive_bounce(*, address: str, raw: bytes) -> OutboundEmail | None:
             return None
         now = timezone.now()
         outbound.status = OutboundEmail.Status.BOUNCED
-        outbound.last_error = f"Bounced: {bounce.reason}"
+        outbound.last_error = last_error[:2000]
         outbound.save(update_fields=["status", "last_error"])
-        count_hard_bounce(outbound.to_address, reason=bounce.reason, at=now)
+        if count:
+            count_hard_bounce(outbound.to_address, reason=last_error, at=now)
         if outbound.message_id is not None:
             events.record(
                 outbound.message_id,
                 MessageEvent.Event.RELAY_BOUNCED,
-                note=f"Outbox mail #{outbound.pk}: {bounce.reason}",
+                note=f"Outbox mail #{outbound.pk}, attempt {outbound.attempts}: {outbound.last_error}",
                 at=now,
             )
-            _tell_the_sender(thread, bounce, now=now)
+            _tell_the_sender(thread, _scrub(notice), now=now)
         return outbound
 
 
 def count_hard_bounce(address: str, *, reason: str, at) -> None:
-    """After ``policy.UNDELIVERABLE_AFTER_BOUNCES`` bounced mails to ``address``, it is
-    undeliverable (the outbox bounces its mails at once)."""
+    """After ``policy.UNDELIVERABLE_AFTER_BOUNCES`` bounced mails to ``address`` in a row, it is
+    undeliverable (the outbox bounces its mails at once). "In a row": since the newest mail to
+    it that still stands delivered (a later report may yet bounce that one too), so a mailbox
+    that came back is not marked again by one bounce months later."""
     address = address.lower()
-    bounces = OutboundEmail.objects.filter(to_address__iexact=address, status=OutboundEmail.Status.BOUNCED)
+    to_address = OutboundEmail.objects.filter(to_address__iexact=address)
+    delivered = to_address.filter(status=OutboundEmail.Status.SENT).order_by("-created_at")
+    bounces = to_address.filter(status=OutboundEmail.Status.BOUNCED)
+    newest_delivered = delivered.values_list("created_at", flat=True).first()
+    if newest_delivered is not None:
+        bounces = bounces.filter(created_at__gt=newest_delivered)
     count = bounces.count()
     if count >= policy.UNDELIVERABLE_AFTER_BOUNCES:
         UndeliverableAddress.objects.update_or_create(
@@ -146,14 +169,23 @@ def count_hard_bounce(address: str, *, reason: str, at) -> None:
         )
 
 
-def _tell_the_sender(thread, bounce: Bounce, *, now) -> None:
+def allow_delivery_again(*, emails: list[str]) -> list[UndeliverableAddress]:
+    """Staff lift "undeliverable" from addresses (the mailbox is back, say): the outbox tries
+    their next mails. Their earlier bounces count until a mail is delivered, so one more hard
+    bounce before that marks an address again at once. The rows lifted (gone from the table)."""
+    rows = list(UndeliverableAddress.objects.filter(email__in=[email.lower() for email in emails]))
+    UndeliverableAddress.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return rows
+
+
+def _tell_the_sender(thread, notice: str, *, now) -> None:
     store_message(
         thread=thread,
         direction=Message.Direction.RECEIVED,
         channel=Message.Channel.SYSTEM,
         sender_name="Seller Central",
         subject=NOTICE_SUBJECT,
-        text=f"{NOTICE_SUBJECT}. The recipient's mail server said: {bounce.reason}",
+        text=f"{NOTICE_SUBJECT}. {notice}",
         sent_at=now,
         is_system=True,
         relay=False,

@@ -72,17 +72,32 @@ def check_recipient(address: str) -> Alias:
     return alias
 
 
-def _check_sender(verdict: Verdict, parsed: mime.ParsedMail) -> None:
+def _check_sender(verdict: Verdict, parsed: mime.ParsedMail) -> bool:
     """The ``From:`` address counts only when authenticated (aligned SPF or DKIM), and is the
     address the verdict is about. Every failure gets the one reply a stranger gets, before any
-    row is read, so the answer says nothing about whose addresses are real."""
+    row is read, so the answer says nothing about whose addresses are real.
+
+    True: not authenticated, but the operator takes buyers' unverified mail; the caller still
+    refuses it unless every recipient is a seller (``_unverified_buyer_allowed``)."""
     if verdict.temporary:
         raise InboundRefused(
             "451 4.7.0 Sender authentication could not be completed, try again later",
             503,
             "sender authentication temporarily failed",
         )
-    if not verdict.authenticated or verdict.from_address != parsed.from_address:
+    if verdict.from_address != parsed.from_address or not parsed.from_address:
+        raise _sender_not_allowed()
+    if verdict.authenticated:
+        return False
+    if not settings.RELAY_ACCEPT_UNVERIFIED_BUYERS:
+        raise _sender_not_allowed()
+    return True
+
+
+def _unverified_buyer_allowed(aliases: list[Alias]) -> None:
+    """Unverified mail is taken only as a buyer's, to sellers' masked addresses: mail claiming
+    to be a seller's always needs authentication. Refused with the one reply otherwise."""
+    if any(alias.kind != Alias.Kind.SELLER for alias in aliases):
         raise _sender_not_allowed()
 
 
@@ -112,13 +127,15 @@ def receive_inbound_email(
         raise InboundRefused(f"554 5.6.0 Unparseable message: {exc}", 400, str(exc)) from exc
     if sum(len(a.content) for a in parsed.attachments) > policy.MAX_ATTACHMENTS_BYTES:
         raise InboundRefused("552 5.3.4 Attachments over 10 MB in all", 413, "attachments over 10 MB")
-    _check_sender(verdict, parsed)
+    unverified = _check_sender(verdict, parsed)
     if aliases is None:
         candidates = recipients if recipients is not None else parsed.recipients
         aliases = [alias for alias in map(find_alias, candidates) if alias is not None]
     aliases = list({alias.pk: alias for alias in aliases}.values())
     if not aliases:
         raise _unknown_recipient()
+    if unverified:
+        _unverified_buyer_allowed(aliases)
     if len(aliases) > policy.MAX_RELAY_RECIPIENTS:
         raise InboundRefused("452 4.5.3 Too many recipients", 400, "too many recipients")
     stored, duplicates = [], 0
@@ -127,7 +144,7 @@ def receive_inbound_email(
     # no transaction around it.
     with transaction.atomic() if len(aliases) > 1 else contextlib.nullcontext():
         for alias in aliases:
-            message = _receive_for_alias(alias, parsed, raw, verdict)
+            message = _receive_for_alias(alias, parsed, raw, verdict, unverified=unverified)
             if message is None:
                 duplicates += 1
             else:
@@ -135,7 +152,9 @@ def receive_inbound_email(
     return InboundResult(messages=stored, duplicates=duplicates)
 
 
-def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes, verdict: Verdict) -> Message | None:
+def _receive_for_alias(
+    alias: Alias, parsed: mime.ParsedMail, raw: bytes, verdict: Verdict, *, unverified: bool
+) -> Message | None:
     message_id = parsed.message_id or f"<generated.{secrets.token_hex(12)}@{alias.marketplace.relay_domain}>"
     now = timezone.now()
     try:
@@ -160,6 +179,7 @@ def _receive_for_alias(alias: Alias, parsed: mime.ParsedMail, raw: bytes, verdic
                 relay=not parsed.is_automatic,  # never bounce auto-replies back into a loop
                 addresses=found.addresses,
                 sender_authentication=verdict.summary()[:500],
+                sender_unverified=unverified,
             )
     except IntegrityError:
         if _same_mail(alias.seller_id, message_id).exists():

@@ -48,6 +48,7 @@ def store_message(
     relay: bool = True,
     addresses: SellerAddresses | None = None,
     sender_authentication: str = "",
+    sender_unverified: bool = False,
 ) -> Message:
     """Store one message in ``thread`` (locked by the caller) and queue its relayed copy.
 
@@ -65,7 +66,7 @@ def store_message(
     )
     domain = thread.marketplace.relay_domain
     kind = {"direction": direction, "is_auto_reply": is_auto_reply, "is_system": is_system}
-    needs_response = policy.needs_response(**kind)
+    needs_response = policy.needs_response(**kind, sender_unverified=sender_unverified)
     message = Message.objects.create(
         thread=thread,
         seller=thread.seller,
@@ -86,6 +87,7 @@ def store_message(
         source=_source_file(raw, thread),
         author=author,
         sender_authentication=sender_authentication,
+        sender_unverified=sender_unverified,
     )
     _store_attachments(message, attachments)
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 
 from messaging import services, verp
-from messaging.models import Alias, OutboundEmail
+from messaging.models import Alias, Message, OutboundEmail
+from messaging.services.bounces import NOTICE_SUBJECT
 
 from .conftest import BUYER_REAL, SELLER_REAL
 
@@ -112,9 +113,12 @@ def test_the_seller_message_list_shows_each_messages_delivery_status(order, on_c
     client = APIClient()
     client.force_authenticate(order.seller.users.get())
     rows = client.get("/api/v1/seller/messages/").json()["results"]
-    # Then each row says how its relayed copy fared
+    # Then each row says how its relayed copy fared (the bounce's notice in the thread
+    # and the system message were never relayed)
+    notice = Message.objects.get(subject=NOTICE_SUBJECT)
     assert {row["id"]: row["delivery_status"] for row in rows} == {
         bounced.pk: "bounced",
+        notice.pk: None,
         sent.pk: "sent",
         pending.pk: "pending",
         system.pk: None,
@@ -153,4 +157,30 @@ def test_three_hard_bounces_make_an_address_undeliverable_and_it_is_sent_nothing
     assert (outbound.status, outbound.attempts) == ("bounced", 1)
     assert outbound.last_error.startswith("Undeliverable address")
     assert SELLER_REAL not in outbound.last_error
+    # and the buyer is told in the thread, once per message (four notices for four copies)
+    notices = Message.objects.filter(thread=later.thread, subject=NOTICE_SUBJECT)
+    assert notices.count() == 4 and "refused mail for good too often" in notices.last().body_text
     assert host.received == []
+
+
+def test_bounces_count_in_a_row_so_a_mailbox_that_came_back_is_not_marked_by_one_more(
+    order, on_commit, smarthost
+):
+    from messaging.models import UndeliverableAddress
+    from messaging.policy import UNDELIVERABLE_AFTER_BOUNCES
+
+    # Given an address made undeliverable, which staff then allow again
+    host = smarthost("550 5.1.1 Mailbox does not exist")
+    for n in range(UNDELIVERABLE_AFTER_BOUNCES):
+        on_commit(services.contact_seller, order=order, subject="enquiry", body=f"message {n}")
+    services.allow_delivery_again(emails=[SELLER_REAL])
+    # When one more bounces before any delivery, the address is marked again at once
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="still gone")
+    assert UndeliverableAddress.objects.filter(email=SELLER_REAL).exists()
+    services.allow_delivery_again(emails=[SELLER_REAL])
+    # But once a mail is delivered, a single later bounce is only one in a row
+    host.rcpt_reply = "250 OK"
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="back again")
+    host.rcpt_reply = "550 5.1.1 Mailbox does not exist"
+    on_commit(services.contact_seller, order=order, subject="enquiry", body="a glitch")
+    assert not UndeliverableAddress.objects.exists()

@@ -9,7 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from messaging import services, tasks
-from messaging.models import OutboundEmail
+from messaging.models import Message, OutboundEmail
+from messaging.services.bounces import NOTICE_SUBJECT
 
 pytestmark = pytest.mark.django_db
 
@@ -108,12 +109,25 @@ def test_a_permanent_refusal_bounces_the_mail_at_once_and_it_is_never_retried(or
     assert "@" not in outbound.last_error
     # and the message's history says so
     assert list(outbound.message.events.values_list("event", flat=True)) == ["relay_bounced"]
+    # and the buyer is told in the thread, as a DSN would tell them: no address, never relayed
+    _assert_told_once(outbound, "The mail server said: 550 5.1.1 Mailbox does not exist")
     # and no sweep tries it again, however late
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
         assert services.due_outbound_email_ids() == []
         assert services.deliver_outbound_email(outbound_id=outbound.pk) is False
     outbound.refresh_from_db()
     assert outbound.attempts == 1
+    # and a DSN for the same copy arriving later changes nothing: told once
+    assert services.bounce_outbound_email(outbound_id=outbound.pk, last_error="Bounced", notice="x") is None
+    _assert_told_once(outbound, "550 5.1.1")
+
+
+def _assert_told_once(outbound, said):
+    [notice] = Message.objects.filter(thread=outbound.message.thread, subject=NOTICE_SUBJECT)
+    assert notice.body_text.startswith(f"{NOTICE_SUBJECT}. ") and said in notice.body_text
+    assert (notice.is_system, notice.needs_response) == (True, False)
+    assert "@" not in notice.body_text
+    assert not notice.outbound_emails.exists()
 
 
 def test_a_temporary_refusal_is_retried_with_backoff(order, on_commit, smarthost):
@@ -149,3 +163,4 @@ def test_a_permanent_refusal_of_the_data_bounces_too(order, on_commit, smarthost
     outbound = OutboundEmail.objects.get()
     assert (outbound.status, outbound.attempts) == ("bounced", 1)
     assert "554 5.7.1" in outbound.last_error
+    _assert_told_once(outbound, "The mail server said: 554 5.7.1 Message rejected as spam")

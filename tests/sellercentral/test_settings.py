@@ -53,6 +53,8 @@ def test_development_defaults_need_no_server_and_generate_a_secret_key(tmp_path)
         ({"DEBUG": "true", "RELAY_RATE_PER_SENDER": "60 an hour"}, "must be a rate like 60/hour"),
         ({"DEBUG": "true", "RELAY_RATE_PER_ALIAS": "0/hour"}, "must allow at least 1"),
         ({"DEBUG": "true", "RELAY_MAX_SESSIONS": "0"}, "RELAY_MAX_SESSIONS must be at least 1"),
+        ({"DEBUG": "true", "RELAY_HOSTNAME": "localhost"}, "RELAY_HOSTNAME must be a fully qualified"),
+        ({"DEBUG": "true", "RELAY_TLS_KEY": "/etc/hostname"}, "RELAY_TLS_KEY is set without RELAY_TLS_CERT"),
     ],
 )
 def test_bad_or_missing_values_stop_start_up_with_a_reason(tmp_path, env, complaint):

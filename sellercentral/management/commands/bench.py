@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commerce.models import SellerAccount
 from messaging import bench as messaging_bench
+from messaging import bench_postfix
 from messaging.models import Message
 from metrics import bench as metrics_bench
 from returns import bench as returns_bench
@@ -19,7 +20,7 @@ from returns.models import ReturnRequest
 from sellercentral import bench_web as web_bench
 from sellercentral import benchdata
 
-PARTS = ("inbox", "metrics", "returns", "relay", "web")
+PARTS = ("inbox", "metrics", "returns", "relay", "postfix", "web")
 
 
 class Command(BaseCommand):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--runs", type=int, default=40, help="requests per timed figure")
         parser.add_argument("--relay", type=int, default=300, help="mails sent through the relay")
+        parser.add_argument("--postfix", type=int, default=500, help="mails through Postfix, each way")
         parser.add_argument("--web-seconds", type=int, default=20, help="seconds of each web load run")
         parser.add_argument("--output", default=self._default_output)
         parser.add_argument(
@@ -51,7 +53,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, runs: int, relay: int, web_seconds: int, output: str, only: list[str] | None, **options
+        self,
+        *args,
+        runs: int,
+        relay: int,
+        postfix: int,
+        web_seconds: int,
+        output: str,
+        only: list[str] | None,
+        **options,
     ) -> None:
         parts = set(only or PARTS)
         if only and output == self._default_output:
@@ -99,6 +109,12 @@ class Command(BaseCommand):
             report("")
             report(f"## Messaging: relay throughput ({relay} mails over one SMTP connection)")
             messaging_bench.bench_relay(seller, count=relay, report=report, figure=figure)
+        if "postfix" in parts:
+            report("")
+            report(f"## Messaging: the relay behind a real Postfix MX ({postfix} mails, 4 connections)")
+            bench_postfix.bench_postfix_relay(
+                seller, count=postfix, connections=4, report=report, figure=figure
+            )
         if "web" in parts:
             report("")
             report(f"## Web: gunicorn on loopback, 50 concurrent users, {web_seconds} s per run")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0009_undeliverable_address'),
+        ('messaging', '0011_hyphenated_alias_tokens'),
     ]
 
     operations = [
