@@ -292,7 +292,8 @@ class Attachment(models.Model):
 class OutboundEmail(models.Model):
     """The outbox: a mail to send, written in the same transaction as its cause.
 
-    Rendered in full when written, so sending is a copy of bytes that can be retried;
+    A notification is rendered in full when written; a relayed copy holds no body, it is
+    rendered from its stored message when sent (the body is stored once, with the message).
     ``dedupe_key`` (cause + recipient) stops the same mail being queued twice.
     """
 

@@ -1,7 +1,8 @@
 """The outbox: every mail the product sends is first a row, written with its cause.
 
-A mail is rendered in full into ``OutboundEmail`` inside the transaction of the change that
-causes it (a relayed message, a return decision, a deadline warning) and sent by a task once
+A mail is written into ``OutboundEmail`` inside the transaction of the change that causes it
+(a relayed message, a return decision, a deadline warning; a notification rendered in full, a
+relayed copy rendered from its stored message when it is sent) and sent by a task once
 that transaction commits. A failed send is recorded on the row and tried again by the beat
 sweep with backoff (``policy.retry_delay``), until ``policy.MAX_SEND_ATTEMPTS``; so a crash
 between commit and send, or a mail server that is down, loses no mail. ``dedupe_key`` (cause
