@@ -55,6 +55,7 @@ class World:
     smarthost: postfix.Postfix
     relay_port: int
     keys: dict[str, Key]
+    settings: dict[str, object]  # in force during each interop test only (not for the rest of a run)
     figures: dict[str, list] = field(default_factory=dict)
 
     def send(self, raw: bytes, *, envelope_from: str, to: list[str], source: str = INTERNET, helo: str = ""):
@@ -75,13 +76,14 @@ def world(django_db_setup):  # torn down first: the relay's connection closed
     relay_domains = sorted({*django_settings.RELAY_DOMAINS.values(), django_settings.RELAY_BASE_DOMAIN})
     key_dir = tempfile.mkdtemp(prefix="dkim-")
     with RunningDNS() as dns:
-        overrides = override_settings(
-            RELAY_DNS_NAMESERVERS=[(dns.host, dns.port)],
-            RELAY_TRUSTED_NETWORKS=(),  # nothing is trusted: SPF and DKIM decide
-            RELAY_MX_NETWORKS=(ipaddress.ip_network("127.0.0.1/32"),),
-            RELAY_DKIM_KEY_DIR=key_dir,
-            INBOUND_EMAIL_MAX_BYTES=2 * 1024 * 1024,
-        )
+        world_settings = {
+            "RELAY_DNS_NAMESERVERS": [(dns.host, dns.port)],
+            "RELAY_TRUSTED_NETWORKS": (),  # nothing is trusted: SPF and DKIM decide
+            "RELAY_MX_NETWORKS": (ipaddress.ip_network("127.0.0.1/32"),),
+            "RELAY_DKIM_KEY_DIR": key_dir,
+            "INBOUND_EMAIL_MAX_BYTES": 2 * 1024 * 1024,
+        }
+        overrides = override_settings(**world_settings)  # while the keys are made
         overrides.enable()
         for domain in relay_dkim.our_domains():
             relay_dkim.ensure_key(domain)
@@ -103,26 +105,35 @@ def world(django_db_setup):  # torn down first: the relay's connection closed
             relay_domains=relay_domains,
             relayhost=f"[127.0.0.1]:{smarthost_port}",  # the Internet, for the MX's own bounces
         )
+        overrides.disable()
         relay = relay_controller(host="127.0.0.1", port=relay_port)
         relay.start()
         try:
             with smarthost, mx:
                 yield World(
-                    dns=dns, mx=mx, smarthost=smarthost, relay_port=relay_port, keys=keys, figures=FIGURES
+                    dns=dns,
+                    mx=mx,
+                    smarthost=smarthost,
+                    relay_port=relay_port,
+                    keys=keys,
+                    settings=world_settings,
+                    figures=FIGURES,
                 )
         finally:
             relay.stop()
-            overrides.disable()
             shutil.rmtree(key_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
 def _product_mails_through_the_smarthost(request, settings):
-    """After the suite's own fixtures (which catch mail in memory): the real DKIM-signing SMTP
-    backend, to the smarthost."""
+    """After the suite's own fixtures (which catch mail in memory): the world's settings, and the
+    real DKIM-signing SMTP backend to the smarthost, for this test alone."""
     if "world" not in request.fixturenames:
         return
-    smarthost = request.getfixturevalue("world").smarthost
+    world = request.getfixturevalue("world")
+    for name, value in world.settings.items():
+        setattr(settings, name, value)
+    smarthost = world.smarthost
     settings.EMAIL_BACKEND = "messaging.mailer.DKIMSigningSMTPBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", smarthost.port, 30
     settings.EMAIL_USE_TLS = False
