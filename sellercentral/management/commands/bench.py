@@ -28,7 +28,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _start_worker() -> subprocess.Popen:
-        """A real worker on the bench's broker and database (its own process)."""
+        """A real worker on the bench's broker and database (its own process). The bench's queue
+        is emptied first: an earlier run's relay leaves its outbox sends queued, and the figure
+        would wait behind them."""
+        from sellercentral.celery import app
+
+        app.control.purge()
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "sellercentral", "worker", "--pool=solo", "--loglevel=WARNING",
              "--without-heartbeat", "--without-mingle", "--without-gossip"],
