@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer, IsSeller
+from sellercentral.api import INVALID
 
 from . import selectors, services
 from .authentication import verdict_from_authentication_results
@@ -142,7 +143,7 @@ class ReplySerializer(serializers.Serializer):
         201: inline_serializer(
             "ContactSellerResult", {"thread": serializers.IntegerField(), "message": MessageSerializer()}
         ),
-        400: OpenApiResponse(description="Invalid fields"),
+        400: INVALID,
         404: OpenApiResponse(description="Not your order"),
     },
 )
@@ -213,7 +214,7 @@ class SellerThreadDetail(generics.RetrieveAPIView):
     responses={
         201: MessageSerializer,
         200: OpenApiResponse(description="Only marked as no response needed"),
-        400: OpenApiResponse(description="Invalid fields"),
+        400: INVALID,
         404: OpenApiResponse(description="Not your thread"),
     },
 )

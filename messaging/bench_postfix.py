@@ -16,7 +16,6 @@ dnslib from the dev lock) publishing the buyer's SPF, DKIM key and DMARC policy.
 
 from __future__ import annotations
 
-import base64
 import os
 import smtplib
 import subprocess
@@ -27,9 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import formatdate
 
-import dkim
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.test import override_settings
 
@@ -42,20 +38,6 @@ from .models import Message, Thread
 
 INTERNET = "127.0.0.2"
 MAILDIR = "bench@maildir.test"
-
-
-def _signer(dns, domain: str) -> Callable[[bytes], bytes]:
-    """A DKIM key for the buyer's domain, published on ``dns``; signs as the buyer's server does."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    dns.publish_txt(f"bench._domainkey.{domain}", f"v=DKIM1; k=rsa; p={base64.b64encode(public).decode()}")
-    headers = [b"from", b"to", b"subject", b"date", b"message-id"]
-    return lambda raw: dkim.sign(raw, b"bench", domain.encode(), pem, include_headers=headers) + raw
 
 
 def _authentication_ms(dns, *, sender: str, raw: bytes, runs: int = 50) -> float:
@@ -95,7 +77,9 @@ def bench_postfix_relay(
     if why:
         report(f"relay behind Postfix: skipped, {why}")
         return
-    from tests.dnsserver import RunningDNS  # dnslib: a dev dependency, as `make bench` installs
+    # The tests' DNS server and signing key (dnslib: a dev dependency, as `make bench` installs).
+    from tests.dnsserver import RunningDNS
+    from tests.mailauth import Key
 
     thread = (
         Thread.objects.filter(seller=seller).select_related("customer", "seller_alias__marketplace").first()
@@ -106,7 +90,7 @@ def bench_postfix_relay(
     with RunningDNS() as dns:
         dns.publish_txt(domain, f"v=spf1 ip4:{INTERNET} -all")
         dns.publish_txt(f"_dmarc.{domain}", "v=DMARC1; p=reject")
-        sign = _signer(dns, domain)
+        sign = Key(dns, domain, selector="bench").sign  # as the buyer's own server signs
 
         def mails(to: str, n: int) -> list[list[tuple[str, str, bytes]]]:
             made = []

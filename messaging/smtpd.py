@@ -84,17 +84,16 @@ def _rcpt_aliases(envelope: Envelope) -> list[Alias] | None:
     return [found[address] for address in envelope.rcpt_tos]
 
 
-def _envelope_from(envelope: Envelope) -> str:
+def _envelope_from(address: str | None) -> str:
     """The envelope sender; "" for the null sender ``MAIL FROM:<>`` (a bounce, automatic)."""
-    address = envelope.mail_from or ""
-    return "" if address == "<>" else address
+    return "" if address in (None, "<>") else address
 
 
 class RelayHandler:
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options
     ):
-        if not await sender_within_rate("" if address == "<>" else address):
+        if not await sender_within_rate(_envelope_from(address)):
             return SENDER_RATE_EXCEEDED
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
@@ -135,19 +134,16 @@ class RelayHandler:
         # database's, so one slow resolver does not hold up storing other mail.
         # Behind our MX, the client that connected to it (XFORWARD), not the MX itself.
         client_ip, helo = client_of(session)
+        envelope_from = _envelope_from(envelope.mail_from)
         verdict = await asyncio.to_thread(
-            authenticate,
-            client_ip=client_ip,
-            helo=helo,
-            envelope_from=_envelope_from(envelope),
-            raw=raw,
+            authenticate, client_ip=client_ip, helo=helo, envelope_from=envelope_from, raw=raw
         )
         try:
             result = await _receive(
                 raw=raw,
                 verdict=verdict,
                 recipients=list(envelope.rcpt_tos),
-                envelope_from=_envelope_from(envelope),
+                envelope_from=envelope_from,
                 aliases=_rcpt_aliases(envelope),
             )
         except services.InboundRefused as refused:

@@ -1,13 +1,21 @@
 """Shared REST API pieces: pagination, write throttling and the one mapping of errors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from .errors import TransitionRefused
+
+# The schema's words for what ``exception_handler`` answers, for views to name in their responses.
+INVALID = OpenApiResponse(description="Invalid fields")
+CONFLICT = OpenApiResponse(
+    description="The return's status does not allow this",
+    response=inline_serializer("Conflict", {"detail": serializers.CharField()}),
+)
 
 
 class Pagination(PageNumberPagination):

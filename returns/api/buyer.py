@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer
+from sellercentral.api import CONFLICT, INVALID
 from sellercentral.errors import TransitionRefused
 
 from .. import labels, selectors, services
@@ -25,7 +26,7 @@ from ..serializers import (
     ReturnRequestInput,
     ReturnSerializer,
 )
-from .common import CONFLICT, INVALID, NOT_YOURS, ReturnsAs, return_detail
+from .common import NOT_YOURS, ReturnsAs, return_detail
 
 
 def _choices(choices) -> list[dict]:

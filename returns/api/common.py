@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse
 
 from .. import selectors
 from ..serializers import ReturnSerializer
 
-CONFLICT = OpenApiResponse(
-    description="The return's status does not allow this",
-    response=inline_serializer("Conflict", {"detail": serializers.CharField()}),
-)
-INVALID = OpenApiResponse(description="Invalid fields")
 NOT_YOURS = OpenApiResponse(description="Not your return")
 
 

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from commerce.api import IsSeller
 from commerce.forms import DateRangeForm
 from commerce.models import SellerAccount
+from sellercentral.api import CONFLICT, INVALID
 
 from .. import selectors, services
 from ..models import ReturnRequest
@@ -30,7 +31,7 @@ from ..serializers import (
     ReturnSerializer,
     ReturnSettingsSerializer,
 )
-from .common import CONFLICT, INVALID, NOT_YOURS, ReturnsAs, return_detail
+from .common import NOT_YOURS, ReturnsAs, return_detail
 
 
 # --- Seller: returns --------------------------------------------------------------------

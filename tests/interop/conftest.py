@@ -31,7 +31,7 @@ from sellercentral.processes import free_port
 
 from .. import factories
 from ..dnsserver import RunningDNS
-from ..messaging.test_authentication import Key
+from ..mailauth import Key
 
 SELLER_REAL = "orders@test-uk-seller.example.net"
 BUYER_REAL = "luca.depasqua@example.com"

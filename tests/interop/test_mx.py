@@ -9,7 +9,7 @@ import pytest
 from messaging import services
 from messaging.models import Message
 
-from ..messaging.test_authentication import Key
+from ..mailauth import Key
 from .conftest import ATTACKER, BUYER_REAL, INTERNET, SELLER_REAL, internet_mail, wait_for
 
 pytestmark = [pytest.mark.interop, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -7,7 +7,6 @@ look-up that went anywhere but the configured resolver would find nothing.
 
 from __future__ import annotations
 
-import base64
 from email.message import EmailMessage
 from email.policy import SMTP
 from ipaddress import ip_network
@@ -15,8 +14,6 @@ from ipaddress import ip_network
 import authres
 import dkim
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from messaging import dns as messaging_dns
 from messaging.authentication import (
@@ -28,38 +25,10 @@ from messaging.authentication import (
 )
 
 from ..dnsserver import closed_port
+from ..mailauth import Key
 
 MERCHANT_IP = "192.0.2.10"
 ATTACKER_IP = "198.51.100.66"
-
-
-class Key:
-    """An RSA key of the test's own, its public half published at ``<selector>._domainkey.<domain>``."""
-
-    def __init__(self, dns, domain: str, selector: str = "t1") -> None:
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.pem = private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        public = private.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        self.domain, self.selector = domain, selector
-        dns.publish_txt(
-            f"{selector}._domainkey.{domain}", f"v=DKIM1; k=rsa; p={base64.b64encode(public).decode()}"
-        )
-
-    def sign(self, message: bytes, **options) -> bytes:
-        signature = dkim.sign(
-            message,
-            self.selector.encode(),
-            self.domain.encode(),
-            self.pem,
-            canonicalize=(b"relaxed", b"relaxed"),
-            include_headers=[b"from", b"to", b"subject", b"date", b"from"],
-            **options,
-        )
-        return signature + message
 
 
 def mail(

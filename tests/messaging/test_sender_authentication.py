@@ -15,9 +15,8 @@ from django.test import Client
 from messaging import services
 from messaging.models import Message
 
-from ..mailauth import stamped
+from ..mailauth import Key, stamped
 from .conftest import BUYER_REAL, SELLER_REAL, plain_mail
-from .test_authentication import Key
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 REFUSED = (550, b"5.7.1 Sender is not allowed to write to this address")
