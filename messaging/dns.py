@@ -2,7 +2,8 @@
 
 ``settings.RELAY_DNS_NAMESERVERS`` names the servers (``[(ip, port), …]``); empty means the
 system's resolver (``/etc/resolv.conf``). Look-ups are short: a server that does not answer
-within ``TIMEOUT`` seconds is given up, the whole look-up within ``LIFETIME``. A timeout or
+within ``TIMEOUT`` seconds is given up, the whole look-up within ``LIFETIME``. Answers are
+cached in the process for their TTL. A timeout or
 SERVFAIL raises ``TemporaryDNSError`` (the caller answers 4xx, the sender retries); a name
 that does not exist, or has no record of the type, is an empty answer.
 
@@ -27,6 +28,7 @@ from django.dispatch import receiver
 
 TIMEOUT = 2.0  # seconds for one server to answer
 LIFETIME = 4.0  # seconds for a whole look-up, all servers and retries included
+CACHED_ANSWERS = 10_000  # answers kept for their TTL, the least recently used dropped first
 
 _lock = threading.Lock()
 _resolver: dns.resolver.Resolver | None = None
@@ -49,6 +51,9 @@ def resolver() -> dns.resolver.Resolver:
                 built = dns.resolver.Resolver()
             built.timeout = TIMEOUT
             built.lifetime = LIFETIME
+            # Each answer is kept for its TTL: a sender's SPF, DKIM key and DMARC policy are
+            # asked once, not for every mail of theirs (as a caching resolver would).
+            built.cache = dns.resolver.LRUCache(CACHED_ANSWERS)
             _resolver = built
         return _resolver
 

@@ -44,6 +44,12 @@ def lock_first_thread(threads: QuerySet[Thread]) -> Thread | None:
     return threads.select_for_update(of=("self",)).first()
 
 
+def first_thread_locked(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """``lock_first_thread`` as a query not yet run, for the relay's compiled reads
+    (``sellercentral.compiled_queries``): ``threads`` must be ordered or match one row."""
+    return threads.select_for_update(of=("self",))[:1]
+
+
 def lock_message(pk: int) -> Message:
     """One message, locked, to change its state (its raw source is not read)."""
     return Message.objects.select_for_update(of=("self",)).defer("raw").get(pk=pk)

@@ -57,6 +57,9 @@ MAX_SEND_ATTEMPTS = 8
 OUTBOX_SWEEP_BATCH = 500
 # A relayed copy names this many earlier messages of its thread in ``References``.
 REFERENCES_KEPT = 10
+# An inbound reply is matched to its conversation by In-Reply-To and the last references
+# before it, this many in all: the newest are the closest ancestors, and ours list ten.
+REFERENCES_MATCHED = 12
 
 
 # After this many hard bounces (5xx, failed DSNs) an address is undeliverable: sent nothing more.

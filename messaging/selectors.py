@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
+from sellercentral.compiled_queries import CompiledQuery
 
 from .models import AlternateAddress, Attachment, Message, OutboundEmail, Thread
 from .policy import awaiting_response
@@ -115,7 +116,7 @@ def threads_for_order(customer: Customer, order: Order) -> QuerySet[Thread]:
 
 
 # --- The seller's real addresses (the relay masks them, and mails the inboxes) ---------------
-def _users_with_email(seller: SellerAccount) -> QuerySet:
+def _users_with_email(seller: SellerAccount | int) -> QuerySet:
     """The seller's active users who have an address: its inboxes. (Through the membership
     rather than ``seller.users``: building that related manager costs more than the query,
     and the relay reads this for every mail.)"""
@@ -132,15 +133,23 @@ class SellerAddresses:
     inboxes: list[str]
 
 
-def seller_addresses(seller: SellerAccount) -> SellerAddresses:
-    """The seller's addresses in one query: its active users' (the inboxes) and its alternates."""
-    users = _users_with_email(seller).annotate(inbox=Value(True)).values_list("email", "inbox")
+def _seller_addresses_query(seller_id: int) -> QuerySet:
+    users = _users_with_email(seller_id).annotate(inbox=Value(True)).values_list("email", "inbox")
     alternates = (
-        AlternateAddress.objects.filter(seller=seller)
+        AlternateAddress.objects.filter(seller=seller_id)
         .annotate(inbox=Value(False))
         .values_list("email", "inbox")
     )
-    rows = list(users.order_by().union(alternates.order_by(), all=True))
+    return users.order_by().union(alternates.order_by(), all=True)
+
+
+# The relay reads them for every mail: compiled once.
+_seller_addresses = CompiledQuery(_seller_addresses_query, seller_id=int)
+
+
+def seller_addresses(seller: SellerAccount) -> SellerAddresses:
+    """The seller's addresses in one query: its active users' (the inboxes) and its alternates."""
+    rows = _seller_addresses(seller_id=seller.pk)
     return SellerAddresses(
         real=frozenset(email.lower() for email, _ in rows),
         inboxes=sorted({email.lower() for email, inbox in rows if inbox}),

@@ -35,6 +35,7 @@ class FakeDNS:
     queries: list[tuple[str, str, str]] = field(default_factory=list)  # (protocol, qtype, name)
     host: str = "127.0.0.1"
     port: int = 0
+    ttl: int = 0  # seconds a resolver may keep an answer: none by default, as tests change records
 
     def publish_txt(self, name: str, *records: str) -> None:
         self.txt.setdefault(name.lower().rstrip("."), []).extend(records)
@@ -54,10 +55,10 @@ class FakeDNS:
             reply.header.rcode = RCODE.NXDOMAIN
         elif qtype == "TXT":
             for record in self.txt.get(name, []):
-                reply.add_answer(RR(question.qname, QTYPE.TXT, rdata=TXT(txt_strings(record)), ttl=0))
+                reply.add_answer(RR(question.qname, QTYPE.TXT, rdata=TXT(txt_strings(record)), ttl=self.ttl))
         elif qtype == "A":
             for address in self.a.get(name, []):
-                reply.add_answer(RR(question.qname, QTYPE.A, rdata=A(address), ttl=0))
+                reply.add_answer(RR(question.qname, QTYPE.A, rdata=A(address), ttl=self.ttl))
         return reply
 
 
@@ -105,8 +106,8 @@ def _bind_both(resolver: FakeDNS) -> tuple[DNSServer, DNSServer]:
 class RunningDNS:
     """``with RunningDNS() as dns:`` a started server; ``dns.records`` is its ``FakeDNS``."""
 
-    def __init__(self) -> None:
-        self.records = FakeDNS()
+    def __init__(self, *, ttl: int = 0) -> None:
+        self.records = FakeDNS(ttl=ttl)
         self._servers = _bind_both(self.records)
         self.records.port = self._servers[0].server.server_address[1]
 

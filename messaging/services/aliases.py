@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commerce.models import Customer, Marketplace, SellerAccount
+from sellercentral.compiled_queries import CompiledQuery
 
 from .. import policy
 from ..models import Alias, AlternateAddress
@@ -56,13 +57,19 @@ def seller_alias(*, seller: SellerAccount, marketplace: Marketplace) -> Alias:
     return _alias(kind=Alias.Kind.SELLER, customer=None, seller=seller, marketplace=marketplace)
 
 
+# Every RCPT reads this: compiled once. [:1], not first(): tokens are unique, so no ORDER BY.
+_alias_by_token = CompiledQuery(
+    lambda token: Alias.objects.select_related("marketplace", "seller", "customer").filter(token=token)[:1],
+    token=str,
+)
+
+
 def find_alias(address: str) -> Alias | None:
     """The alias behind a masked address, or None (wrong domain, unknown token)."""
     local, _, domain = address.strip().lower().rpartition("@")
     if not local or domain not in settings.RELAY_DOMAINS.values():
         return None
-    # [:1], not first(): tokens are unique, so no ORDER BY to build or sort (every RCPT runs this).
-    found = Alias.objects.select_related("marketplace", "seller", "customer").filter(token=local)[:1]
+    found = _alias_by_token(token=local)
     alias = found[0] if found else None
     if alias is None or alias.marketplace.relay_domain != domain:
         return None

@@ -19,16 +19,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists
 from django.utils import timezone
 
 from commerce.models import Customer, Order
 
-from .. import locks, mime, policy
+from .. import mime, policy
 from ..authentication import Verdict
 from ..models import Alias, Message, Thread
 from ..selectors import SellerAddresses, seller_addresses
 from .aliases import buyer_alias, find_alias, seller_alias
+from .continued import continued_thread, same_mail
 from .conversations import thread_for_order
 from .relay import store_message
 
@@ -51,11 +52,6 @@ def _sender_not_allowed() -> InboundRefused:
     return InboundRefused(
         "550 5.7.1 Sender is not allowed to write to this address", 403, "sender not allowed"
     )
-
-
-def _same_mail(seller_id: int, message_id: str):
-    """The seller's messages with this Message-ID: one at most (a constraint)."""
-    return Message.objects.filter(seller=seller_id, message_id=message_id)
 
 
 @dataclass(frozen=True)
@@ -182,7 +178,7 @@ def _receive_for_alias(
                 sender_unverified=unverified,
             )
     except IntegrityError:
-        if _same_mail(alias.seller_id, message_id).exists():
+        if same_mail(alias.seller_id, message_id).exists():
             return None
         raise
 
@@ -214,7 +210,7 @@ def _conversation(
         addresses = seller_addresses(alias.seller)
         if parsed.from_address not in addresses.real:
             raise _sender_not_allowed()
-    thread, order = _existing_thread(alias, parsed, message_id)
+    thread, order = continued_thread(alias, parsed, message_id)
     if thread is not None:
         if thread.stored:
             return None
@@ -224,7 +220,7 @@ def _conversation(
     # A first mail: whose pair, stored already?, and the thread is made.
     pair, stored = (alias, None) if from_seller else _buyer_pair(alias, parsed, message_id)
     if stored is None:
-        stored = _same_mail(pair.seller_id, message_id).exists()
+        stored = same_mail(pair.seller_id, message_id).exists()
     if stored:
         return None
     sender_name = pair.seller.name if from_seller else pair.customer.name
@@ -242,70 +238,6 @@ def _conversation(
             last_message_at=now,
         )
     return _Conversation(direction, sender_name, thread, addresses)
-
-
-def _existing_thread(
-    alias: Alias, parsed: mime.ParsedMail, message_id: str
-) -> tuple[Thread | None, Order | None]:
-    """The conversation the mail continues, in one query as a rule: the thread of the message it
-    answers (In-Reply-To/References), else that of the order its subject names, else the pair's
-    latest. The thread comes locked, with the other party's alias (and, to the seller, the
-    buyer's customer row) and ``stored``: whether the seller has a message ``message_id``.
-
-    (None, order) when the subject names an order of the pair that has no thread yet (the order
-    is locked then); (None, None) when the pair has no conversation, or there is no pair (a
-    first mail, a stranger). The pair is the one ``_buyer_pair`` reads, by its conditions (a
-    buyer has one alias per seller and marketplace, e-mails are unique).
-    """
-    stored = Exists(_same_mail(alias.seller_id, message_id))
-    if alias.kind == Alias.Kind.BUYER:
-        customer = {"customer": alias.customer}
-        # The order of a thread must be the pair's: its buyer's (compared without a join).
-        pair_order = {"order__customer": alias.customer}
-        threads = Thread.objects.filter(buyer_alias=alias).select_related("seller_alias", "order")
-    else:
-        customer = {"customer__email": parsed.from_address}
-        pair_order = {"order__customer": F("buyer_alias__customer")}  # e-mails are unique
-        threads = Thread.objects.filter(
-            buyer_alias__kind=Alias.Kind.BUYER,
-            buyer_alias__customer__email=parsed.from_address,
-            buyer_alias__seller=alias.seller,
-            buyer_alias__marketplace=alias.marketplace,
-        ).select_related("buyer_alias__customer", "order")
-    threads = threads.annotate(stored=stored)
-    references = [r for r in [parsed.in_reply_to, *parsed.references] if r]
-    if references:
-        replied = (
-            Message.objects.filter(thread__buyer_alias=OuterRef("buyer_alias"))
-            .filter(Q(relay_message_id__in=references) | Q(message_id__in=references))
-            .order_by("-sent_at")
-            .values("thread_id")[:1]
-        )
-        thread = locks.lock_first_thread(threads.filter(pk=Subquery(replied)))
-        if thread is not None:
-            return thread, None
-    for order_id in policy.ORDER_ID_IN_TEXT.findall(parsed.subject):
-        order_of = {
-            "order_id": order_id,
-            "seller": alias.seller,
-            "marketplace": alias.marketplace,
-            **customer,
-        }
-        ordered = threads.filter(
-            order__order_id=order_id,
-            order__seller=alias.seller,
-            order__marketplace=alias.marketplace,
-            **pair_order,
-        )
-        thread = locks.lock_first_thread(ordered.order_by("-last_message_at"))
-        if thread is not None:
-            return thread, None
-        # Its first thread is made under the order's lock (``thread_for_order`` looks again).
-        orders = Order.objects.filter(**order_of).select_related("seller", "customer", "marketplace")
-        order = locks.lock_order(orders)
-        if order is not None:
-            return None, order
-    return locks.lock_first_thread(threads.order_by("-last_message_at")), None
 
 
 def _with_parties(thread: Thread, alias: Alias) -> None:
@@ -334,7 +266,7 @@ def _buyer_pair(alias: Alias, parsed: mime.ParsedMail, message_id: str) -> tuple
             seller=alias.seller,
             marketplace=alias.marketplace,
         )
-        .annotate(stored=Exists(_same_mail(alias.seller_id, message_id)))
+        .annotate(stored=Exists(same_mail(alias.seller_id, message_id)))
         .first()
     )
     if pair is not None:

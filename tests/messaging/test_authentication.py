@@ -239,6 +239,26 @@ def test_txt_records_longer_than_a_udp_answer_come_over_tcp(relay_dns):
     assert protocols == {"udp", "tcp"}
 
 
+def test_answers_are_kept_for_their_ttl_and_asked_again_when_it_is_zero(relay_dns):
+    key = Key(relay_dns, "merchant.example")
+    relay_dns.publish_txt("merchant.example", "v=spf1 ip4:192.0.2.0/24 -all")
+    relay_dns.publish_txt("_dmarc.merchant.example", "v=DMARC1; p=reject")
+    relay_dns.ttl = 300
+    for _ in range(3):
+        assert check(
+            key.sign(mail()), client_ip=MERCHANT_IP, envelope_from="bounces@merchant.example"
+        ).authenticated
+    cached = [name for _, _, name in relay_dns.queries]
+    relay_dns.ttl, relay_dns.queries[:] = 0, []
+    relay_dns.publish_txt("_dmarc.shop.example", "v=DMARC1; p=none")
+    for _ in range(2):  # a TTL of 0: not kept at all
+        assert messaging_dns.txt_records("_dmarc.shop.example") == ["v=DMARC1; p=none"]
+    assert sorted(cached) == sorted(
+        ["merchant.example", f"{key.selector}._domainkey.merchant.example", "_dmarc.merchant.example"]
+    )
+    assert [name for _, _, name in relay_dns.queries] == ["_dmarc.shop.example"] * 2
+
+
 # --- The From: identity -------------------------------------------------------------------
 @pytest.mark.parametrize(
     "from_value",
