@@ -4,19 +4,22 @@ Unknown recipients are refused at RCPT time (550), mail over the size limit at M
 its SIZE says so, else by aiosmtpd during DATA (552); rate limits and the session cap are
 ``messaging.smtp_limits``'s. The sender is authenticated (SPF for the client and envelope sender, DKIM,
 DMARC alignment of ``From:``: ``messaging.authentication``), and everything else is decided
-by ``services.receive_inbound_email`` with the SMTP reply it names. The database work runs off the event loop in one worker thread,
-which keeps one database connection (closed when the server stops).
+by ``services.receive_inbound_email`` with the SMTP reply it names. The database work runs off
+the event loop in a few threads (``RELAY_DATABASE_THREADS``), each keeping its database
+connection until the server stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections, reset_queries
 
@@ -39,41 +42,62 @@ logger = logging.getLogger(__name__)
 
 
 HEALTH_CHECK_SECONDS = 1.0  # at most one connection check (a round trip) a second, or after an error
-_next_health_check = [0.0]
 
 
-def _check_connections() -> None:
+def _check_connections(state: threading.local) -> None:
     """Django's start-of-request check (CONN_MAX_AGE, a broken connection): each one makes the
     next query a ``SELECT 1`` first, which once per RCPT and per DATA cost as much as some of
-    a mail's own queries. Once a second and after any database error is as safe for a server
-    that answers a failure with a 4xx the client retries."""
+    a mail's own queries. Once a second per thread, and after any database error, is as safe
+    for a server that answers a failure with a 4xx the client retries."""
     now = time.monotonic()
-    if now >= _next_health_check[0] or any(c.errors_occurred for c in connections.all(initialized_only=True)):
+    if now >= getattr(state, "next_check", 0.0) or any(
+        c.errors_occurred for c in connections.all(initialized_only=True)
+    ):
         close_old_connections()
-        _next_health_check[0] = now + HEALTH_CHECK_SECONDS
+        state.next_check = now + HEALTH_CHECK_SECONDS
 
 
-def _in_thread(function):
-    """``function`` run off the event loop like a request: the connection is kept between
-    calls (CONN_MAX_AGE) and checked (``_check_connections``); with DEBUG on, the query log is
-    emptied each time, as each request does (it would otherwise keep the SQL, raw mail in
-    hex included, of the last 9,000 queries)."""
+class DatabaseThreads:
+    """The threads that do the relay's database work, off the event loop, each with its own
+    connection (kept between calls, as CONN_MAX_AGE says, and checked: ``_check_connections``).
+    Several, so that one mail's wait on PostgreSQL is another's turn on the CPU."""
 
-    def run(*args, **kwargs):
-        reset_queries()
-        _check_connections()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            _check_connections()
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.pool = ThreadPoolExecutor(count, thread_name_prefix="relay-db")
+        self.state = threading.local()
+        self.closed = False
 
-    return sync_to_async(run, thread_sensitive=True)
+    async def run(self, function, /, *args, **kwargs):
+        """``function`` as a request runs it: with DEBUG on, the query log is emptied each time
+        (it would otherwise keep the SQL, raw mail in hex included, of the last 9,000 queries)."""
 
+        def call():
+            reset_queries()
+            _check_connections(self.state)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                _check_connections(self.state)
 
-_check_recipient = _in_thread(services.check_recipient)
-_receive = _in_thread(services.receive_inbound_email)
-_check_bounce = _in_thread(services.check_bounce_recipient)
-_receive_bounce = _in_thread(services.receive_bounce)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, call)
+
+    def close(self) -> None:
+        """Each thread closes its connections (all threads are held at a barrier until each has
+        taken one of the calls), then the pool stops."""
+        if self.closed:
+            return
+        self.closed = True
+        barrier = threading.Barrier(self.count)
+
+        def close_mine() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):  # a thread stuck in a call
+                barrier.wait(timeout=10)
+            connections.close_all()
+
+        for future in [self.pool.submit(close_mine) for _ in range(self.count)]:
+            future.result(timeout=30)
+        self.pool.shutdown(wait=True)
 
 
 def _rcpt_aliases(envelope: Envelope) -> list[Alias] | None:
@@ -90,6 +114,9 @@ def _envelope_from(address: str | None) -> str:
 
 
 class RelayHandler:
+    def __init__(self, *, database_threads: int = 1) -> None:
+        self.db = DatabaseThreads(database_threads)
+
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options
     ):
@@ -105,13 +132,13 @@ class RelayHandler:
         if len(envelope.rcpt_tos) >= MAX_RELAY_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
         if is_bounce_address(address) or vars(envelope).get("bounce_to"):  # a bounce: alone
-            if envelope.rcpt_tos or await _check_bounce(address) is None:
+            if envelope.rcpt_tos or await self.db.run(services.check_bounce_recipient, address) is None:
                 return "550 5.1.1 No such masked address here"
             envelope.rcpt_tos.append(address)
             vars(envelope)["bounce_to"] = address
             return "250 2.1.5 OK"
         try:
-            alias = await _check_recipient(address)
+            alias = await self.db.run(services.check_recipient, address)
         except services.InboundRefused as refused:
             return refused.smtp_reply
         if not await alias_within_rate(alias.pk):
@@ -125,7 +152,7 @@ class RelayHandler:
         raw = envelope.original_content or envelope.content
         if vars(envelope).get("bounce_to"):  # never authenticated, answered or relayed
             try:
-                await _receive_bounce(address=envelope.bounce_to, raw=raw)
+                await self.db.run(services.receive_bounce, address=envelope.bounce_to, raw=raw)
             except Exception:
                 logger.exception("bounce failed")
                 return "451 4.3.0 Temporary failure, please try again later"
@@ -139,7 +166,8 @@ class RelayHandler:
             authenticate, client_ip=client_ip, helo=helo, envelope_from=envelope_from, raw=raw
         )
         try:
-            result = await _receive(
+            result = await self.db.run(
+                services.receive_inbound_email,
                 raw=raw,
                 verdict=verdict,
                 recipients=list(envelope.rcpt_tos),
@@ -187,15 +215,13 @@ class RelayController(Controller):
                 return
 
     def stop(self, no_assert: bool = False) -> None:
-        if self.loop.is_running():
-            close = sync_to_async(connections.close_all, thread_sensitive=True)
-            asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=10)
         super().stop(no_assert=no_assert)
+        self.handler.db.close()
 
 
 def relay_controller(*, host: str, port: int, reuse_port: bool = False) -> Controller:
     return RelayController(
-        RelayHandler(),
+        RelayHandler(database_threads=settings.RELAY_DATABASE_THREADS),
         reuse_port=reuse_port,
         max_sessions=settings.RELAY_MAX_SESSIONS,
         hostname=host,

@@ -16,6 +16,12 @@ def send_outbound_email(outbound_id: int) -> bool:
 
 
 @shared_task
+def send_outbound_emails(outbound_ids: list[int]) -> int:
+    """A batch of sends queued together (``outbox.batched_sends``, the relay's)."""
+    return outbox.deliver_outbound_emails(outbound_ids=outbound_ids)
+
+
+@shared_task
 def send_due_outbound_email() -> int:
     """Beat sweep: every pending mail whose next attempt is due."""
     return outbox.deliver_outbound_emails(outbound_ids=outbox.due_outbound_email_ids())

@@ -291,6 +291,10 @@ INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024, m
 RELAY_RATE_PER_SENDER = env_rate("RELAY_RATE_PER_SENDER")
 RELAY_RATE_PER_ALIAS = env_rate("RELAY_RATE_PER_ALIAS")
 RELAY_MAX_SESSIONS = env_int("RELAY_MAX_SESSIONS", 100, minimum=1)
+# Threads of one relay process doing its database work, a connection each; and how long the
+# sends of the mails it takes are gathered before they are queued as one task (0: one each).
+RELAY_DATABASE_THREADS = env_int("RELAY_DATABASE_THREADS", 4, minimum=1)
+RELAY_SEND_BATCH_MS = env_int("RELAY_SEND_BATCH_MS", 50)
 # A buyer's mail whose sender could not be authenticated is refused, like anyone's; an
 # operator whose buyers write from domains without SPF or DKIM may take it instead, shown with a
 # warning and not counted in Contact Response Time. Sellers' mail is always authenticated.

@@ -164,3 +164,31 @@ def test_a_permanent_refusal_of_the_data_bounces_too(order, on_commit, smarthost
     assert (outbound.status, outbound.attempts) == ("bounced", 1)
     assert "554 5.7.1" in outbound.last_error
     _assert_told_once(outbound, "The mail server said: 554 5.7.1 Message rejected as spam")
+
+
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the batch is sent from a thread of its own
+def test_sends_gathered_in_a_window_are_queued_as_one_task(order):
+    from celery import signals
+
+    from messaging.outbox import batched_sends
+
+    ran = []
+
+    def record(task=None, args=None, **kwargs):
+        ran.append((task.name, args))
+
+    signals.task_prerun.connect(record, weak=False)
+    try:
+        with batched_sends(window=1.0):
+            for n in range(3):
+                services.contact_seller(order=order, subject="enquiry", body=f"question {n}")
+            assert mail.outbox == []  # not yet: gathered for a second
+    finally:
+        signals.task_prerun.disconnect(record)
+    ids = sorted(OutboundEmail.objects.values_list("pk", flat=True))
+    assert len(ids) == 3
+    assert [(name, sorted(args[0])) for name, args in ran] == [("messaging.tasks.send_outbound_emails", ids)]
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 3

@@ -1,6 +1,8 @@
 """Round trips through the real relay SMTP server (aiosmtpd on a free port), both ways."""
 
 import smtplib
+import threading
+import time
 
 import pytest
 from django.core import mail
@@ -198,3 +200,61 @@ def test_relay_processes_can_share_one_port_and_each_takes_mail(order, settings)
     assert sorted(body.strip() for body in sent.values_list("body_text", flat=True)) == [
         f"Answer {n}" for n in range(6)
     ]
+
+
+def _wait_for_a_lock_wait() -> None:
+    """Until a session of the test database waits for a row lock."""
+    from django.db import connection
+
+    for _ in range(200):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("nobody waited for the lock")
+
+
+def test_a_mail_waiting_on_its_conversations_lock_does_not_hold_up_another(order, relay_server):
+    """The relay's database work runs in several threads: while one mail waits for a thread
+    row another transaction holds, a mail to another conversation is taken."""
+    from django.db import connection, connections, transaction
+
+    from messaging import locks
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's (SQLite locks the whole database)")
+
+    first = services.contact_seller(order=order, subject="enquiry", body="first").thread
+    other_order = factories.order_with_items(seller=order.seller, customer=order.customer)
+    second = services.contact_seller(order=other_order, subject="enquiry", body="second").thread
+    holding, release, replies = threading.Event(), threading.Event(), {}
+
+    def hold_first_thread() -> None:
+        with transaction.atomic():
+            locks.lock_thread(first.pk)
+            holding.set()
+            release.wait(30)
+        connections.close_all()
+
+    def write(thread, key: str) -> None:
+        message = _mail(sender=BUYER_REAL, to=thread.seller_alias.address, subject=f"Re: {thread.subject}")
+        with smtplib.SMTP("127.0.0.1", relay_server, timeout=30) as client:
+            replies[key] = client.send_message(message)
+
+    holder = threading.Thread(target=hold_first_thread)
+    holder.start()
+    assert holding.wait(10)
+    waiting = threading.Thread(target=write, args=(first, "first"))
+    waiting.start()
+    _wait_for_a_lock_wait()
+    write(second, "second")  # answered while the first is still waiting on the lock
+    assert "first" not in replies
+    assert Message.objects.filter(thread=second, direction="received").count() == 2
+    release.set()
+    holder.join(10)
+    waiting.join(30)
+    assert replies == {"first": {}, "second": {}}
+    assert Message.objects.filter(thread=first, direction="received").count() == 2

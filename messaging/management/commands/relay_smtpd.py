@@ -1,8 +1,11 @@
+import contextlib
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from messaging.outbox import batched_sends
 from messaging.smtpd import relay_controller
 
 
@@ -23,8 +26,10 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
-        controller.start()
-        self.stdout.write(f"Relay SMTP server listening on {host}:{port}", ending="\n")
-        self.stdout.flush()
-        stop.wait()
-        controller.stop()
+        window = settings.RELAY_SEND_BATCH_MS / 1000
+        with batched_sends(window) if window else contextlib.nullcontext():
+            controller.start()
+            self.stdout.write(f"Relay SMTP server listening on {host}:{port}", ending="\n")
+            self.stdout.flush()
+            stop.wait()
+            controller.stop()
