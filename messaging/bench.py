@@ -186,7 +186,7 @@ def _send_many(port: int, messages: list[bytes], sender: str, to: str) -> float:
     return len(messages) / (time.perf_counter() - started)
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
     """User + system CPU a process has used (Linux /proc; None elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -195,7 +195,7 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _production_env() -> dict[str, str]:
+def production_env() -> dict[str, str]:
     """The relay as deployed: DEBUG off (no query log, no development settings), its own secrets."""
     return {
         **os.environ,
@@ -216,7 +216,7 @@ def _servers(command: list[str], count: int, ready: str):
             subprocess.Popen(  # noqa: S603 (our own command line)
                 command,
                 cwd=settings.BASE_DIR,
-                env=_production_env(),
+                env=production_env(),
                 stdout=output.open("w"),
                 stderr=subprocess.STDOUT,
             )
@@ -288,9 +288,9 @@ def bench_relay(
     port = free_port()
     with _servers(_relay_command(port, reuse_port=False), 1, "listening") as [relay]:
         _send_many(port, [mail(n) for n in range(10)], sender, to)  # connections made, code warm
-        cpu = _cpu_seconds(relay.pid)
+        cpu = cpu_seconds(relay.pid)
         rate = _send_many(port, [mail(n) for n in range(count)], sender, to)
-        cpu_per_mail = None if cpu is None else (_cpu_seconds(relay.pid) - cpu) / count * 1000
+        cpu_per_mail = None if cpu is None else (cpu_seconds(relay.pid) - cpu) / count * 1000
     used = "" if cpu_per_mail is None else f"; the relay process used {cpu_per_mail:.1f} ms of CPU a mail"
     report(
         f"relay through SMTP: {rate:.0f} msg/s (authenticate + parse + store + outbox + enqueue{used}); "
