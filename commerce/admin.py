@@ -80,11 +80,12 @@ class OrderAdmin(admin.ModelAdmin):
         "seller",
         "customer",
         "status",
+        "is_gift",
         "total",
         "currency",
     ]
     search_fields = ["order_id", "customer__name", "customer__email", "seller__name", "items__product__asin"]
-    list_filter = ["status", "marketplace", "placed_at"]
+    list_filter = ["status", "is_gift", "marketplace", "placed_at"]
     list_select_related = ["marketplace", "seller", "customer"]
     autocomplete_fields = ["seller", "customer"]
     date_hierarchy = "placed_at"

@@ -66,5 +66,6 @@ class BuyerOrderSerializer(serializers.ModelSerializer):
             "delivery_estimate_start",
             "delivery_estimate_end",
             "tracking_number",
+            "is_gift",
             "items",
         ]

@@ -88,7 +88,19 @@ ORDERS = [
     ("026-7381554-4012298", "jan", "seller2", "uk", 11, [("MUG-SET", 2, "18.50")], "QH419903216GB"),
     ("302-5527713-6608841", "jan", "seller2", "de", 30, [("BK-PRIDE", 2, "6.20")], ""),
     ("402-7781250-3390416", "marie", "seller", "fr", 8, [("Sku1", 1, "5.99"), ("USB-C-2M", 1, "9.49")], ""),
+    (
+        "202-3318870-5526014",
+        "luca",
+        "seller",
+        "uk",
+        4,
+        [("HP-ANC-01", 1, "79.00"), ("USB-C-2M", 2, "8.99")],
+        "QH421733604GB",
+    ),
 ]
+# Orders bought as gifts: order id -> (recipient, gift receipt number on the packing slip).
+# Luca's gift to Jan, which Jan can return through Returns Support Centre > Return a gift.
+GIFTS = {"202-3318870-5526014": ("Jan Smit", "GR7K-M4QD-9XWP")}
 GENERATED_ORDER_PREFIX = "206"  # --orders N: ids 206-<n>-<digits>, apart from the seed's ones
 
 
@@ -115,6 +127,7 @@ def _delivered_order(
 ) -> services.NewOrder:
     order_id, buyer, seller_username, code, days_ago, lines, tracking = spec
     seller = world.sellers[seller_username]
+    recipient, gift_receipt_number = GIFTS.get(order_id, (None, None))
     placed = timezone.now() - timedelta(days=days_ago, hours=3)
     products = {p.sku: p for p in seller.products.all()}
     return services.NewOrder(
@@ -128,6 +141,9 @@ def _delivered_order(
         dispatched_at=placed + timedelta(hours=20),
         delivered_at=placed + timedelta(days=3),
         tracking_number=tracking,
+        recipient_name=recipient,
+        is_gift=gift_receipt_number is not None,
+        gift_receipt_number=gift_receipt_number,
     )
 
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from .policy import GIFT_RECEIPT_MAX_CHARS, GIFT_RECEIPT_PATTERN
+
 ORDER_ID_PATTERN = r"^[0-9]{3}-[0-9]{7}-[0-9]{7}$"
 ASIN_PATTERN = r"^[0-9A-Z]{10}$"
 
@@ -169,6 +171,20 @@ class Order(models.Model):
     tracking_number = models.CharField(max_length=50, blank=True)
     currency = models.CharField(max_length=3)
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # A gift's recipient returns it with the order number and this number, both printed on
+    # the packing slip; the refund is theirs, as gift credit. (Database defaults too: the
+    # bench loads orders with COPY and names only the columns it knows.)
+    is_gift = models.BooleanField(
+        "gift", default=False, db_default=False, help_text="Bought as a gift for the recipient."
+    )
+    gift_receipt_number = models.CharField(
+        max_length=GIFT_RECEIPT_MAX_CHARS,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[RegexValidator(GIFT_RECEIPT_PATTERN, "A gift receipt number looks like GR7K-M4QD-9XWP.")],
+        help_text="Printed on a gift's packing slip; empty unless the order is a gift.",
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -180,6 +196,11 @@ class Order(models.Model):
                 | Q(delivery_estimate_start__isnull=True)
                 | Q(delivery_estimate_end__gte=F("delivery_estimate_start")),
                 name="order_delivery_estimate_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_gift=False, gift_receipt_number="")
+                | Q(is_gift=True, gift_receipt_number__regex=GIFT_RECEIPT_PATTERN),
+                name="order_gift_has_receipt_number",
             ),
         ]
         indexes = [

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
 from .models import Customer, Marketplace, Order, OrderItem, Product, SellerAccount, SellerMembership
+from .policy import new_gift_receipt_number
 
 # The first block of an order id by marketplace, as the storefronts issue them.
 ORDER_ID_PREFIXES = {"uk": "202", "fr": "402", "de": "302", "it": "403", "es": "404"}
@@ -70,6 +71,13 @@ class NewOrder:
     dispatched_at: datetime | None = None
     delivered_at: datetime | None = None
     tracking_number: str = ""
+    is_gift: bool = False
+    gift_receipt_number: str | None = None  # a gift gets a new one unless given
+
+    def receipt_number(self) -> str:
+        if not self.is_gift:
+            return ""
+        return self.gift_receipt_number or new_gift_receipt_number()
 
     def status(self) -> str:
         if self.delivered_at:
@@ -113,6 +121,8 @@ def place_orders(new_orders: Sequence[NewOrder]) -> list[Order]:
                 dispatched_at=new.dispatched_at,
                 delivered_at=new.delivered_at,
                 tracking_number=new.tracking_number,
+                is_gift=new.is_gift,
+                gift_receipt_number=new.receipt_number(),
                 delivery_estimate_start=new.delivery_estimate[0] if new.delivery_estimate else None,
                 delivery_estimate_end=new.delivery_estimate[1] if new.delivery_estimate else None,
                 currency=new.marketplace.currency,

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from . import locks, notifications, selectors, services
+from . import locks, notifications, policy, selectors, services
 from .models import ReturnRequest, ReturnRule, ReturnStatus
 from .policy import LATE_RESPONSE_AFTER, MISSED_RULE_AFTER, REMIND_AFTER, STALE_AFTER
 from .states import OPEN, Event
@@ -36,8 +36,12 @@ def apply_return_rule(*, return_request_id: int) -> str:
         return_request.save(update_fields=["rule_applied_at"])
         if return_request.status != ReturnStatus.AUTHORISATION_REQUIRED:
             return "seller acted first"
-        authorise = return_request.rule == ReturnRule.ALL or (
-            return_request.rule == ReturnRule.POLICY and return_request.meets_policy
+        # Checked again here, under the order's lock: the order may have been cancelled
+        # since the request was made, and no rule authorises a return of a cancelled order.
+        order_returnable = policy.is_returnable(return_request.order)
+        authorise = order_returnable and (
+            return_request.rule == ReturnRule.ALL
+            or (return_request.rule == ReturnRule.POLICY and return_request.meets_policy)
         )
         address = (
             selectors.return_address_for(return_request.seller_id, return_request.marketplace_id)
@@ -51,10 +55,13 @@ def apply_return_rule(*, return_request_id: int) -> str:
                 notifications.announce(return_request, "requested", system=False)
                 return "waiting for the seller"
             return "authorised"
-        if return_request.rule == ReturnRule.POLICY and not authorise:
-            services.transition_by_system(
-                return_request, Event.FIND_OUTSIDE_POLICY, note="Outside the return policy"
+        if return_request.rule != ReturnRule.MANUAL and not authorise:
+            note = (
+                "Outside the return policy"
+                if order_returnable
+                else policy.not_returnable_reason(return_request.order)
             )
+            services.transition_by_system(return_request, Event.FIND_OUTSIDE_POLICY, note=note)
             notifications.announce(return_request, "requested", system=False)
             return "not authorised"
         notifications.announce(return_request, "requested", system=False)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from commerce.models import OrderItem, SellerAccount
 from messaging.bench import _explain_scans, _percentile, _time_requests, _time_sql
 
-from . import selectors
+from . import policy, selectors
 from .models import CloseReason, ReturnItem, ReturnRequest, ReturnRule, ReturnStatus
 from .selectors import HOLDING, STATUS_FILTERS
 from .states import OPEN
@@ -124,7 +124,9 @@ def bench_auto_authorisation(
     uk = Marketplace.objects.get(code="uk")
     held = ReturnItem.objects.filter(HOLDING).values("order_item")
     free = list(
-        OrderItem.objects.filter(order__seller=seller, order__marketplace=uk)
+        OrderItem.objects.filter(
+            order__seller=seller, order__marketplace=uk, order__status__in=policy.RETURNABLE_ORDER_STATUSES
+        )
         .exclude(pk__in=held)
         .select_related("order__customer")[:count]
     )

@@ -98,10 +98,18 @@ class ReturnItemsForm(forms.Form):
 
 
 class GiftOrderForm(forms.Form):
+    """The two numbers printed on a gift's packing slip."""
+
     order_id = forms.RegexField(
         label="Order number (on the gift's packing slip)",
         regex=r"^\d{3}-\d{7}-\d{7}$",
         error_messages={"invalid": "Enter the order number as it is printed, like 202-0697275-2144321."},
+    )
+    gift_receipt_number = forms.CharField(
+        label="Gift receipt number (on the same packing slip)",
+        max_length=40,
+        help_text="Twelve letters and digits, like GR7K-M4QD-9XWP.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
 

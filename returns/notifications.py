@@ -69,7 +69,11 @@ def announce(
                 messaging.send_notification(
                     key=key, to=note.to, subject=note.subject, template="notification", context=context
                 )
-    if system and thread is not None:
+    # The order's thread is its buyer's conversation with the seller, and the buyer reads it
+    # ("View your e-mails with seller"). A gift return is the recipient's: its reasons,
+    # comments and gift credit stay out of the buyer's thread (the seller has them in
+    # Manage Returns and by e-mail).
+    if system and thread is not None and not return_request.is_gift:
         messaging.post_system_message(order=order, subject=f"{thread[0]} ({about})", body=thread[1])
 
 

@@ -12,6 +12,9 @@ import secrets
 import string
 from datetime import datetime, timedelta
 
+from commerce import policy as commerce_policy
+from commerce.models import Order
+
 # The buyer rates a closed return with the marketplace's 1-5 stars.
 from commerce.policy import MAX_RATING, MIN_RATING, is_valid_rating  # noqa: F401
 
@@ -62,6 +65,42 @@ def within_return_window(*, placed_at: datetime, requested_at: datetime, window_
 
 def is_valid_return_window(days: object) -> bool:
     return isinstance(days, int) and MIN_RETURN_WINDOW_DAYS <= days <= MAX_RETURN_WINDOW_DAYS
+
+
+# --- Which orders can be returned -------------------------------------------------------
+# Items can come back once they have left the seller: a placed (pending) order has sent
+# nothing yet, and a cancelled one never will. The buyer's pages, the API and the automatic
+# rule (again, under the lock, when it runs) all ask this one predicate.
+RETURNABLE_ORDER_STATUSES = frozenset({Order.Status.DISPATCHED, Order.Status.DELIVERED})
+
+
+def is_returnable(order: Order) -> bool:
+    """Whether the order's items can be returned at all, whatever the request."""
+    return order.status in RETURNABLE_ORDER_STATUSES
+
+
+def not_returnable_reason(order: Order) -> str:
+    return (
+        f"This order is {order.get_status_display().lower()}: "
+        "only items of a dispatched or delivered order can be returned."
+    )
+
+
+# --- Gift returns -----------------------------------------------------------------------
+# The recipient's door needs the order marked as a gift and the gift receipt number printed
+# on its packing slip. One answer for every miss (no such order, not a gift, another number),
+# so the door tells nobody which orders exist or which are gifts.
+GIFT_NOT_FOUND = (
+    "We couldn't find a gift order with this order number and gift receipt number. "
+    "Both are printed on the gift's packing slip."
+)
+
+
+def is_gift_receipt_of(order: Order, gift_receipt_number: str) -> bool:
+    """The order was bought as a gift and ``gift_receipt_number`` is its receipt's number."""
+    return order.is_gift and commerce_policy.same_gift_receipt_number(
+        order.gift_receipt_number, gift_receipt_number
+    )
 
 
 # --- Return addresses -------------------------------------------------------------------

@@ -71,17 +71,25 @@ def returnable_quantities(order_ids: list[int], *, items: list[OrderItem] | None
     return {pk: max(0, quantity - held.get(pk, 0)) for pk, quantity in bought}
 
 
-def order_items_with_open_requests(order_ids: list[int]) -> set[int]:
+def order_items_with_open_requests(order_ids: list[int], *, customer: Customer) -> set[int]:
+    """The order items ``customer`` has an open request for (they are warned before asking
+    again). Only their own: a gift's buyer and its recipient return from one pool of units
+    (``held_quantities``), but neither learns of the other's open requests."""
     return set(
         ReturnItem.objects.filter(
-            order_item__order_id__in=order_ids, return_request__status__in=WAITING_FOR_SELLER
+            order_item__order_id__in=order_ids,
+            return_request__status__in=WAITING_FOR_SELLER,
+            return_request__customer=customer,
         ).values_list("order_item_id", flat=True)
     )
 
 
-def gift_orders(customer: Customer) -> QuerySet[Order]:
-    """The orders a gift's recipient may return from: delivered orders that are not theirs."""
-    return Order.objects.filter(status=Order.Status.DELIVERED).exclude(customer=customer)
+def gift_order(order_id: str) -> Order | None:
+    """The order a gift's packing slip names, if it was bought as a gift (its receipt number
+    is checked by ``policy.is_gift_receipt_of``)."""
+    return (
+        Order.objects.filter(order_id=order_id, is_gift=True).select_related("seller", "marketplace").first()
+    )
 
 
 def return_settings_for(seller: SellerAccount) -> ReturnSettings:

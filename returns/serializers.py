@@ -80,6 +80,20 @@ class RequestedItemSerializer(serializers.Serializer):
 class ReturnRequestInput(serializers.Serializer):
     items = RequestedItemSerializer(many=True, allow_empty=False)
     gift = serializers.BooleanField(required=False, default=False)
+    gift_receipt_number = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With gift=true: the gift receipt number printed on the gift's packing slip.",
+    )
+
+    def validate(self, data: dict) -> dict:
+        if data["gift"] and not data["gift_receipt_number"].strip():
+            raise serializers.ValidationError(
+                {"gift_receipt_number": "Enter the gift receipt number printed on the gift's packing slip."}
+            )
+        return data
 
     def requested_items(self) -> list[services.RequestedItem]:
         return [

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from commerce.models import Customer, Marketplace, Order, OrderItem, Product, SellerAccount, SellerMembership
+from commerce.policy import new_gift_receipt_number
 
 PASSWORD = "correct horse battery staple"
 
@@ -95,6 +96,10 @@ class OrderFactory(factory.django.DjangoModelFactory):
     delivery_estimate_end = factory.LazyAttribute(lambda o: (o.placed_at + timedelta(days=4)).date())
     currency = factory.SelfAttribute("marketplace.currency")
     total = Decimal("0.00")
+
+    class Params:
+        # ``OrderFactory(gift=True)``: bought as a gift, with a gift receipt number.
+        gift = factory.Trait(is_gift=True, gift_receipt_number=factory.LazyFunction(new_gift_receipt_number))
 
 
 class OrderItemFactory(factory.django.DjangoModelFactory):

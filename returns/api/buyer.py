@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +18,7 @@ from commerce.api import IsBuyer
 from sellercentral.api import CONFLICT, INVALID
 from sellercentral.errors import TransitionRefused
 
-from .. import labels, selectors, services
+from .. import labels, policy, selectors, services
 from ..models import DenyReason, ReturnReason, ReturnRequest
 from ..serializers import (
     ChoiceSerializer,
@@ -54,7 +55,7 @@ class DenyReasons(APIView):
 # --- Buyer ------------------------------------------------------------------------------
 @extend_schema(
     tags=["buyer"],
-    summary="Request a return of items of an order (or of a gift, with gift=true)",
+    summary="Request a return of items of an order (or of a gift: gift=true and its gift_receipt_number)",
     request=ReturnRequestInput,
     responses={
         201: inline_serializer(
@@ -69,25 +70,32 @@ class BuyerRequestReturn(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
 
     def post(self, request: Request, order_id: str) -> Response:
-        # The order first: someone else's order is a 404 whatever the body says.
         gift = (
             serializers.BooleanField().to_internal_value(request.data.get("gift", False))
             if hasattr(request.data, "get")
             else False
         )
-        orders = (
-            selectors.gift_orders(request.customer)
-            if gift
-            else commerce_selectors.orders_for_customer(request.customer)
-        )
-        order = get_object_or_404(orders, order_id=order_id)
-        payload = ReturnRequestInput(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if gift:
+            # The gift door: the order number and its gift receipt number, both from the
+            # packing slip. Any miss is the same 400, so it tells no order from another.
+            payload = ReturnRequestInput(data=request.data)
+            payload.is_valid(raise_exception=True)
+            order = selectors.gift_order(order_id)
+            if order is None:
+                raise ValidationError({"gift_receipt_number": [policy.GIFT_NOT_FOUND]})
+        else:
+            # The buyer's own order first: someone else's is a 404 whatever the body says.
+            order = get_object_or_404(
+                commerce_selectors.orders_for_customer(request.customer), order_id=order_id
+            )
+            payload = ReturnRequestInput(data=request.data)
+            payload.is_valid(raise_exception=True)
         created, warnings = services.request_return(
             order=order,
             customer=request.customer,
             items=payload.requested_items(),
             is_gift=gift,
+            gift_receipt_number=payload.validated_data["gift_receipt_number"],
             actor=request.user,
         )
         return Response(

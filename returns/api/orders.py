@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from commerce import selectors as commerce_selectors
 from commerce.api import BuyerOrderSerializer, IsBuyer
 
-from .. import selectors
+from .. import policy, selectors
 
 
 @extend_schema(tags=["buyer"], summary="The signed-in buyer's orders, newest first")
@@ -22,8 +22,10 @@ class BuyerOrderList(generics.ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        items = [item for order in page for item in order.items.all()]  # prefetched with the page
-        returnable = selectors.returnable_quantities([order.pk for order in page], items=items)
+        # Nothing of an order that cannot be returned (cancelled, not yet dispatched) is returnable.
+        orders = [order for order in page if policy.is_returnable(order)]
+        items = [item for order in orders for item in order.items.all()]  # prefetched with the page
+        returnable = selectors.returnable_quantities([order.pk for order in orders], items=items)
         serializer = self.get_serializer(
             page, many=True, context={"request": request, "returnable": returnable}
         )

@@ -32,7 +32,7 @@ from .decisions import (
     transition_by_system,
 )
 from .refunds import issue_refund, refundable_amounts
-from .requests import RequestedItem, rate_return, request_return
+from .requests import RequestedItem, check_order_for_return, rate_return, request_return
 from .rules import return_by_days, rules_in_force, update_return_settings
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "authorise_by_system",
     "authorise_return",
     "cancel_return",
+    "check_order_for_return",
     "clean_return_address",
     "decide_claim",
     "deny_return",

@@ -33,15 +33,22 @@ def request_return(
     customer: Customer,
     items: list[RequestedItem],
     is_gift: bool = False,
+    gift_receipt_number: str = "",
     actor: AbstractBaseUser | None = None,
 ) -> tuple[ReturnRequest, list[str]]:
-    """ "Submit for approval": a request waiting for the seller, and warnings for open ones."""
+    """ "Submit for approval": a request waiting for the seller, and warnings for open ones.
+
+    The buyer asks through Return items; a gift's recipient through the gift door
+    (``is_gift``), with the gift receipt number from the packing slip. Both take from one
+    pool of units per order line, counted under the order's lock.
+    """
     with transaction.atomic():
         # Requests of one order are made one at a time, so two cannot both take the last unit.
         order = locks.lock_order(order.pk)
-        if is_gift == (order.customer_id == customer.pk):
-            raise ValidationError({"gift": "A gift return is for a recipient; the buyer uses Return items."})
-        warnings = _check_items(order, items)
+        check_order_for_return(
+            order=order, customer=customer, is_gift=is_gift, gift_receipt_number=gift_receipt_number
+        )
+        warnings = _check_items(order, customer, items)
         now = timezone.now()
         rule, window = rules_in_force(order.seller, order.marketplace)
         return_request = ReturnRequest.objects.create(
@@ -76,13 +83,33 @@ def request_return(
     return return_request, warnings
 
 
-def _check_items(order: Order, items: list[RequestedItem]) -> list[str]:
+def check_order_for_return(
+    *, order: Order, customer: Customer, is_gift: bool, gift_receipt_number: str = ""
+) -> None:
+    """Whether ``customer`` may return items of ``order`` through this door now; a
+    ``ValidationError`` naming the field otherwise.
+
+    The gift door first wants the proof (a gift order and its receipt number), so that
+    nothing about an order shows to someone who does not hold its packing slip.
+    """
+    if is_gift:
+        if not policy.is_gift_receipt_of(order, gift_receipt_number):
+            raise ValidationError({"gift_receipt_number": policy.GIFT_NOT_FOUND})
+        if order.customer_id == customer.pk:
+            raise ValidationError({"gift": "You bought this order: return its items from Your orders."})
+    elif order.customer_id != customer.pk:
+        raise ValidationError({"gift": "A gift's recipient returns it through Return a gift."})
+    if not policy.is_returnable(order):
+        raise ValidationError({"order": policy.not_returnable_reason(order)})
+
+
+def _check_items(order: Order, customer: Customer, items: list[RequestedItem]) -> list[str]:
     """Validate the lines against what can still be returned; the warnings for open requests."""
     if not items:
         raise ValidationError({"items": "Choose at least one item to return."})
     order_items = {item.pk: item for item in order.items.select_related("product")}
     returnable = selectors.returnable_quantities([order.pk])
-    open_items = selectors.order_items_with_open_requests([order.pk])
+    open_items = selectors.order_items_with_open_requests([order.pk], customer=customer)
     errors: dict[str, list[str]] = {}
     warnings: list[str] = []
     seen = set()

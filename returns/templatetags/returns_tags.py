@@ -1,5 +1,7 @@
 from django import template
 
+from commerce.models import Order
+from returns import policy
 from returns.models import ReturnRequest, ReturnStatus
 from returns.states import SELLER_ACTIONS
 
@@ -26,6 +28,13 @@ def status_label(value: str) -> str:
 @register.filter
 def event_label(value: str) -> str:
     return EVENT_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+@register.filter
+def returnable_order(order: Order) -> bool:
+    """Whether the order's items can be returned at all (``policy.is_returnable``): the
+    storefront offers "Return items" only then."""
+    return policy.is_returnable(order)
 
 
 @register.simple_tag

@@ -8,14 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required
 from commerce.forms import add_service_errors
 from commerce.models import Order
 
-from .. import labels, selectors, services
+from .. import labels, policy, selectors, services
 from ..forms import POLICY_NOTE, ClaimForm, GiftOrderForm, ReturnItemsForm
 from ..models import ReturnRequest
 from ..policy import YOUR_RETURNS_SHOWN_FOR
@@ -27,20 +29,24 @@ def centre(request: HttpRequest) -> HttpResponse:
     return render(request, "returns/centre.html")
 
 
-def _select_items(request: HttpRequest, order: Order, *, gift: bool) -> HttpResponse:
+def _select_items(
+    request: HttpRequest, order: Order, *, gift: bool, gift_receipt_number: str = ""
+) -> HttpResponse:
+    # An order that cannot be returned (cancelled, not yet dispatched) shows why, and no form.
+    refusal = "" if policy.is_returnable(order) else policy.not_returnable_reason(order)
+    posted = request.method == "POST" and not refusal
     order_items = list(order.items.select_related("product"))
     returnable = selectors.returnable_quantities([order.pk])
-    open_items = selectors.order_items_with_open_requests([order.pk])
-    form = ReturnItemsForm(
-        request.POST if request.method == "POST" else None, order_items=order_items, returnable=returnable
-    )
-    if request.method == "POST" and form.is_valid():
+    open_items = selectors.order_items_with_open_requests([order.pk], customer=request.customer)
+    form = ReturnItemsForm(request.POST if posted else None, order_items=order_items, returnable=returnable)
+    if posted and form.is_valid():
         try:
             return_request, warnings = services.request_return(
                 order=order,
                 customer=request.customer,
                 items=form.requested_items(),
                 is_gift=gift,
+                gift_receipt_number=gift_receipt_number,
                 actor=request.user,
             )
         except ValidationError as error:
@@ -55,6 +61,7 @@ def _select_items(request: HttpRequest, order: Order, *, gift: bool) -> HttpResp
         "open_items": open_items,
         "gift": gift,
         "policy_note": POLICY_NOTE,
+        "refusal": refusal,
     }
     return render(
         request, "returns/select_items.html", context, status=400 if request.method == "POST" else 200
@@ -67,23 +74,48 @@ def return_items(request: HttpRequest, order_id: str) -> HttpResponse:
     return _select_items(request, order, gift=False)
 
 
+# The gift receipt numbers this session has given, by order id: once the two numbers of a
+# packing slip match, the recipient may choose the gift's items to return.
+GIFT_RECEIPTS = "returns:gift_receipts"
+
+
 @buyer_required
 def gift(request: HttpRequest) -> HttpResponse:
-    form = GiftOrderForm(request.GET or None)
-    if request.GET and form.is_valid():
-        order_id = form.cleaned_data["order_id"]
-        if selectors.gift_orders(request.customer).filter(order_id=order_id).exists():
+    """Return a gift: the order number and the gift receipt number of its packing slip.
+
+    Posted rather than put in the address, so the receipt number (the recipient's proof)
+    stays out of logs and browser history."""
+    if request.method != "POST":
+        form = GiftOrderForm(initial={"order_id": request.GET.get("order_id", "")[:40]})
+        return render(request, "returns/gift.html", {"form": form})
+    form = GiftOrderForm(request.POST)
+    if form.is_valid():
+        order_id, number = form.cleaned_data["order_id"], form.cleaned_data["gift_receipt_number"]
+        order = selectors.gift_order(order_id)
+        try:
+            if order is None:
+                raise ValidationError({"gift_receipt_number": policy.GIFT_NOT_FOUND})
+            services.check_order_for_return(
+                order=order, customer=request.customer, is_gift=True, gift_receipt_number=number
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[GIFT_RECEIPTS] = {**request.session.get(GIFT_RECEIPTS, {}), order_id: number}
             return redirect("returns:gift_items", order_id=order_id)
-        form.add_error("order_id", "We couldn't find a delivered gift order with this number.")
-    return render(request, "returns/gift.html", {"form": form})
+    return render(request, "returns/gift.html", {"form": form}, status=400)
 
 
 @buyer_required
 def gift_items(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = selectors.gift_orders(request.customer).filter(order_id=order_id).first()
-    if order is None:
-        raise Http404("No such gift order.")
-    return _select_items(request, order, gift=True)
+    number = request.session.get(GIFT_RECEIPTS, {}).get(order_id, "")
+    order = selectors.gift_order(order_id) if number else None
+    if order is None or not policy.is_gift_receipt_of(order, number):
+        flash.info(
+            request, "Enter the order number and the gift receipt number from the gift's packing slip."
+        )
+        return redirect(f"{reverse('returns:gift')}?{urlencode({'order_id': order_id})}")
+    return _select_items(request, order, gift=True, gift_receipt_number=number)
 
 
 @buyer_required

@@ -74,3 +74,17 @@ def test_a_seller_lists_a_sku_once():
 def test_asins_have_ten_capitals_or_digits():
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.ProductFactory(asin="b0000f2f36")
+
+
+@pytest.mark.parametrize(
+    ("is_gift", "number"), [(True, ""), (True, "not-a-number"), (False, "GR7K-M4QD-9XWP")]
+)
+def test_a_gift_order_and_only_a_gift_order_has_a_gift_receipt_number(is_gift, number):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.OrderFactory(is_gift=is_gift, gift_receipt_number=number)
+
+
+def test_a_gift_order_is_stored_with_its_gift_receipt_number():
+    order = factories.OrderFactory(gift=True)
+    order.refresh_from_db()
+    assert order.is_gift and len(order.gift_receipt_number) == 14

@@ -82,3 +82,18 @@ def test_the_demo_has_conversations_like_the_seeds_inbox():
     assert received.filter(
         responded_at__isnull=True, sent_at__lt=timezone.now() - timedelta(hours=24)
     ).exists()
+
+
+def test_the_demo_has_a_gift_order_that_jan_can_return_and_the_readme_names_it():
+    from pathlib import Path
+
+    call_command("seed_demo")
+    gift = Order.objects.get(order_id="202-3318870-5526014")
+    assert (gift.is_gift, gift.gift_receipt_number) == (True, "GR7K-M4QD-9XWP")
+    assert (gift.customer.user.username, gift.recipient_name) == ("luca", "Jan Smit")
+    jan = Client()
+    jan.post("/signin/", {"username": "jan", "password": "jan"})
+    found = jan.post("/returns/gift/", {"order_id": gift.order_id, "gift_receipt_number": "GR7K-M4QD-9XWP"})
+    assert found["Location"] == f"/returns/gift/{gift.order_id}/"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "202-3318870-5526014" in readme and "GR7K-M4QD-9XWP" in readme

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -5,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from commerce import services
+from commerce import policy, services
 from commerce.models import Order, OrderItem
 
 from .. import factories
@@ -81,3 +82,32 @@ def test_dispatch_and_delivery_move_the_status(seller, customer):
     order = Order.objects.get(pk=order.pk)
     assert order.status == Order.Status.DELIVERED
     assert order.tracking_number == "QH417362385GB"
+
+
+def test_an_order_bought_as_a_gift_gets_a_gift_receipt_number_for_its_packing_slip(seller, customer):
+    orders = services.place_orders(
+        [
+            services.NewOrder(**_order_fields(seller, customer, is_gift=True, recipient_name="Jan Smit")),
+            services.NewOrder(**_order_fields(seller, customer)),
+        ]
+    )
+    gift, plain = (Order.objects.get(pk=order.pk) for order in orders)
+    assert gift.is_gift and re.match(policy.GIFT_RECEIPT_PATTERN, gift.gift_receipt_number)
+    assert gift.recipient_name == "Jan Smit"
+    assert (plain.is_gift, plain.gift_receipt_number) == (False, "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "matches"),
+    [
+        ("GR7K-M4QD-9XWP", True),
+        ("gr7k m4qd 9xwp", True),
+        ("GR7KM4QD9XWP", True),
+        ("GR7K-M4QD-9XWQ", False),
+        ("GR7K-M4QD", False),
+        ("", False),
+    ],
+)
+def test_a_gift_receipt_number_matches_as_the_recipient_types_it(typed, matches):
+    assert policy.same_gift_receipt_number("GR7K-M4QD-9XWP", typed) is matches
+    assert policy.same_gift_receipt_number("", typed) is False  # a non-gift order matches nothing

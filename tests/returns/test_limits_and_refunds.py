@@ -170,10 +170,14 @@ def test_refund_stays_available_on_a_closed_request(make_request, seller_account
 
 def test_a_gift_return_is_refunded_to_the_recipient_as_gift_credit(order, card, seller_account_user):
     recipient = factories.CustomerFactory(name="Gift Recipient")
-    order.status = "delivered"
+    order.is_gift, order.gift_receipt_number = True, "GR7K-M4QD-9XWP"
     order.save()
     request, _ = services.request_return(
-        order=order, customer=recipient, is_gift=True, items=[services.RequestedItem(card.pk, 1, "unwanted")]
+        order=order,
+        customer=recipient,
+        is_gift=True,
+        gift_receipt_number="GR7K-M4QD-9XWP",
+        items=[services.RequestedItem(card.pk, 1, "unwanted")],
     )
     refund = services.issue_refund(
         return_request=request, actor=seller_account_user, idempotency_key="g", amount="6.49"
@@ -183,11 +187,14 @@ def test_a_gift_return_is_refunded_to_the_recipient_as_gift_credit(order, card, 
 
 
 def test_the_buyer_cannot_use_the_gift_door_for_their_own_order(order, customer, card):
-    with pytest.raises(ValidationError, match="gift"):
+    order.is_gift, order.gift_receipt_number = True, "GR7K-M4QD-9XWP"
+    order.save()
+    with pytest.raises(ValidationError, match="You bought this order"):
         services.request_return(
             order=order,
             customer=customer,
             is_gift=True,
+            gift_receipt_number="GR7K-M4QD-9XWP",
             items=[services.RequestedItem(card.pk, 1, "unwanted")],
         )
 

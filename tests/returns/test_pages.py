@@ -242,12 +242,14 @@ def test_account_info_sets_the_default_and_marketplace_exceptions(seller, seller
 def test_a_gift_recipient_returns_without_seeing_prices(order, card, on_commit):
     from django.test import Client
 
-    order.status = "delivered"
+    order.is_gift, order.gift_receipt_number = True, "GR7K-M4QD-9XWP"
     order.save()
     recipient = factories.CustomerFactory(name="Gift Recipient")
     client = Client()
     client.force_login(recipient.user)
-    found = client.get("/returns/gift/", {"order_id": order.order_id})
+    found = client.post(
+        "/returns/gift/", {"order_id": order.order_id, "gift_receipt_number": "gr7k m4qd 9xwp"}
+    )
     assert found["Location"] == reverse("returns:gift_items", args=[order.order_id])
     page = client.get(found["Location"]).content.decode()
     assert "£6.49" not in page and "gift credit" in page

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # Routes whose parameter is not another party's object, with the reason.
 EXEMPT = {
-    "returns/gift/<str:order_id>/": "a gift recipient returns someone else's order by design (order id from the packing slip)",
+    "returns/gift/<str:order_id>/": "a gift recipient returns someone else's order by design (a gift order, with the order number and the gift receipt number from the packing slip)",
     "dev/mailbox/<str:key>/": "development tool for staff only (tested in tests/sellercentral/test_mailbox.py)",
     "seller/settings/account-info/exceptions/<str:code>/remove/": "the parameter is a marketplace code; other sellers' rows are never addressed",
 }
