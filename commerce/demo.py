@@ -20,6 +20,7 @@ from .models import Customer, Marketplace, Order, Product, SellerAccount
 
 User = get_user_model()
 
+DEMO_ADMIN = "admin"  # a superuser with the password "admin": development only
 SELLERS = {
     # username: (account name, marketplace codes)
     "seller": ("Test UK Seller 4 Luca", ["uk", "fr", "de", "it", "es"]),
@@ -122,6 +123,17 @@ def _user(username: str, *, email: str = "", staff: bool = False):
     return user
 
 
+def disable_known_admin_password() -> bool:
+    """An ``admin`` user whose password is ``admin`` (left by a development run on this
+    database) loses it, and with it its sessions and API tokens; whether there was one."""
+    user = User.objects.filter(username=DEMO_ADMIN).first()
+    if user is None or not user.check_password(DEMO_ADMIN):
+        return False
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return True
+
+
 def _delivered_order(
     world: DemoWorld, spec: tuple, marketplaces: dict[str, Marketplace]
 ) -> services.NewOrder:
@@ -148,10 +160,13 @@ def _delivered_order(
 
 
 @transaction.atomic
-def seed_core() -> DemoWorld:
+def seed_core(*, demo_admin: bool = True) -> DemoWorld:
+    """The demo's users, sellers, products and orders; the ``admin``/``admin`` superuser only
+    with ``demo_admin`` (a development install, never one the Internet can reach)."""
     world = DemoWorld()
     marketplaces = {m.code: m for m in Marketplace.objects.all()}
-    _user("admin", email="admin@sellercentral.test", staff=True)
+    if demo_admin:
+        _user(DEMO_ADMIN, email="admin@sellercentral.test", staff=True)
     for username, (account_name, codes) in SELLERS.items():
         user = _user(username, email=f"{username}@merchant.example.net")
         seller = SellerAccount.objects.filter(memberships__user=user).first()

@@ -10,6 +10,7 @@ bad one stops the process with ``ImproperlyConfigured`` rather than misbehaving 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -139,18 +140,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule for new passwords: Django tells every validator when a password has changed
+    # (admin, changepassword, a reset), and this one revokes that user's API tokens then.
+    {"NAME": "sellercentral.tokens.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "storefront:signin"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Sign-in throttling (django-axes): 5 failures for one username from one address lock that
-# pair out for 15 minutes, on every sign-in form, the admin and the API token endpoint.
+# pair out for 15 minutes, on every sign-in form, the admin and the API token endpoint. The
+# pair, not the username alone: an attacker elsewhere cannot lock the account's owner out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's, not the TLS proxy's (sellercentral/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "sellercentral.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "commerce.access.axes_username"
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# The proxies in front of the web processes (the TLS proxy), as CIDRs: only a request that
+# comes from one of them has its X-Forwarded-For read, for the address the proxy saw. Empty
+# (the default): every request's address is the one that connected, whatever it claims.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # --- Cache (throttle counters; shared between processes when on Redis) ----------------
 _cache_url = env.str("CACHE_URL", default="locmem://")
@@ -357,9 +369,18 @@ RESPONSE_TIMER_INTERVAL_SECONDS = env_int("RESPONSE_TIMER_INTERVAL_SECONDS", 60,
 RESPONSE_WARNING_HOURS = env_int("RESPONSE_WARNING_HOURS", 4, minimum=1)
 
 # --- REST API -------------------------------------------------------------------------
+# API tokens (django-rest-knox, sellercentral/tokens.py): a new one per sign-in, kept only as
+# a digest, valid this long; DELETE on the token path, a browser sign-out or a password
+# change revokes them sooner.
+API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10, minimum=1))
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTH_HEADER_PREFIX": "Token",  # ``Authorization: Token <token>``, as clients already send
+    "AUTO_REFRESH": False,  # the expiry is fixed at sign-in: use does not prolong a stolen token
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -10,7 +10,7 @@ from returns import api as returns_api
 from . import views
 
 api_v1 = [
-    path("auth/token/", views.ObtainToken.as_view(), name="token"),
+    path("auth/token/", views.ApiToken.as_view(), name="token"),
     path("buyer/orders/", returns_api.BuyerOrderList.as_view(), name="buyer-orders"),
     path(
         "buyer/orders/<str:order_id>/messages/",

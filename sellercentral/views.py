@@ -1,4 +1,5 @@
-"""Project-level pages: health check, the server-error page and the development mailbox."""
+"""Project-level pages: health check, the server-error page, the development mailbox, and
+the API's sign-in for a token."""
 
 from __future__ import annotations
 
@@ -13,9 +14,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as django_server_error
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox.auth import TokenAuthentication
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import mailbox
+from . import mailbox, tokens
+from .api import INVALID
 from .models import Heartbeat
 
 MAILS_PER_PAGE = 25
@@ -68,8 +77,51 @@ def dev_mail(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "dev/mail.html", {"mail": mail})
 
 
-class ObtainToken(ObtainAuthToken):
-    """``POST /api/v1/auth/token/``; sign-in throttling sees the underlying Django request."""
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(help_text="When it stops working; sign in again for a new one.")
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "request": self.request._request}
+
+class ApiToken(APIView):
+    """``POST /api/v1/auth/token/`` signs in for a new token; ``DELETE`` revokes the one used."""
+
+    def get_authenticators(self) -> list:
+        # Only a token can revoke itself: a browser session holds none (it signs out instead).
+        if getattr(self.request, "method", None) == "DELETE":
+            return [TokenAuthentication()]
+        return super().get_authenticators()
+
+    def get_permissions(self) -> list:
+        if getattr(self.request, "method", None) == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Sign in for a new API token",
+        description="Every sign-in gets a new token, valid until `expiry`. Wrong passwords count "
+        "towards the same lockout as the sign-in pages (429 while locked).",
+        request=AuthTokenSerializer,
+        responses={200: TokenSerializer, 400: INVALID},
+    )
+    def post(self, request: Request) -> Response:
+        # The Django request, not DRF's: sign-in throttling (django-axes) reads it.
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        serializer.is_valid(raise_exception=True)
+        token, expiry = tokens.issue_token(user=serializer.validated_data["user"], request=request._request)
+        return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Revoke the token this request is signed with",
+        description="Only that token stops working. Signing out in the browser or changing the "
+        "password revokes all of the user's tokens.",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Revoked: the token no longer works"),
+            401: OpenApiResponse(description="No token, or one that no longer works"),
+        },
+    )
+    def delete(self, request: Request) -> Response:
+        tokens.revoke_token(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,7 +4,7 @@ no server errors, and responses that conform to the documented schema."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -50,8 +50,8 @@ def parties(db, in_process_requests):
         order=order, customer=buyer, items=[returns.RequestedItem(order.items.get().pk, 1, "unwanted")]
     )
     return {
-        "seller": {"Authorization": f"Token {Token.objects.create(user=seller_user).key}"},
-        "buyer": {"Authorization": f"Token {Token.objects.create(user=buyer.user).key}"},
+        "seller": {"Authorization": f"Token {AuthToken.objects.create(user=seller_user)[1]}"},
+        "buyer": {"Authorization": f"Token {AuthToken.objects.create(user=buyer.user)[1]}"},
     }
 
 

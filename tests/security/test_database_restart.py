@@ -33,7 +33,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from messaging import services
 from sellercentral.processes import free_port
@@ -400,7 +400,7 @@ def test_requests_fail_cleanly_while_the_database_restarts_and_recover_without_a
     user.save(update_fields=["password"])
     order = factories.order_with_items(seller=seller_account)
     services.contact_seller(order=order, subject="enquiry", body="Is it Class 10?")
-    seller = Seller(seller_account.name, user.username, token=Token.objects.create(user=user).key)
+    seller = Seller(seller_account.name, user.username, token=AuthToken.objects.create(user=user)[1])
     sign_in(web.port, seller)
 
     before = {kind: seller.get(web.port, kind) for kind in ("page", "api")}

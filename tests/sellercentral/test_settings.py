@@ -55,6 +55,11 @@ def test_development_defaults_need_no_server_and_generate_a_secret_key(tmp_path)
         ({"DEBUG": "true", "RELAY_MAX_SESSIONS": "0"}, "RELAY_MAX_SESSIONS must be at least 1"),
         ({"DEBUG": "true", "RELAY_HOSTNAME": "localhost"}, "RELAY_HOSTNAME must be a fully qualified"),
         ({"DEBUG": "true", "RELAY_TLS_KEY": "/etc/hostname"}, "RELAY_TLS_KEY is set without RELAY_TLS_CERT"),
+        (
+            {"DEBUG": "true", "TRUSTED_PROXIES": "proxy.example"},
+            "TRUSTED_PROXIES: 'proxy.example' is not a network",
+        ),
+        ({"DEBUG": "true", "API_TOKEN_TTL_HOURS": "0"}, "API_TOKEN_TTL_HOURS must be at least 1"),
     ],
 )
 def test_bad_or_missing_values_stop_start_up_with_a_reason(tmp_path, env, complaint):
@@ -120,3 +125,19 @@ def test_relay_limits_are_read_from_rates_and_default_to_the_policy(tmp_path):
     )
     assert given.returncode == 0, given.stderr
     assert given.stdout.strip() == "(10, 60) (1000, 86400) 40"
+
+
+def test_the_proxy_chain_and_the_token_lifetime_are_read_with_safe_defaults(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(','.join(str(n) for n in s.TRUSTED_PROXIES) or '-', int(s.API_TOKEN_TTL.total_seconds()), "
+        "int(s.REST_KNOX['TOKEN_TTL'].total_seconds()), s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    defaults = _load_settings(tmp_path, probe, DEBUG="true")
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.split() == ["-", "36000", "36000", "sellercentral.client_ip.client_ip"]
+    given = _load_settings(
+        tmp_path, probe, DEBUG="true", TRUSTED_PROXIES="10.0.0.4, 172.16.0.0/12", API_TOKEN_TTL_HOURS="24"
+    )
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.split()[:3] == ["10.0.0.4/32,172.16.0.0/12", "86400", "86400"]
