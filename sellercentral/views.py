@@ -16,6 +16,7 @@ from django.views.defaults import server_error as django_server_error
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from . import mailbox
+from .api import ActionRateThrottle, WriteRateThrottle
 from .models import Heartbeat
 
 MAILS_PER_PAGE = 25
@@ -69,7 +70,13 @@ def dev_mail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 class ObtainToken(ObtainAuthToken):
-    """``POST /api/v1/auth/token/``; sign-in throttling sees the underlying Django request."""
+    """``POST /api/v1/auth/token/``; sign-in throttling sees the underlying Django request.
+
+    DRF's view counts nothing (``throttle_classes = ()``): here every attempt counts against
+    the sign-in rate, with the sign-in pages' attempts, besides django-axes' lockout."""
+
+    throttle_classes = [WriteRateThrottle, ActionRateThrottle]
+    throttle_scope = "sign_in"
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "request": self.request._request}

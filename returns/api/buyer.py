@@ -67,6 +67,7 @@ class DenyReasons(APIView):
 )
 class BuyerRequestReturn(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
+    throttle_scope = "return_request"
 
     def post(self, request: Request, order_id: str) -> Response:
         # The order first: someone else's order is a 404 whatever the body says.
@@ -159,6 +160,7 @@ class BuyerReturnLabel(APIView):
 )
 class BuyerFileClaim(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
+    throttle_scope = "claim"
 
     def post(self, request: Request, order_id: str) -> Response:
         order = buyer_order_or_404(request, order_id)
