@@ -11,6 +11,7 @@ COPY . .
 # collectstatic needs settings to load; these throwaway values never reach a running container.
 RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 CELERY_BROKER_URL=redis://localhost:6379/0 \
+    CACHE_URL=redis://localhost:6379/1 \
     INBOUND_EMAIL_SECRET=build-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 app && mkdir -p /app/var && chown -R app /app/var
 USER app

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .fields import FilterDateField, SearchField
+
 DEFAULT_DAYS = 30
 
 
@@ -19,11 +21,22 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-class DateRangeForm(forms.Form):
+class FilterForm(forms.Form):
+    """A list's filters, read from the query string: a valid filter applies even when another
+    one is invalid (which falls back to its default, its error shown beside it)."""
+
+    def valid_data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleans once; cleaned_data keeps only the fields that passed
+        return self.cleaned_data
+
+
+class DateRangeForm(FilterForm):
     """ "From" / "To" days, both included; by default the last 30 days (the seed's lists)."""
 
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = FilterDateField(label="From")
+    until = FilterDateField(label="To")
 
     def clean(self):
         data = super().clean()
@@ -32,7 +45,7 @@ class DateRangeForm(forms.Form):
         return data
 
     def days(self) -> tuple[date, date]:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.valid_data()
         today = timezone.localdate()
         return data.get("since") or today - timedelta(days=DEFAULT_DAYS), data.get("until") or today
 
@@ -40,3 +53,14 @@ class DateRangeForm(forms.Form):
         """[start of the first day, start of the day after the last)."""
         first, last = self.days()
         return start_of(first), start_of(last + timedelta(days=1))
+
+    def bounds_given(self) -> tuple[datetime | None, datetime | None]:
+        """``bounds`` when a day was given, else no bounds at all (the API lists all time)."""
+        data = self.valid_data()
+        return self.bounds() if data.get("since") or data.get("until") else (None, None)
+
+
+class OrderSearchForm(FilterForm):
+    """Manage Orders' search box: an order id or its start."""
+
+    q = SearchField(label="Order ID", max_length=40)

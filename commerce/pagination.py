@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
+
+from .policy import LATEST_FILTER_DATE
 
 
 class CountedPaginator(Paginator):
@@ -26,6 +28,9 @@ class CountedPaginator(Paginator):
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 CURSOR = re.compile(r"(?P<micros>[0-9]{1,18})\.(?P<pk>[0-9]{1,18})")
+# A cursor's moment lies in the years a list can be filtered by: the same bounds as its dates.
+LATEST_CURSOR = datetime.combine(LATEST_FILTER_DATE + timedelta(days=1), time.min, tzinfo=UTC)
+Position = tuple[datetime, int]
 
 
 @dataclass
@@ -58,15 +63,16 @@ def cursor_of(moment: datetime, pk: int) -> str:
     return f"{(moment - EPOCH) // MICROSECOND}.{pk}"
 
 
-def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    """``None`` for a missing or malformed cursor: the list starts from its first page."""
-    found = CURSOR.fullmatch(cursor or "")
+def parse_cursor(cursor: str) -> Position:
+    """The (moment, id) a cursor names; ``ValueError`` for anything ``cursor_of`` did not write
+    (the query string is the visitor's to edit) or a moment outside the filterable years."""
+    found = CURSOR.fullmatch(cursor)
     if found is None:
-        return None
-    try:
-        return EPOCH + int(found["micros"]) * MICROSECOND, int(found["pk"])
-    except OverflowError:  # past the year 9999
-        return None
+        raise ValueError("not a cursor")
+    micros = int(found["micros"])
+    if micros >= (LATEST_CURSOR - EPOCH) // MICROSECOND:
+        raise ValueError("the cursor's moment is out of range")
+    return EPOCH + micros * MICROSECOND, int(found["pk"])
 
 
 def keyset_page(
@@ -74,12 +80,13 @@ def keyset_page(
     *,
     per_page: int,
     count: int,
-    before: str | None = None,
-    after: str | None = None,
+    before: Position | None = None,
+    after: Position | None = None,
     time_field: str,
 ) -> KeysetPage:
-    """``queryset`` ordered by ``-time_field, -id``; rows older than ``before`` or newer than ``after``."""
-    position = parse_cursor(after)
+    """``queryset`` ordered by ``-time_field, -id``; rows older than ``before`` or newer than
+    ``after`` (positions read by ``parse_cursor``, through ``commerce.fields.CursorField``)."""
+    position = after
     if position is not None:
         moment, pk = position
         newer_first = queryset.filter(
@@ -92,7 +99,7 @@ def keyset_page(
         more_newer = len(rows) > per_page
         rows = rows[:per_page][::-1]
         return _page(rows, count, time_field, newer=more_newer, older=True)
-    position = parse_cursor(before)
+    position = before
     if position is not None:
         moment, pk = position
         queryset = queryset.filter(
@@ -102,7 +109,7 @@ def keyset_page(
     rows = list(queryset[: per_page + 1])
     if not rows and position is not None:
         moment, pk = position
-        return KeysetPage(rows, count, newer=cursor_of(moment, pk - 1), older=None)
+        return KeysetPage(rows, count, newer=cursor_of(moment, max(pk - 1, 0)), older=None)
     return _page(rows[:per_page], count, time_field, newer=position is not None, older=len(rows) > per_page)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import date
+from typing import NamedTuple
 
 # Buyers rate with 1 to 5 stars: a seller's order feedback and the experience of a return
 # alike. 1 and 2 stars are negative (Order Defect Rate, Return Dissatisfaction Rate).
@@ -49,3 +51,51 @@ def same_gift_receipt_number(printed: str, typed: str) -> bool:
     if not printed:
         return False
     return hmac.compare_digest(printed.encode(), printed_gift_receipt_number(typed).encode())
+
+
+# --- What a list's filters and pages accept (commerce/fields.py parses them) -------------
+# Dates a list can be filtered by. Nothing is sold, written or returned outside these years,
+# and keeping well inside the calendar's ends (years 1 and 9999) means a day added to the last
+# one, or a time zone applied to the first, is still a date rather than an overflow.
+EARLIEST_FILTER_DATE = date(1970, 1, 1)
+LATEST_FILTER_DATE = date(2999, 12, 31)
+# A page number of an API list: a whole number from 1 (a page past the last is a 404).
+MAX_PAGE_NUMBER = 10**9
+# Rows a page of the API holds when ``?page_size=`` asks for more (``sellercentral.api``).
+MAX_PAGE_SIZE = 100
+# How long a list's search box may be (an order id, an ASIN, an address, part of a name).
+MAX_SEARCH_CHARS = 100
+
+
+# --- How often buyers and sellers may write (counted by sellercentral/ratelimit.py) ---------
+MINUTE, HOUR = 60, 3600
+
+
+class WriteRate(NamedTuple):
+    limit: int  # writes allowed in each window …
+    seconds: int  # … of this many seconds
+    what: str  # what is counted, as the "too many" page and the API's 429 name it
+
+
+# One count per signed-in user (by user id), or per client address before signing in, shared
+# by the pages and the API: a buyer cannot double a limit by alternating the two. Each write
+# counts against "writes" and, where it is one of the kinds below, against its own rate too.
+# The environment may change any of them (WRITE_RATES, see README's configuration table).
+WRITE_RATES: dict[str, WriteRate] = {
+    # Every other write: return decisions, refunds, settings, addresses, cancelling …
+    "writes": WriteRate(120, MINUTE, "changes"),
+    # Every sign-in attempt, right or wrong, on the sign-in pages and POST /api/v1/auth/token/.
+    # Besides django-axes, which locks one username out after AXES_FAILURE_LIMIT wrong ones,
+    # this bounds how fast one address may try usernames at all.
+    "sign_in": WriteRate(20, MINUTE, "sign-in attempts"),
+    # A buyer's "Contact seller" messages (the form and the API; e-mail has the relay's limits).
+    "contact_seller": WriteRate(20, HOUR, "messages to sellers"),
+    # A seller's replies from Seller Central (page and API): a busy day's pace, not a script's.
+    "reply": WriteRate(300, HOUR, "replies to buyers"),
+    # Return requests, for the buyer's own orders and for gifts.
+    "return_request": WriteRate(20, HOUR, "return requests"),
+    # A-to-z Guarantee claims: few orders ever need one.
+    "claim": WriteRate(5, HOUR, "A-to-z Guarantee claims"),
+    # Star ratings: of an order (seller feedback) and of a closed return.
+    "feedback": WriteRate(30, HOUR, "ratings and feedback"),
+}

@@ -6,15 +6,22 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+
+from sellercentral.throttling import rate_limited
 
 from . import selectors
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
+from .forms import OrderSearchForm
 
 SELLER_ORDERS_PER_PAGE = 25
 BUYER_ORDERS_PER_PAGE = 10
 
 
 # --- Seller Central ---------------------------------------------------------------------
+# Every sign-in attempt counts against the sign-in rate (sellercentral.throttling), besides
+# django-axes locking a username out after repeated wrong passwords.
+@method_decorator(rate_limited("sign_in"), name="dispatch")
 class SellerSignInView(auth_views.LoginView):
     template_name = "seller/signin.html"
     authentication_form = SellerSignInForm
@@ -30,10 +37,12 @@ def seller_home(request: HttpRequest) -> HttpResponse:
 
 @seller_required
 def seller_orders(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")[:40]
+    form = OrderSearchForm(request.GET or None)
+    search = form.valid_data().get("q", "")
     orders = selectors.orders_for_seller(request.seller, search=search)
     page = Paginator(orders, SELLER_ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "seller/orders.html", {"page": page, "search": search})
+    context = {"page": page, "search": search, "form": form}
+    return render(request, "seller/orders.html", context, status=400 if form.errors else 200)
 
 
 @seller_required
@@ -43,6 +52,7 @@ def seller_order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 
 
 # --- Storefront ---------------------------------------------------------------------------
+@method_decorator(rate_limited("sign_in"), name="dispatch")
 class BuyerSignInView(auth_views.LoginView):
     template_name = "storefront/signin.html"
     authentication_form = BuyerSignInForm

@@ -21,6 +21,9 @@ export SECRET_KEY=${SECRET_KEY:-$($BIN/python -c 'import secrets; print(secrets.
 export INBOUND_EMAIL_SECRET=${INBOUND_EMAIL_SECRET:-$($BIN/python -c "import secrets; print(secrets.token_urlsafe(40))")}
 export EMAIL_BACKEND=sellercentral.mailbox.MailboxBackend STATIC_ROOT=$OUT/static
 export CELERY_TASK_DEFAULT_QUEUE=load
+# 50 simulated people sign in from one address as two demo accounts and reply as fast as
+# locust lets them: the write rates meant for one person each are lifted for the load figure.
+export WRITE_RATES=${LOAD_WRITE_RATES:-writes=1000000/minute,sign_in=1000000/minute,reply=1000000/hour}
 
 db=${DATABASE_URL##*/}
 server=${DATABASE_URL%/*}

@@ -149,6 +149,7 @@ class ReplySerializer(serializers.Serializer):
 )
 class BuyerContactSeller(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
+    throttle_scope = "contact_seller"
 
     def post(self, request: Request, order_id: str) -> Response:
         order = buyer_order_or_404(request, order_id)
@@ -220,6 +221,7 @@ class SellerThreadDetail(generics.RetrieveAPIView):
 )
 class SellerReply(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
+    throttle_scope = "reply"
 
     def post(self, request: Request, pk: int) -> Response:
         thread = get_object_or_404(Thread.objects.filter(seller=request.seller), pk=pk)

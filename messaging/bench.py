@@ -33,7 +33,7 @@ from django.utils import timezone
 from commerce.models import OrderItem, SellerAccount
 from commerce.pagination import cursor_of
 from commerce.selectors import seller_account_for_user
-from sellercentral.processes import database_url, free_port
+from sellercentral.processes import cache_url, database_url, free_port
 
 from . import selectors
 from .models import Message, Thread
@@ -203,6 +203,7 @@ def production_env() -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(20),
         "DATABASE_URL": database_url(),
+        "CACHE_URL": cache_url(),  # the relay processes count their rate limits together
     }
 
 

@@ -1,6 +1,8 @@
 from django import forms
 
+from commerce.fields import CursorField, SearchField
 from commerce.forms import DateRangeForm
+from commerce.pagination import Position
 
 from .models import AlternateAddress, Message
 from .policy import BODY_TOO_LONG, CONTACT_SUBJECTS, MAX_BODY_CHARS
@@ -37,13 +39,16 @@ class ReplyForm(forms.Form):
 
 
 class InboxFilterForm(DateRangeForm):
-    direction = forms.ChoiceField(choices=Message.Direction.choices, required=False)
-    q = forms.CharField(label="Order ID, ASIN, or e-mail address", required=False, max_length=100)
+    direction = forms.ChoiceField(label="Folder", choices=Message.Direction.choices, required=False)
+    q = SearchField(label="Order ID, ASIN, or e-mail address")
     awaiting = forms.BooleanField(label="Awaiting response", required=False)
+    # The page's keyset links (``commerce.pagination``): the API pages by number instead.
+    before = CursorField(label="Page link")
+    after = CursorField(label="Page link")
 
     def filters(self) -> dict:
         """Filters for ``selectors.inbox``; default: received, the last 30 days."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.valid_data()
         since, until = self.bounds()
         return {
             "direction": data.get("direction") or Message.Direction.RECEIVED,
@@ -52,6 +57,11 @@ class InboxFilterForm(DateRangeForm):
             "awaiting_response": bool(data.get("awaiting")),
             "search": data.get("q", ""),
         }
+
+    def cursors(self) -> tuple[Position | None, Position | None]:
+        """The page asked for: (older than ``before``, newer than ``after``)."""
+        data = self.valid_data()
+        return data.get("before"), data.get("after")
 
 
 class AlternateAddressForm(forms.Form):

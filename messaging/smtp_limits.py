@@ -15,12 +15,11 @@ The server also speaks Postfix's XFORWARD to our own MX hosts (``messaging/xforw
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
-import time
 
 from aiosmtpd.smtp import SMTP
-from django.core.cache import cache
+
+from sellercentral import ratelimit
 
 from . import policy, xforward
 
@@ -40,21 +39,10 @@ def declared_size(arg: str | None) -> int | None:
 
 
 def _within_rate(kind: str, key: str, rate: tuple[int, int]) -> bool:
-    """Count one more mail for ``key`` in the current window; False once over the limit.
-
-    A fixed window: ``cache.add`` makes the window's counter (atomic, first writer wins) and
-    ``cache.incr`` counts (atomic in Redis), so every relay process sees the same count."""
+    """Count one more mail for ``key`` in the current window; False once over the limit (a
+    fixed window in the cache every relay process shares: ``sellercentral.ratelimit``)."""
     limit, seconds = rate
-    window = int(time.time() // seconds)
-    digest = hashlib.sha256(key.lower().encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    counter = f"relay-rate:{kind}:{digest}:{window}"
-    cache.add(counter, 0, timeout=seconds + 1)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # expired between add and incr: this mail opens a new window
-        cache.add(counter, 1, timeout=seconds + 1)
-        count = 1
-    return count <= limit
+    return ratelimit.hit(f"relay:{kind}:{key.lower()}", limit, seconds).allowed
 
 
 async def sender_within_rate(envelope_from: str) -> bool:

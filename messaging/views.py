@@ -12,6 +12,7 @@ from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
 from commerce.pagination import capped_count, keyset_page
 from metrics import selectors as metrics_selectors
+from sellercentral.throttling import rate_limited
 
 from . import selectors, services
 from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm
@@ -27,15 +28,11 @@ MESSAGE_COUNT_CAP = 1000
 def inbox(request: HttpRequest) -> HttpResponse:
     filter_form = InboxFilterForm(request.GET or None)
     filters = filter_form.filters()
+    before, after = filter_form.cursors()
     messages = selectors.inbox_rows(request.seller, **filters)
     count, more = capped_count(messages, MESSAGE_COUNT_CAP)
     page = keyset_page(
-        messages,
-        per_page=MESSAGES_PER_PAGE,
-        count=count,
-        before=request.GET.get("before"),
-        after=request.GET.get("after"),
-        time_field="sent_at",
+        messages, per_page=MESSAGES_PER_PAGE, count=count, before=before, after=after, time_field="sent_at"
     )
     context = {
         "filter_form": filter_form,
@@ -45,7 +42,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "more_than_counted": more,
         "average_response_time": metrics_selectors.average_response_time(request.seller, days=7),
     }
-    return render(request, "messaging/inbox.html", context)
+    # An invalid filter is shown beside its field and the list falls back to its default.
+    return render(request, "messaging/inbox.html", context, status=400 if filter_form.errors else 200)
 
 
 def _thread_page(request: HttpRequest, thread, reply_form: ReplyForm, status: int = 200) -> HttpResponse:
@@ -55,6 +53,7 @@ def _thread_page(request: HttpRequest, thread, reply_form: ReplyForm, status: in
 
 
 @seller_required
+@rate_limited("reply")
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(selectors.threads_for_seller(request.seller), pk=pk)
     if request.method != "POST":
@@ -134,6 +133,7 @@ def _buyer_order(request: HttpRequest, order_id: str):
 
 
 @buyer_required
+@rate_limited("contact_seller")
 def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
     order = _buyer_order(request, order_id)
     form = ContactSellerForm(request.POST if request.method == "POST" else None)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from messaging import services as messaging
+from sellercentral.throttling import rate_limited
 
 from . import charts, policy, selectors, services
 from .models import OrderFeedback
@@ -74,6 +75,7 @@ class FeedbackForm(forms.Form):
 
 
 @buyer_required
+@rate_limited("feedback")
 def leave_feedback(request: HttpRequest, order_id: str) -> HttpResponse:
     order = buyer_order_or_404(request, order_id)
     existing = OrderFeedback.objects.filter(order=order).first()

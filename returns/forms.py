@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commerce.forms import add_service_errors
+from commerce.fields import SearchField
+from commerce.forms import DateRangeForm, add_service_errors
 from commerce.models import Marketplace
 
 from .models import ADDRESS_FIELDS, Claim, DenyReason, ReturnAddress, ReturnReason
@@ -17,6 +18,7 @@ from .policy import (
     MIN_RETURN_WINDOW_DAYS,
     RETURN_WINDOW_DAYS,
 )
+from .selectors import STATUS_FILTERS
 from .services import RequestedItem
 
 POLICY_NOTE = "NOTE: We aren't able to offer policy exceptions or special handling in response to comments entered on this page."
@@ -95,6 +97,27 @@ class ReturnItemsForm(forms.Form):
             rest[key] = messages
         if rest:
             add_service_errors(self, ValidationError(rest))
+
+
+class ReturnFilterForm(DateRangeForm):
+    """Manage Returns' filters, on the page and in the API: status, dates and the search box."""
+
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[(key, label) for key, (label, _) in STATUS_FILTERS.items()]
+    )
+    q = SearchField(label="Order ID, RMA, ASIN or buyer name")
+
+    def filters(self, *, all_time_by_default: bool = False) -> dict:
+        """Arguments of ``selectors.returns_for_seller``: by default every status over the
+        last 30 days (the page), or over all time when no day is given (the API)."""
+        data = self.valid_data()
+        since, until = self.bounds_given() if all_time_by_default else self.bounds()
+        return {
+            "status": data.get("status") or "all",
+            "since": since,
+            "until": until,
+            "search": data.get("q", ""),
+        }
 
 
 class GiftOrderForm(forms.Form):

@@ -1,13 +1,18 @@
-"""Shared REST API pieces: pagination, write throttling and the one mapping of errors."""
+"""Shared REST API pieces: pagination, write rates and the one mapping of errors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
+from commerce.fields import WholeNumberField
+from commerce.policy import MAX_PAGE_NUMBER, MAX_PAGE_SIZE
+
+from . import ratelimit
 from .errors import TransitionRefused
 
 # The schema's words for what ``exception_handler`` answers, for views to name in their responses.
@@ -19,23 +24,63 @@ CONFLICT = OpenApiResponse(
 
 
 class Pagination(PageNumberPagination):
-    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to 100."""
+    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to 100.
+
+    ``page`` and ``page_size`` are read by ``commerce.fields.WholeNumberField``: anything but a
+    whole number from 1 is a 400 naming the parameter (DRF would answer a 404, or ignore a bad
+    page size); a page past the last is DRF's 404; a page size over 100 gives 100 rows."""
 
     page_size = 25
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_number(self, request, paginator) -> int | str:
+        raw = request.query_params.get(self.page_query_param, "")
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        return _whole_number(self.page_query_param, raw, maximum=MAX_PAGE_NUMBER) or 1
+
+    def get_page_size(self, request) -> int:
+        size = _whole_number(
+            self.page_size_query_param, request.query_params.get(self.page_size_query_param, "")
+        )
+        return min(size, self.max_page_size) if size else self.page_size
 
 
-class WriteRateThrottle(SimpleRateThrottle):
-    """POST / PUT / PATCH / DELETE per user (or client address): a 429 with the wait."""
+def _whole_number(name: str, raw: str, *, maximum: int | None = None) -> int | None:
+    try:
+        return WholeNumberField(required=False, min_value=1, max_value=maximum).clean(raw)
+    except DjangoValidationError as invalid:
+        raise ValidationError({name: invalid.messages}) from None
 
-    scope = "writes"
 
-    def get_cache_key(self, request, view) -> str | None:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return None
-        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+class WriteRateThrottle(BaseThrottle):
+    """Every POST / PUT / PATCH / DELETE against its author's "writes" rate, counted with the
+    pages' writes (``sellercentral.ratelimit``): over it, a 429 with ``Retry-After``."""
+
+    def scope(self, view) -> str | None:
+        return "writes"
+
+    def allow_request(self, request, view) -> bool:
+        scope = self.scope(view)
+        if request.method in SAFE_METHODS or scope is None:
+            return True
+        verdict = ratelimit.count_write(request, scope)
+        if not verdict.allowed:
+            # Raised here rather than left to DRF, so the answer says which rate it was.
+            # (DRF adds "Expected available in N seconds.")
+            raise Throttled(
+                wait=verdict.retry_after, detail=f"Request was throttled. {ratelimit.limit_in_words(scope)}"
+            )
+        return True
+
+
+class ActionRateThrottle(WriteRateThrottle):
+    """The writes of a view with a ``throttle_scope`` (contact seller, reply, return requests,
+    claims, sign-in …) against that scope's own rate as well."""
+
+    def scope(self, view) -> str | None:
+        return getattr(view, "throttle_scope", None)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

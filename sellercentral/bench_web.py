@@ -19,7 +19,7 @@ from django.test import Client
 
 from commerce.models import SellerAccount
 from load.wait import wait_for_http
-from sellercentral.processes import database_url, free_port
+from sellercentral.processes import cache_url, database_url, free_port
 
 USERS = 50
 
@@ -65,6 +65,7 @@ def bench_web(
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "DATABASE_URL": database_url(),
+        "CACHE_URL": cache_url(),  # gunicorn's workers count rate limits in one cache
         "STATIC_ROOT": str(static_root),
     }
     subprocess.run(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 import environ
@@ -76,18 +77,54 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
 RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
-def env_rate(name: str) -> tuple[int, int] | None:
-    """A rate ``<count>/<second|minute|hour|day>`` ("60/hour") as (count, seconds); empty: None."""
-    raw = env.str(name, default="").strip()
-    if not raw:
-        return None
-    count, _, period = raw.partition("/")
+def parse_rate(name: str, raw: str) -> tuple[int, int]:
+    """A rate ``<count>/<second|minute|hour|day>`` ("60/hour") as (count, seconds)."""
+    count, _, period = raw.strip().partition("/")
     period = period.strip().lower()
     if not (count.strip().isascii() and count.strip().isdigit()) or period not in RATE_PERIODS:
         raise ImproperlyConfigured(f"{name} must be a rate like 60/hour, not {raw!r}")
     if int(count) < 1:
         raise ImproperlyConfigured(f"{name} must allow at least 1, not {raw!r}")
     return int(count), RATE_PERIODS[period]
+
+
+def env_rate(name: str) -> tuple[int, int] | None:
+    """A rate ``<count>/<second|minute|hour|day>`` ("60/hour") as (count, seconds); empty: None."""
+    raw = env.str(name, default="").strip()
+    return parse_rate(name, raw) if raw else None
+
+
+def env_rates(name: str, *, known: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Rates by name, ``contact_seller=40/hour,sign_in=10/minute``; a name not in ``known``
+    is refused (a typo would otherwise leave the default in force unnoticed)."""
+    rates = {}
+    for key, raw in env.dict(name, default={}).items():
+        if key not in known:
+            raise ImproperlyConfigured(f"{name} names an unknown rate {key!r} (known: {', '.join(known)})")
+        rates[key] = parse_rate(f"{name}: {key}", raw)
+    return rates
+
+
+def cache_config(name: str, url: str) -> dict:
+    """Django's cache settings for a URL: ``redis://…`` (or ``rediss://``), ``file:///folder``
+    (``sellercentral.cache.SharedFileCache``) or ``locmem://`` (one process's memory)."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("file://"):
+        folder = url.removeprefix("file://")
+        if not folder.startswith("/") or "\x00" in folder:
+            raise ImproperlyConfigured(
+                f"{name} must name an absolute folder (file:///var/cache/sc), not {url!r}"
+            )
+        # Room for every counter of a busy development day; expired ones are culled first.
+        return {
+            "BACKEND": "sellercentral.cache.SharedFileCache",
+            "LOCATION": folder,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"{name} must be redis://…, file:///… or locmem://, not {url!r}")
 
 
 _HOST_NAME = re.compile(

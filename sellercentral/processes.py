@@ -13,6 +13,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def cache_url() -> str:
+    """The URL of the cache this process counts rate limits in, for a process we start to
+    count in the same one (``locmem://`` is this process's own memory: shared with nobody)."""
+    from django.conf import settings
+
+    config = settings.CACHES["default"]
+    if config["BACKEND"].endswith(".RedisCache"):
+        return config["LOCATION"]
+    if config["BACKEND"].endswith(".SharedFileCache"):
+        return f"file://{config['LOCATION']}"
+    return "locmem://"
+
+
 def database_url() -> str:
     """The URL of the database this process uses (the test database inside the tests)."""
     db = connection.settings_dict

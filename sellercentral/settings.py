@@ -15,7 +15,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from commerce.policy import WRITE_RATES as POLICY_WRITE_RATES
+
 from .env import (
+    cache_config,
     development_secret_key,
     env,
     env_bool,
@@ -25,6 +28,7 @@ from .env import (
     env_networks,
     env_path,
     env_rate,
+    env_rates,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -84,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "commerce.middleware.PartyLanguageMiddleware",
+    # Every write on the pages against its author's rates, before the view can change anything.
+    "sellercentral.throttling.WriteRateMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out sign-ins
 ]
 
@@ -164,14 +170,24 @@ AXES_HTTP_RESPONSE_CODE = 429
 # (the default): every request's address is the one that connected, whatever it claims.
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
-# --- Cache (throttle counters; shared between processes when on Redis) ----------------
-_cache_url = env.str("CACHE_URL", default="locmem://")
-if _cache_url.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
-elif _cache_url == "locmem://":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://…")
+# --- Cache: rate-limit counters (and a few cached reads), one count for every process -------
+# Development counts in files under var/cache, shared by every process `make run` starts
+# (gunicorn's workers, the relay, Celery); production needs a cache every process on every
+# machine shares: Redis. locmem:// is each process's own memory, for a single process (the
+# tests): gunicorn with several workers and relay_smtpd --reuse-port refuse to start on it.
+_cache_url = env.str("CACHE_URL", default=f"file://{VAR_DIR / 'cache'}" if DEBUG else "")
+if not _cache_url:
+    raise ImproperlyConfigured(
+        "CACHE_URL is required when DEBUG is off: redis://… (rate limits must be counted in a cache "
+        "every process shares)"
+    )
+CACHES = {"default": cache_config("CACHE_URL", _cache_url)}
+# How often buyers and sellers may write: commerce/policy.py's WRITE_RATES, any of which the
+# environment may change ("contact_seller=40/hour,sign_in=10/minute"). API_WRITE_RATE is the
+# older name of "writes".
+WRITE_RATES = env_rates("WRITE_RATES", known=POLICY_WRITE_RATES)
+if (_legacy_write_rate := env_rate("API_WRITE_RATE")) is not None:
+    WRITE_RATES.setdefault("writes", _legacy_write_rate)
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -390,9 +406,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DATETIME_FORMAT": "iso-8601",
-    # Writes are throttled per user (or address when anonymous); reads are not.
-    "DEFAULT_THROTTLE_CLASSES": ["sellercentral.api.WriteRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"writes": env.str("API_WRITE_RATE", default="120/minute")},
+    # Writes are counted per user (or client address when anonymous) against WRITE_RATES,
+    # with the pages' writes (sellercentral/ratelimit.py); reads are not.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "sellercentral.api.WriteRateThrottle",
+        "sellercentral.api.ActionRateThrottle",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     # Services' ValidationError → 400 by field, TransitionRefused → 409, in one place.
     "EXCEPTION_HANDLER": "sellercentral.api.exception_handler",

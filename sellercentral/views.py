@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import mailbox, tokens
-from .api import INVALID
+from .api import INVALID, ActionRateThrottle, WriteRateThrottle
 from .models import Heartbeat
 
 MAILS_PER_PAGE = 25
@@ -95,6 +95,15 @@ class ApiToken(APIView):
         if getattr(self.request, "method", None) == "DELETE":
             return [IsAuthenticated()]
         return [AllowAny()]
+
+    # Every sign-in attempt counts against the sign-in rate, with the sign-in pages' attempts,
+    # besides django-axes' lockout; revoking is an ordinary write.
+    throttle_scope = "sign_in"
+
+    def get_throttles(self) -> list:
+        if getattr(self.request, "method", None) == "POST":
+            return [WriteRateThrottle(), ActionRateThrottle()]
+        return super().get_throttles()
 
     @extend_schema(
         tags=["auth"],

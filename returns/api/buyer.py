@@ -68,6 +68,7 @@ class DenyReasons(APIView):
 )
 class BuyerRequestReturn(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
+    throttle_scope = "return_request"
 
     def post(self, request: Request, order_id: str) -> Response:
         gift = (
@@ -167,6 +168,7 @@ class BuyerReturnLabel(APIView):
 )
 class BuyerFileClaim(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
+    throttle_scope = "claim"
 
     def post(self, request: Request, order_id: str) -> Response:
         order = buyer_order_or_404(request, order_id)

@@ -15,11 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commerce.api import IsSeller
-from commerce.forms import DateRangeForm
 from commerce.models import SellerAccount
 from sellercentral.api import CONFLICT, INVALID
 
 from .. import selectors, services
+from ..forms import ReturnFilterForm
 from ..models import ReturnRequest
 from ..serializers import (
     AuthoriseInput,
@@ -58,20 +58,10 @@ class SellerReturns(ReturnsAs):
 class SellerReturnList(SellerReturns, generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
-        status_filter = params.get("status", "all")
-        if status_filter not in selectors.STATUS_FILTERS:
-            raise ValidationError({"status": f"One of: {', '.join(selectors.STATUS_FILTERS)}."})
-        dates = DateRangeForm({"since": params.get("since", ""), "until": params.get("until", "")})
-        if not dates.is_valid():
-            raise ValidationError(dates.errors)
-        since, until = dates.bounds() if params.get("since") or params.get("until") else (None, None)
-        return selectors.returns_for_seller(
-            self.request.seller,
-            status=status_filter,
-            since=since,
-            until=until,
-            search=params.get("q", "")[:100],
-        )
+        form = ReturnFilterForm({name: params.get(name, "") for name in ("status", "q", "since", "until")})
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return selectors.returns_for_seller(self.request.seller, **form.filters(all_time_by_default=True))
 
 
 @extend_schema(tags=["seller"], summary="One return request, with its actions and history")

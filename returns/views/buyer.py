@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from commerce.access import buyer_order_or_404, buyer_required
 from commerce.forms import add_service_errors
 from commerce.models import Order
+from sellercentral.throttling import rate_limited
 
 from .. import labels, policy, selectors, services
 from ..forms import POLICY_NOTE, ClaimForm, GiftOrderForm, ReturnItemsForm
@@ -69,6 +70,7 @@ def _select_items(
 
 
 @buyer_required
+@rate_limited("return_request")
 def return_items(request: HttpRequest, order_id: str) -> HttpResponse:
     order = buyer_order_or_404(request, order_id)
     return _select_items(request, order, gift=False)
@@ -107,6 +109,7 @@ def gift(request: HttpRequest) -> HttpResponse:
 
 
 @buyer_required
+@rate_limited("return_request")
 def gift_items(request: HttpRequest, order_id: str) -> HttpResponse:
     number = request.session.get(GIFT_RECEIPTS, {}).get(order_id, "")
     order = selectors.gift_order(order_id) if number else None
@@ -148,6 +151,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @buyer_required
 @require_POST
+@rate_limited("feedback")
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer's star rating of a closed return, from Your Returns."""
     return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
@@ -208,6 +212,7 @@ def label_barcode(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- A-to-z Guarantee claims -------------------------------------------------------------------
 @buyer_required
+@rate_limited("claim")
 def claim(request: HttpRequest, order_id: str) -> HttpResponse:
     order = buyer_order_or_404(request, order_id)
     claims = list(selectors.claims_for_order(request.customer, order_id))

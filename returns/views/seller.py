@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commerce.access import seller_required
-from commerce.forms import DateRangeForm, add_service_errors
+from commerce.forms import add_service_errors
 from commerce.pagination import CountedPaginator
 from messaging import services as messaging
 
 from .. import selectors, services, tokens
-from ..forms import ClaimResponseForm, DenyForm, RefundForm, ReturnAddressForm
+from ..forms import ClaimResponseForm, DenyForm, RefundForm, ReturnAddressForm, ReturnFilterForm
 from ..models import Claim, ReturnRequest
 from ..policy import MAX_CLAIM_CHARS
 from . import RETURNS_PER_PAGE
@@ -70,16 +70,11 @@ def _decide(
 
 @seller_required
 def manage(request: HttpRequest) -> HttpResponse:
-    dates = DateRangeForm(request.GET or None)
-    since, until = dates.bounds()
-    status = request.GET.get("status", "all")
-    if status not in selectors.STATUS_FILTERS:
-        status = "all"
-    search = request.GET.get("q", "")[:100]
-    return_requests = selectors.returns_for_seller(
-        request.seller, status=status, since=since, until=until, search=search
-    )
-    counts = selectors.status_counts(request.seller, since=since, until=until)
+    filter_form = ReturnFilterForm(request.GET or None)
+    filters = filter_form.filters()
+    return_requests = selectors.returns_for_seller(request.seller, **filters)
+    counts = selectors.status_counts(request.seller, since=filters["since"], until=filters["until"])
+    status, search = filters["status"], filters["search"]
     # Without a search the filter's count is already known: no second COUNT over the range.
     paginator = (
         Paginator(return_requests, RETURNS_PER_PAGE)
@@ -93,10 +88,12 @@ def manage(request: HttpRequest) -> HttpResponse:
         "status": status,
         "status_links": status_links,
         "search": search,
-        "date_form": dates,
-        "date_range": dates.days(),
+        "date_form": filter_form,
+        "date_range": filter_form.days(),
     }
-    return render(request, "returns/manage.html", context)
+    # An invalid filter is shown beside its field and the list falls back to its default.
+    status_code = 400 if filter_form.errors else 200
+    return render(request, "returns/manage.html", context, status=status_code)
 
 
 @seller_required

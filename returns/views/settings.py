@@ -23,7 +23,8 @@ def account_info(request: HttpRequest) -> HttpResponse:
     seller = request.seller
     addresses = selectors.return_addresses_of(seller)
     code = request.POST.get("marketplace") or request.GET.get("marketplace") or ""
-    marketplace = seller.marketplaces.filter(code=code).first() if code else None
+    # Only one of the five codes is looked up (the query string may hold anything at all).
+    marketplace = seller.marketplaces.filter(code=code).first() if code in Marketplace.Code.values else None
     if code and marketplace is None:
         raise Http404("You do not sell on that marketplace.")
     current = addresses.get(marketplace.pk if marketplace else None)

@@ -199,12 +199,14 @@ def test_older_and_newer_pages_walk_every_message_once_in_order_at_constant_cost
 @pytest.mark.parametrize(
     "cursor", ["x", "12.", ".5", "1" * 40 + ".1", "-5.3", "1e9.2", "\u00b2.1", "999999999999999999.1"]
 )
-def test_a_malformed_cursor_shows_the_first_page(seller, seller_client, cursor):
+def test_a_malformed_cursor_shows_the_first_page_and_says_so(seller, seller_client, cursor):
     for _ in range(30):
         _conversation(seller)
     first = _rows(seller_client.get("/seller/messages/").content.decode())
     response = seller_client.get("/seller/messages/", {"before": cursor})
-    assert response.status_code == 200 and _rows(response.content.decode()) == first
+    html = response.content.decode()
+    assert response.status_code == 400 and _rows(html) == first
+    assert "This link to a page of the list is not valid: showing the first page." in html
 
 
 def test_a_big_inbox_says_more_than_the_count_cap(seller, seller_client, settings, monkeypatch):

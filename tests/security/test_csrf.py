@@ -1,7 +1,8 @@
 """CSRF on every form: a POST without the token is refused on every page and on the API
 when signed in with a session, and changes nothing; every POST form carries the token.
 
-Routes come from the URLconf (see ``test_tenant_isolation``), so a new page is covered.
+Routes come from the URLconf (``routes.py``, with the ``world`` of conftest.py), so a new page
+is covered.
 """
 
 import re
@@ -12,8 +13,8 @@ from django.conf import settings
 from django.test import Client
 
 from .. import factories
-from .test_tenant_isolation import EXEMPT, all_routes, path_of, snapshot
-from .test_tenant_isolation import world as world
+from .routes import all_routes, path_of
+from .test_tenant_isolation import EXEMPT, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -2,28 +2,22 @@
 for another seller's or another buyer's object with every method, answers 404 (410 for an
 e-mail link) and changes nothing; anonymous visitors are sent to sign in or refused.
 
-A new route with a parameter fails this test until it is classified below.
+A new route with a parameter fails this test until it is classified (``routes.parameter_for``,
+or exempted below).
 """
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
-from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from messaging import services as messaging
-from messaging.models import AlternateAddress, Attachment, Message, OutboundEmail, Thread
-from metrics import services as metrics
+from messaging.models import AlternateAddress, Message, OutboundEmail, Thread
 from metrics.models import OrderFeedback
-from returns import services as returns
-from returns import tokens
 from returns.models import Claim, Refund, ReturnEvent, ReturnRequest
 
 from .. import factories
-from ..mailauth import genuine
+from .routes import all_routes, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,78 +29,8 @@ EXEMPT = {
 }
 
 
-def all_routes() -> list[str]:
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern)
-
-    return [r for r in walk(get_resolver().url_patterns) if not r.startswith("admin/")]
-
-
 def _routes():
     return [r for r in all_routes() if "<" in r]
-
-
-@pytest.fixture
-def world(on_commit):
-    """Seller A with a buyer A and every kind of object; seller B and buyer B as intruders."""
-    seller = factories.SellerAccountFactory()
-    seller_user = factories.seller_user(seller)
-    buyer = factories.CustomerFactory()
-    order = factories.order_with_items(seller=seller, customer=buyer)
-    item = order.items.get()
-    factories.return_address(seller)
-    message = messaging.contact_seller(order=order, subject="enquiry", body="hello")
-    alias = messaging.seller_alias(seller=seller, marketplace=order.marketplace)
-    raw = (
-        f"From: {buyer.email}\r\nTo: {alias.address}\r\nSubject: photo\r\nMIME-Version: 1.0\r\n"
-        "Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nsee\r\n"
-        "--z\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=a.png\r\n\r\npng\r\n--z--\r\n"
-    ).encode()
-    messaging.receive_inbound_email(raw=raw, verdict=genuine(raw))
-    request, _ = returns.request_return(
-        order=order, customer=buyer, items=[returns.RequestedItem(item.pk, 1, "unwanted")]
-    )
-    authorised = returns.authorise_return(return_request=request, actor=seller_user)
-    claim = returns.file_claim(order=order, customer=buyer, reason="not_received", body="where?")
-    feedback = metrics.leave_feedback(order=order, customer=buyer, rating=2)
-    messaging.add_alternate_address(seller=seller, email="help@shop.example")
-    return {
-        "order_id": order.order_id,
-        "thread": message.thread_id,
-        "message": message.pk,
-        "attachment": Attachment.objects.get().pk,
-        "return": authorised.pk,
-        "claim": claim.pk,
-        "feedback": feedback.pk,
-        "alternate": AlternateAddress.objects.get().pk,
-        "token": tokens.make_token(authorised, "authorise"),
-        "seller_user": seller_user,
-        "buyer_user": buyer.user,
-    }
-
-
-def _parameter(route: str, world: dict) -> str:
-    """Which of seller A's / buyer A's objects the route's parameter names."""
-    if "<str:order_id>" in route:
-        return world["order_id"]
-    if "<str:token>" in route:
-        return world["token"]
-    kind = (
-        "attachment" if "attachments/" in route
-        else "thread" if "threads/" in route
-        else "message" if "messages/<int:pk>" in route
-        else "alternate" if "alternate-addresses/" in route
-        else "claim" if "claims/" in route
-        else "feedback" if "feedback/" in route
-        else "return" if "returns/" in route
-        else None
-    )  # fmt: skip
-    assert kind, f"classify {route} in tests/security/test_tenant_isolation.py"
-    return str(world[kind])
 
 
 def snapshot():
@@ -117,10 +41,6 @@ def snapshot():
         list(Claim.objects.values_list("pk", "status", "seller_response")), AlternateAddress.objects.count(),
         list(OrderFeedback.objects.values_list("pk", "rating")),
     )  # fmt: skip
-
-
-def path_of(route: str, world: dict) -> str:
-    return "/" + re.sub(r"<[^>]+>", _parameter(route, world), route)
 
 
 def test_every_route_with_an_object_id_hides_other_parties_objects(world):

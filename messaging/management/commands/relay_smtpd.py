@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from messaging.outbox import batched_sends
 from messaging.smtpd import relay_controller
+from sellercentral.ratelimit import require_shared_counting
 
 
 class Command(BaseCommand):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, reuse_port: bool, **options) -> None:
+        if reuse_port:  # other relay processes on the port: the rate limits must count as one
+            require_shared_counting("relay processes sharing a port (--reuse-port)")
         controller = relay_controller(host=host, port=port, reuse_port=reuse_port)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

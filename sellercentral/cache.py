@@ -1,0 +1,79 @@
+"""The cache a single machine's processes share without a server: files under ``var/cache``.
+
+``make run`` starts gunicorn with several workers, the relay and Celery: rate limits counted
+in each process's memory would allow every limit once per process. Django's file cache is
+shared by them, but it counts loosely: its ``add`` looks before it writes, and ``incr``
+(BaseCache's) reads then writes the value back with the default timeout, so two processes can
+both start a counter or both write the same count + 1, and each increment moves the counter's
+expiry (a slow, steady sender would never reach an hourly limit). ``SharedFileCache`` makes
+both atomic with one lock file and keeps a counter's expiry, as Redis's INCR does.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.files import locks
+from django.core.files.move import file_move_safe
+
+
+class SharedFileCache(FileBasedCache):
+    LOCK_FILE = "counters.lock"  # not a ".djcache" file: never listed, culled or cleared
+
+    @contextmanager
+    def _counting(self) -> Iterator[None]:
+        """One counter changes at a time, across every process using this folder."""
+        self._createdir()
+        with open(os.path.join(self._dir, self.LOCK_FILE), "ab") as lock:
+            locks.lock(lock, locks.LOCK_EX)
+            try:
+                yield
+            finally:
+                locks.unlock(lock)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        with self._counting():
+            return super().add(key, value, timeout, version)
+
+    def incr(self, key, delta: int = 1, version=None) -> int:
+        with self._counting():
+            fname = self._key_to_file(key, version)
+            try:
+                with open(fname, "rb") as file:
+                    expiry = pickle.load(file)  # noqa: S301 (our own files, as FileBasedCache reads them)
+                    value = pickle.loads(zlib.decompress(file.read()))  # noqa: S301
+            except FileNotFoundError:
+                raise ValueError(f"Key '{key}' not found") from None
+            if expiry is not None and expiry < time.time():
+                self.delete(key, version)
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+            try:
+                with open(fd, "wb") as file:
+                    file.write(pickle.dumps(expiry, self.pickle_protocol))
+                    file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
+                file_move_safe(tmp_path, fname, allow_overwrite=True)
+            except BaseException:
+                with suppress(FileNotFoundError):
+                    os.remove(tmp_path)
+                raise
+            return value
+
+    def _cull(self) -> None:
+        """Expired entries go first: Django's cull alone deletes a random third of the files,
+        live counters among them."""
+        if len(self._list_cache_files()) < self._max_entries:
+            return
+        for fname in self._list_cache_files():
+            with suppress(OSError), open(fname, "rb") as file:
+                self._is_expired(file)  # deletes the file when it has expired
+        super()._cull()

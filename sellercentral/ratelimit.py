@@ -1,0 +1,123 @@
+"""Rate limits, counted in the cache that every process shares.
+
+A limit is N hits per window of S seconds, the window being ``time // S``: its counter is made
+with ``cache.add`` (the first writer wins) and counted with ``cache.incr``. Both are atomic in
+Redis (production's ``CACHE_URL``) and in ``sellercentral.cache.SharedFileCache`` (the
+embedded default, one lock file), so every gunicorn worker, every relay process and every
+machine on the same Redis add to one count. In a per-process cache (``locmem://``) each
+process would count apart and allow N times the limit: start-up refuses that when more than
+one process would serve (``require_shared_counting``).
+
+The writes of buyers and sellers (``commerce.policy.WRITE_RATES``) are counted here for the
+pages (``sellercentral.throttling``) and the API (``sellercentral.api``) alike, per signed-in
+user, or per client address (``sellercentral.client_ip``) before signing in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+from commerce.policy import WRITE_RATES, WriteRate
+
+from .client_ip import client_ip
+
+PERIODS = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    count: int  # hits in the current window, this one included
+    retry_after: int  # seconds until the window ends: when a refused hit may try again
+
+
+def hit(key: str, limit: int, seconds: int, *, cache: BaseCache | None = None) -> Verdict:
+    """Count one hit for ``key`` in the current window of ``seconds``; refused past ``limit``."""
+    store = caches["default"] if cache is None else cache
+    now = time.time()
+    window = int(now // seconds)
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    counter = f"rate:{digest}:{seconds}:{window}"
+    store.add(counter, 0, timeout=seconds + 1)
+    try:
+        count = store.incr(counter)
+    except ValueError:  # expired between add and incr: this hit opens a new window
+        store.add(counter, 1, timeout=seconds + 1)
+        count = 1
+    return Verdict(count <= limit, count, max(1, math.ceil((window + 1) * seconds - now)))
+
+
+# --- The writes of buyers and sellers --------------------------------------------------------
+def rate_of(scope: str) -> WriteRate:
+    """The scope's rate: the environment's (settings.WRITE_RATES), else the policy's."""
+    rate = WRITE_RATES[scope]
+    if scope in settings.WRITE_RATES:
+        limit, seconds = settings.WRITE_RATES[scope]
+        rate = rate._replace(limit=limit, seconds=seconds)
+    return rate
+
+
+def identity(request: HttpRequest) -> str:
+    """Whose writes these are: a signed-in user by id (wherever they connect from), anyone
+    else by the address they connect from."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+def count_write(request: HttpRequest, scope: str) -> Verdict:
+    """Count one write of ``scope`` by the request's author."""
+    rate = rate_of(scope)
+    return hit(f"write:{scope}:{identity(request)}", rate.limit, rate.seconds)
+
+
+def per_period(seconds: int) -> str:
+    return PERIODS.get(seconds, f"every {seconds} seconds")
+
+
+def wait_in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def limit_in_words(scope: str) -> str:
+    """ "Too many messages to sellers: at most 20 an hour." """
+    rate = rate_of(scope)
+    return f"Too many {rate.what}: at most {rate.limit} {per_period(rate.seconds)}."
+
+
+def too_many(scope: str, verdict: Verdict) -> str:
+    """What a page says when a write is refused: the limit, and when to try again."""
+    return (
+        f"{limit_in_words(scope)} Nothing was changed; please try again in "
+        f"{wait_in_words(verdict.retry_after)}."
+    )
+
+
+# --- Start-up: one count for every process ------------------------------------------------
+def counts_per_process(cache: BaseCache | None = None) -> bool:
+    """Whether counts kept in this cache live in one process's memory only."""
+    return isinstance(caches["default"] if cache is None else cache, LocMemCache | DummyCache)
+
+
+def require_shared_counting(processes: str) -> None:
+    """Refuse to run ``processes`` (more than one) on a cache each would count in apart."""
+    if counts_per_process():
+        raise ImproperlyConfigured(
+            f"{processes} would each count rate limits in their own memory (CACHE_URL=locmem://), "
+            "allowing every limit as many times over: set CACHE_URL to redis://… or file:///… "
+            "(one count shared by every process), or run a single process."
+        )
