@@ -30,7 +30,7 @@ from . import selectors, services
 from .authentication import verdict_from_authentication_results
 from .forms import InboxFilterForm
 from .models import Message, Thread
-from .policy import CONTACT_SUBJECTS, MAX_BODY_CHARS
+from .policy import ATTACHMENTS_ALLOWED, CONTACT_SUBJECTS, MAX_BODY_CHARS
 from .verp import bounce_recipient
 
 
@@ -70,8 +70,12 @@ class MessageSerializer(serializers.ModelSerializer):
         relayed, or where the list was not annotated."""
         return getattr(message, "delivery_status", None)
 
-    def get_sender_address(self, message: Message) -> str:
-        """The sender's masked address; a real address is never in the API."""
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sender_address(self, message: Message) -> str | None:
+        """The sender's masked address (a real address is never in the API); null for a system
+        message, which the product wrote (direction "system", sender "Seller Central")."""
+        if message.direction == Message.Direction.SYSTEM:
+            return None
         thread = message.thread
         alias = thread.buyer_alias if message.direction == Message.Direction.RECEIVED else thread.seller_alias
         return alias.address
@@ -120,14 +124,24 @@ class ThreadSerializer(serializers.ModelSerializer):
         }
 
 
+def _attachments_field() -> serializers.ListField:
+    """Files sent as multipart/form-data, under ``attachments`` (one part each); the kinds a
+    message may carry are checked by the service (a 400 naming ``attachments``)."""
+    return serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text=ATTACHMENTS_ALLOWED
+    )
+
+
 class ContactSellerSerializer(serializers.Serializer):
     subject = serializers.ChoiceField(choices=list(CONTACT_SUBJECTS))
     body = serializers.CharField(max_length=MAX_BODY_CHARS, trim_whitespace=True)
+    attachments = _attachments_field()
 
 
 class ReplySerializer(serializers.Serializer):
     body = serializers.CharField(max_length=MAX_BODY_CHARS, allow_blank=True, required=False, default="")
     no_response_needed = serializers.BooleanField(required=False, default=False)
+    attachments = _attachments_field()
 
     def validate(self, data):
         if not data["body"].strip() and not data["no_response_needed"]:
@@ -171,7 +185,12 @@ class BuyerContactSeller(APIView):
     tags=["seller"],
     summary="The seller's messages",
     parameters=[
-        OpenApiParameter("direction", enum=["received", "sent"]),
+        OpenApiParameter(
+            "direction",
+            enum=[*Message.Direction.values, selectors.ALL_FOLDERS],
+            description="received (the default: what buyers wrote), sent, system (the product's own "
+            "messages, such as Return denied) or all",
+        ),
         OpenApiParameter("q", str, description="Order ID, ASIN, or e-mail address"),
         OpenApiParameter("since", OpenApiTypes.DATE),
         OpenApiParameter("until", OpenApiTypes.DATE),
@@ -281,6 +300,7 @@ class RawEmailParser(BaseParser):
         ),
         404: OpenApiResponse(description="Unknown masked address"),
         413: OpenApiResponse(description="Too big"),
+        422: OpenApiResponse(description="An attachment of a kind a message may not carry"),
         503: OpenApiResponse(description="The provider could not finish authenticating the sender"),
     },
 )

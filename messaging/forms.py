@@ -5,11 +5,38 @@ from commerce.forms import DateRangeForm
 from commerce.pagination import Position
 
 from .models import AlternateAddress, Message
-from .policy import BODY_TOO_LONG, CONTACT_SUBJECTS, MAX_BODY_CHARS
+from .policy import ATTACHMENTS_ALLOWED, BODY_TOO_LONG, CONTACT_SUBJECTS, MAX_BODY_CHARS
+from .selectors import ALL_FOLDERS
 
 
 def _body_widget(rows: int = 8) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "maxlength": MAX_BODY_CHARS, "data-counter": MAX_BODY_CHARS})
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files under one name: a list, empty when none was chosen."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        one = super().clean
+        return [
+            one(upload, initial) for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload
+        ]
+
+
+def _attachments_field() -> MultipleFileField:
+    return MultipleFileField(
+        label="Attachments (optional)",
+        required=False,
+        help_text=f"Accepted: {ATTACHMENTS_ALLOWED}; up to 10 MB in all.",
+    )
 
 
 class ContactSellerForm(forms.Form):
@@ -19,6 +46,7 @@ class ContactSellerForm(forms.Form):
     body = forms.CharField(
         label="Message", max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_TOO_LONG
     )
+    attachments = _attachments_field()
 
 
 class ReplyForm(forms.Form):
@@ -30,6 +58,7 @@ class ReplyForm(forms.Form):
         help_text=BODY_TOO_LONG,
     )
     no_response_needed = forms.BooleanField(label="Mark as no response needed (optional)", required=False)
+    attachments = _attachments_field()
 
     def clean(self):
         data = super().clean()
@@ -39,7 +68,9 @@ class ReplyForm(forms.Form):
 
 
 class InboxFilterForm(DateRangeForm):
-    direction = forms.ChoiceField(label="Folder", choices=Message.Direction.choices, required=False)
+    direction = forms.ChoiceField(
+        label="Folder", choices=[*Message.Direction.choices, (ALL_FOLDERS, "All messages")], required=False
+    )
     q = SearchField(label="Order ID, ASIN, or e-mail address")
     awaiting = forms.BooleanField(label="Awaiting response", required=False)
     # The page's keyset links (``commerce.pagination``): the API pages by number instead.
@@ -47,7 +78,8 @@ class InboxFilterForm(DateRangeForm):
     after = CursorField(label="Page link")
 
     def filters(self) -> dict:
-        """Filters for ``selectors.inbox``; default: received, the last 30 days."""
+        """Filters for ``selectors.inbox``; default: received (what buyers wrote, as the
+        marketplace's inbox opens), the last 30 days."""
         data = self.valid_data()
         since, until = self.bounds()
         return {

@@ -12,6 +12,7 @@ import email
 import email.parser
 import email.policy
 import html
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -42,6 +43,7 @@ class ParsedAttachment:
     filename: str
     content_type: str
     content: bytes
+    charset: str = ""  # as its Content-Type says (text), "" when it says none
 
 
 @dataclass
@@ -205,26 +207,56 @@ def _bodies(message: EmailMessage) -> tuple[str, str]:
 
 
 def _attachments(message: EmailMessage) -> list[ParsedAttachment]:
+    """The files a mail carries: its parts with a name or marked as attachments, and every
+    attached mail (message/rfc822) whole, as one .eml file, never its parts one by one (a
+    forwarded mail's headers and text would otherwise be lost, or relayed without masking)."""
     found = []
-    for part in message.walk():
+    parts = [message]
+    while parts:
+        part = parts.pop(0)
+        if part is not message and part.get_content_type() == "message/rfc822":
+            name = safe_filename(part.get_filename() or "forwarded message")
+            name = name if name.lower().endswith(".eml") else f"{name[:116]}.eml"
+            found.append(ParsedAttachment(name, "message/rfc822", _attached_mail(part)))
+            continue
         if part.is_multipart():
+            parts[:0] = part.get_payload()
             continue
         filename = part.get_filename()
         if not filename and part.get_content_disposition() != "attachment":
             continue
+        content_type = part.get_content_type()
         found.append(
             ParsedAttachment(
-                filename=_safe_filename(filename or "attachment"),
-                content_type=part.get_content_type(),
+                filename=safe_filename(
+                    filename or f"attachment{mimetypes.guess_extension(content_type) or ''}"
+                ),
+                content_type=content_type,
                 content=part.get_payload(decode=True) or b"",
+                charset=part.get_content_charset() or "",
             )
         )
     return found
 
 
-def _safe_filename(name: str) -> str:
-    name = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
-    return (name or "attachment")[:120]
+def _attached_mail(part: Message) -> bytes:
+    """The bytes of an attached mail (what the parser read of it, written out again)."""
+    inner = part.get_payload()
+    if isinstance(inner, list) and inner:
+        with contextlib.suppress(Exception):  # too broken to write out: an empty file, no leak
+            return inner[0].as_bytes(policy=email.policy.default.clone(linesep="\r\n"))
+        return b""
+    return part.get_payload(decode=True) or b""
+
+
+def safe_filename(name: str) -> str:
+    """A file name without a path, nor characters a file system or a header would choke on, at
+    most 120 characters: a long one is cut before its extension, which says what kind it is."""
+    name = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .") or "attachment"
+    stem, _, extension = name.rpartition(".")
+    if len(name) > 120 and stem and len(extension) <= 10:
+        return f"{stem[: 119 - len(extension)]}.{extension}"
+    return name[:120]
 
 
 def html_to_text(markup: str) -> str:
@@ -258,7 +290,7 @@ def replace_addresses(text: str, replacements: dict[str, str]) -> str:
         if not real or "@" not in real:
             continue
         local, domain = real.rsplit("@", 1)
-        at = r"(?:@|&#0*64;?|&#x0*40;?|%40|&commat;)"
+        at = r"(?:@|&#0*64;?|&#x0*40;?|%40|=40|&commat;)"  # =40: quoted-printable (vCard 2.1)
         # Whole addresses only: not the tail of "xbob@…" nor the head of "…example.com.au".
         pattern = re.compile(
             r"(?<![\w.+%-])" + re.escape(local) + at + re.escape(domain) + r"(?![\w-]|\.\w)", re.I

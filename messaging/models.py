@@ -117,6 +117,9 @@ class Message(models.Model):
     class Direction(models.TextChoices):
         RECEIVED = "received", "Received"  # buyer → seller
         SENT = "sent", "Sent"  # seller → buyer
+        # The product's own word in the thread ("Return denied", "Refund issued", a bounce):
+        # written by neither party, signed policy.SYSTEM_SENDER_NAME, never relayed.
+        SYSTEM = "system", "System message"
 
     class Channel(models.TextChoices):
         WEB = "web", "Seller Central or storefront page"
@@ -220,6 +223,12 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=Q(needs_response=False) | Q(response_deadline__isnull=False),
                 name="message_counted_has_deadline",
+            ),
+            # A system message is the product's, never a party's (and every one is a system message).
+            models.CheckConstraint(
+                condition=Q(is_system=True, direction="system")
+                | (Q(is_system=False) & ~Q(direction="system")),
+                name="message_system_is_its_own_sender",
             ),
         ]
 

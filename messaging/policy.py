@@ -8,7 +8,9 @@ read these; none keeps a copy. The product rules behind them are described in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db.models import Q
@@ -49,6 +51,96 @@ ALIAS_GROUP = 2  # syllables between separators
 # Hyphens, not dots: three dot-separated words before the @ fire SpamAssassin's
 # AC_FROM_MANY_DOTS (1.0) on a thread's first relayed copy.
 ALIAS_SEPARATOR = "-"
+
+
+# --- Attachments ------------------------------------------------------------------------------
+# The kinds of file a message may carry: images, PDF, text and office documents (the types and
+# extensions within each are our choice). A file is taken when its content type AND its name's
+# extension belong to one kind: "photo.png" sent as image/png, not "invoice.pdf" sent as
+# text/html, nor anything sent as application/octet-stream (a type that says nothing).
+# ``how`` says what is done about real addresses inside it (``messaging.attachments``):
+# "text" is masked like a body, "card" too once lines folded inside an address are unfolded
+# (vCard, iCalendar), "email" is masked part by part; the others are searched, and withheld
+# when one shows ("pdf" and "zip" are unpacked first: their text is compressed).
+@dataclass(frozen=True)
+class AttachmentKind:
+    how: str  # "text", "card", "email", "image", "pdf", "zip" or "document"
+    content_types: frozenset[str]
+    extensions: frozenset[str]
+
+
+def _kind(how: str, content_types: str, extensions: str) -> AttachmentKind:
+    return AttachmentKind(how, frozenset(content_types.split()), frozenset(extensions.split()))
+
+
+_OOXML = "application/vnd.openxmlformats-officedocument."
+_ODF = "application/vnd.oasis.opendocument."
+ATTACHMENT_KINDS = [
+    # Images
+    _kind("image", "image/jpeg image/jpg image/pjpeg", ".jpg .jpeg .jpe .jfif"),
+    _kind("image", "image/png image/x-png", ".png"),
+    _kind("image", "image/gif", ".gif"),
+    _kind("image", "image/bmp image/x-bmp image/x-ms-bmp", ".bmp"),
+    _kind("image", "image/tiff", ".tif .tiff"),
+    _kind("image", "image/webp", ".webp"),
+    _kind("image", "image/heic image/heif", ".heic .heif"),
+    # PDF
+    _kind("pdf", "application/pdf application/x-pdf", ".pdf"),
+    # Text
+    _kind("text", "text/plain", ".txt .text .log"),
+    # Windows names a .csv file by the program that opens it.
+    _kind("text", "text/csv text/comma-separated-values application/csv application/vnd.ms-excel", ".csv"),
+    _kind("text", "text/html", ".html .htm"),
+    _kind("card", "text/vcard text/x-vcard text/directory", ".vcf .vcard"),
+    _kind("card", "text/calendar", ".ics"),
+    _kind("email", "message/rfc822", ".eml"),
+    # Office documents
+    _kind("document", "application/msword", ".doc"),
+    _kind("zip", f"{_OOXML}wordprocessingml.document", ".docx"),
+    _kind("document", "application/vnd.ms-excel", ".xls"),
+    _kind("zip", f"{_OOXML}spreadsheetml.sheet", ".xlsx"),
+    _kind("document", "application/vnd.ms-powerpoint", ".ppt"),
+    _kind("zip", f"{_OOXML}presentationml.presentation", ".pptx"),
+    _kind("zip", f"{_ODF}text {_ODF}spreadsheet {_ODF}presentation", ".odt .ods .odp"),
+    _kind("document", "application/rtf text/rtf", ".rtf"),
+]  # fmt: skip
+ATTACHMENTS_ALLOWED = (
+    "images (JPEG, PNG, GIF, BMP, TIFF, WebP, HEIC), PDF, text (.txt, .csv, .html, .vcf, .ics, .eml) "
+    "and office documents (Word, Excel, PowerPoint, OpenDocument, RTF)"
+)
+ATTACHMENTS_TOO_BIG = "Attachments may be at most 10 MB in all."
+# PDFs' streams and office documents' archives are unpacked to be searched for real addresses,
+# at most this much for all of a message's files: a file past it is withheld, not searched.
+ATTACHMENT_UNPACK_LIMIT = 50 * 1024 * 1024
+# The name the product signs its own messages with ("Return denied", "Refund issued" …).
+SYSTEM_SENDER_NAME = "Seller Central"
+
+
+def attachment_kind(filename: str, content_type: str) -> AttachmentKind | None:
+    """The kind of file an attachment is, or None when it is not one a message may carry."""
+    extension = PurePosixPath(filename.lower()).suffix
+    content_type = content_type.lower()
+    for kind in ATTACHMENT_KINDS:
+        if content_type in kind.content_types and extension in kind.extensions:
+            return kind
+    return None
+
+
+def attachment_refusal(filename: str, content_type: str) -> str | None:
+    """Why an attachment is refused (a sentence for the sender, ASCII for an SMTP reply), or
+    None when its kind is allowed."""
+    if attachment_kind(filename, content_type) is not None:
+        return None
+    name, content_type = (v.encode("ascii", "replace").decode()[:80] for v in (filename, content_type))
+    extension = PurePosixPath(name.lower()).suffix
+    known_type = any(content_type.lower() in kind.content_types for kind in ATTACHMENT_KINDS)
+    known_extension = any(extension in kind.extensions for kind in ATTACHMENT_KINDS)
+    if known_type and known_extension:
+        why = f"its type ({content_type}) does not match its name"
+    else:
+        why = f"files of type {content_type}{f' ({extension})' if extension else ''} are not accepted"
+    return f'The attachment "{name}" cannot be sent: {why}. Accepted: {ATTACHMENTS_ALLOWED}.'
+
 
 # --- The outbox -------------------------------------------------------------------------------
 # Wait 1, 2, 4 … minutes between attempts (``retry_delay``), then give up after this many.
@@ -118,6 +210,12 @@ def is_awaiting_response(message) -> bool:
     buyer's message (a constraint), so the direction is not read: an inbox row loads only the
     columns it shows."""
     return message.needs_response and not message.no_response_needed and message.responded_at is None
+
+
+def shown_to_buyer() -> Q:
+    """What the buyer's order page shows of a conversation: all but the seller's automatic
+    replies (an out-of-office), which are never relayed (no loops), so the buyer never got them."""
+    return ~Q(direction="sent", is_auto_reply=True)
 
 
 def unanswered() -> Q:

@@ -13,8 +13,11 @@ from commerce.models import Customer, Order, OrderItem, SellerAccount
 from sellercentral.compiled_queries import CompiledQuery
 
 from .models import AlternateAddress, Attachment, Message, OutboundEmail, Thread
-from .policy import awaiting_response
+from .policy import awaiting_response, shown_to_buyer
 
+# The inbox's folders: a direction (Received, the default, is what buyers wrote; Sent; System,
+# the product's own messages), or all of them.
+ALL_FOLDERS = "all"
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
 ASIN_SEARCH = re.compile(r"^[0-9A-Za-z]{10}$")
 
@@ -28,12 +31,15 @@ def inbox(
     awaiting_response: bool = False,
     search: str = "",
 ) -> QuerySet[Message]:
-    """The seller's messages of one direction, newest first, with what a row shows joined.
+    """The seller's messages of one direction (or ``ALL_FOLDERS``), newest first, with what a
+    row shows joined.
 
     ``search`` is an order id (or its start), an ASIN, or an e-mail address (the buyer's
     masked address; a real address never matches anything a seller can see).
     """
-    messages = Message.objects.filter(seller=seller, direction=direction)
+    messages = Message.objects.filter(seller=seller)
+    if direction != ALL_FOLDERS:
+        messages = messages.filter(direction=direction)
     if since is not None:
         messages = messages.filter(sent_at__gte=since)
     if until is not None:
@@ -50,7 +56,7 @@ def inbox(
 
 # What an inbox row shows: loading only these keeps the page's fetch close to the raw SQL's.
 INBOX_ROW_FIELDS = (
-    "thread_id", "sent_at", "sender_name", "subject", "is_auto_reply", "is_system", "needs_response",
+    "thread_id", "direction", "sent_at", "sender_name", "subject", "is_auto_reply", "is_system", "needs_response",
     "no_response_needed", "responded_at", "overdue_at", "thread__order__order_id",
     "thread__buyer_alias__token", "thread__buyer_alias__marketplace__code",
 )  # fmt: skip
@@ -93,15 +99,16 @@ def _search(term: str) -> Q:
     return Q(subject__icontains=term) | Q(sender_name__icontains=term)
 
 
-def _thread_with_messages(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+def _thread_with_messages(threads: QuerySet[Thread], shown: Q | None = None) -> QuerySet[Thread]:
+    messages = Message.objects.defer("raw")
+    if shown is not None:
+        messages = messages.filter(shown)
     return threads.select_related(
         "order", "buyer_alias__marketplace", "seller_alias", "customer", "seller"
     ).prefetch_related(
         Prefetch(
             "messages",
-            queryset=Message.objects.defer("raw").prefetch_related(
-                Prefetch("attachments", Attachment.objects.order_by("id"))
-            ),
+            queryset=messages.prefetch_related(Prefetch("attachments", Attachment.objects.order_by("id"))),
         ),
         Prefetch("order__items", queryset=OrderItem.objects.select_related("product")),
     )
@@ -112,7 +119,9 @@ def threads_for_seller(seller: SellerAccount) -> QuerySet[Thread]:
 
 
 def threads_for_order(customer: Customer, order: Order) -> QuerySet[Thread]:
-    return _thread_with_messages(Thread.objects.filter(customer=customer, order=order)).order_by("created_at")
+    """The buyer's conversations about an order, with what the buyer is shown of them."""
+    threads = Thread.objects.filter(customer=customer, order=order)
+    return _thread_with_messages(threads, shown=shown_to_buyer()).order_by("created_at")
 
 
 # --- The seller's real addresses (the relay masks them, and mails the inboxes) ---------------

@@ -58,15 +58,10 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(selectors.threads_for_seller(request.seller), pk=pk)
     if request.method != "POST":
         return _thread_page(request, found, ReplyForm())
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            sent = services.reply_to_thread(
-                thread=found,
-                body=form.cleaned_data["body"],
-                no_response_needed=form.cleaned_data["no_response_needed"],
-                author=request.user,
-            )
+            sent = services.reply_to_thread(thread=found, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -136,8 +131,9 @@ def _buyer_order(request: HttpRequest, order_id: str):
 @rate_limited("contact_seller")
 def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
     order = _buyer_order(request, order_id)
-    form = ContactSellerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ContactSellerForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             services.contact_seller(order=order, author=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -145,7 +141,7 @@ def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
         else:
             flash.success(request, f"Your message has been sent to {order.seller.name}.")
             return redirect("messaging:order_messages", order_id=order.order_id)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     return render(request, "messaging/contact_seller.html", {"order": order, "form": form}, status=status)
 
 

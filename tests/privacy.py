@@ -7,8 +7,14 @@ Every test's mail goes through ``PrivacyCheckingBackend`` (set by an autouse fix
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import io
+import quopri
+import re
+import zipfile
+import zlib
 
 from django.core.mail.backends.locmem import EmailBackend
 
@@ -18,7 +24,8 @@ scanned = {"mails": 0}
 
 
 def leaks(sent, real_addresses) -> list[str]:
-    """Raw bytes, every decoded part and every decoded header (RFC 2047 words included).
+    """Raw bytes, every decoded part and every decoded header (RFC 2047 words included), an
+    attachment's bytes however they write an address (``payload_views``).
 
     The recipient's own address may stand in ``To`` (that is where the mail goes) and
     nowhere else.
@@ -31,17 +38,36 @@ def leaks_in_bytes(raw: bytes, real_addresses, *, envelope_from: str = "") -> li
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     del parsed["To"]
     places = [envelope_from, parsed.as_bytes().decode("utf-8", "replace")]  # envelope too
-    places += [str(value) for value in parsed.values()]
-    for part in parsed.walk():
+    for part in parsed.walk():  # every part's headers (an attachment's name) decoded
+        places += [str(value) for value in part.values()]
         if not part.is_multipart():
-            payload = part.get_payload(decode=True) or b""
-            places.append(payload.decode("utf-8", "replace"))
+            places += payload_views(part.get_payload(decode=True) or b"")
     return [
         f"{address} leaked in: {place[:300]}"
         for address in real_addresses
         for place in places
         if address.lower() in place.lower()
     ]
+
+
+def payload_views(payload: bytes) -> list[str]:
+    """A part's bytes read each way a real address could be written in them: UTF-8 (or any
+    ASCII-based charset), quoted-printable, UTF-16 either way round, markup taken out; and
+    inside the files an attachment packs: a zip archive's (Office Open XML, OpenDocument) and a
+    PDF's compressed streams, unpacked."""
+    text = payload.decode("utf-8", "replace")
+    views = [text, quopri.decodestring(payload).decode("utf-8", "replace")]
+    views += [
+        payload[start:].decode(order, "replace") for order in ("utf-16-le", "utf-16-be") for start in (0, 1)
+    ]
+    views += [re.sub(r"<[^<>]*>", "", view) for view in views if "<" in view]
+    if payload.startswith(b"PK"):
+        with contextlib.suppress(Exception), zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            views += [view for info in archive.infolist() for view in payload_views(archive.read(info))]
+    for stream in re.findall(rb"(?<!end)stream\r?\n(.*?)endstream", payload, re.S):
+        with contextlib.suppress(zlib.error):
+            views += payload_views(zlib.decompressobj().decompress(stream))
+    return views
 
 
 def assert_no_real_address(sent, real_addresses: list[str]) -> None:

@@ -181,9 +181,9 @@ def allow_delivery_again(*, emails: list[str]) -> list[UndeliverableAddress]:
 def _tell_the_sender(thread, notice: str, *, now) -> None:
     store_message(
         thread=thread,
-        direction=Message.Direction.RECEIVED,
+        direction=Message.Direction.SYSTEM,
         channel=Message.Channel.SYSTEM,
-        sender_name="Seller Central",
+        sender_name=policy.SYSTEM_SENDER_NAME,
         subject=NOTICE_SUBJECT,
         text=f"{NOTICE_SUBJECT}. {notice}",
         sent_at=now,

@@ -1,6 +1,7 @@
 """The doors of the pages and the API: the buyer's "Contact seller" form, the seller's Reply
-box and "No response needed", "Contact buyer" on an order, and the messages the product posts
-into an order's conversation ("Return requested" …).
+box and "No response needed" (both with files, held to inbound mail's rules), "Contact buyer"
+on an order, and the messages the product posts into an order's conversation ("Return
+requested" …).
 
 A conversation (``Thread``) is between one buyer and one seller on one marketplace; the one
 about an order is found, or made, under the order's lock (``thread_for_order``).
@@ -8,16 +9,18 @@ about an order is found, or made, under the order's lock (``thread_for_order``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from commerce.models import Order
 
-from .. import events, locks, policy
+from .. import events, locks, mime, policy
 from ..models import Message, MessageEvent, Thread
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
@@ -30,6 +33,23 @@ def _check_body(body: str, *, allow_empty: bool = False) -> str:
     if len(body) > policy.MAX_BODY_CHARS:
         raise ValidationError({"body": policy.BODY_TOO_LONG})
     return body
+
+
+def _check_uploads(files: Sequence[UploadedFile]) -> list[mime.ParsedAttachment]:
+    """Files sent from a page or the API, held to inbound mail's rules: 10 MB in all, and
+    only the kinds a message may carry (the first refused one names itself)."""
+    if sum(upload.size or 0 for upload in files) > policy.MAX_ATTACHMENTS_BYTES:
+        raise ValidationError({"attachments": policy.ATTACHMENTS_TOO_BIG})
+    checked = []
+    for upload in files:
+        name = mime.safe_filename(upload.name or "attachment")
+        content_type = (upload.content_type or "application/octet-stream").lower()
+        refusal = policy.attachment_refusal(name, content_type)
+        if refusal is not None:
+            raise ValidationError({"attachments": refusal})
+        upload.seek(0)
+        checked.append(mime.ParsedAttachment(name, content_type, upload.read(), upload.charset or ""))
+    return checked
 
 
 def thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
@@ -67,11 +87,13 @@ def contact_seller(
     author: AbstractBaseUser | None = None,
     channel: str = Message.Channel.WEB,
     sent_at: datetime | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Message:
     """The buyer's "Contact seller" form on an order. ``sent_at`` (default now) is for imports."""
     if subject not in policy.CONTACT_SUBJECTS:
         raise ValidationError({"subject": "Choose a subject from the list."})
     body = _check_body(body)
+    files = _check_uploads(attachments)
     now = sent_at or timezone.now()
     title = (
         f"{policy.CONTACT_SUBJECTS[subject]} from customer {order.customer.name} (Order: {order.order_id})"
@@ -85,6 +107,7 @@ def contact_seller(
         text=body,
         sent_at=now,
         author=author,
+        attachments=files,
     )
 
 
@@ -97,10 +120,12 @@ def reply_to_thread(
     no_response_needed: bool = False,
     channel: str = Message.Channel.WEB,
     sent_at: datetime | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Message | None:
     """The seller's Reply box. With "Mark as no response needed" ticked and no text, the
     waiting buyer messages are only marked; with text, the reply is sent and they are marked."""
-    body = _check_body(body, allow_empty=no_response_needed)
+    body = _check_body(body, allow_empty=no_response_needed and not attachments)
+    files = _check_uploads(attachments)
     thread = locks.lock_thread(thread.pk)
     now = sent_at or timezone.now()
     if no_response_needed:
@@ -117,6 +142,7 @@ def reply_to_thread(
         text=body,
         sent_at=now,
         author=author,
+        attachments=files,
     )
 
 
@@ -156,17 +182,17 @@ def open_thread_for_order(*, order: Order) -> Thread:
 
 @transaction.atomic
 def post_system_message(*, order: Order, subject: str, body: str) -> Message:
-    """A message the product writes into the order's thread ("Return requested" …).
-
-    Shown in the seller's Received list; never needs a response and is not relayed (the
+    """A message the product writes into the order's thread ("Return requested", "Refund
+    issued" …): its own, signed "Seller Central", never the buyer's (the seller's own decisions
+    are among them). Listed under System messages, never needs a response, not relayed (the
     flow that posts it sends its own e-mails).
     """
     now = timezone.now()
     return store_message(
         thread=_order_thread(order, subject=subject, at=now),
-        direction=Message.Direction.RECEIVED,
+        direction=Message.Direction.SYSTEM,
         channel=Message.Channel.SYSTEM,
-        sender_name=order.customer.name,
+        sender_name=policy.SYSTEM_SENDER_NAME,
         subject=subject,
         text=body,
         sent_at=now,

@@ -97,6 +97,15 @@ def _unverified_buyer_allowed(aliases: list[Alias]) -> None:
         raise _sender_not_allowed()
 
 
+def _check_attachment_kinds(attachments: list[mime.ParsedAttachment]) -> None:
+    """A file of a kind a message may not carry refuses the whole mail, saying which and why
+    (554 5.6.1 "media not supported" at DATA, so the sender's server tells the sender)."""
+    for attachment in attachments:
+        refusal = policy.attachment_refusal(attachment.filename, attachment.content_type)
+        if refusal is not None:
+            raise InboundRefused(f"554 5.6.1 {refusal}", 422, refusal)
+
+
 def receive_inbound_email(
     *,
     raw: bytes,
@@ -123,6 +132,7 @@ def receive_inbound_email(
         raise InboundRefused(f"554 5.6.0 Unparseable message: {exc}", 400, str(exc)) from exc
     if sum(len(a.content) for a in parsed.attachments) > policy.MAX_ATTACHMENTS_BYTES:
         raise InboundRefused("552 5.3.4 Attachments over 10 MB in all", 413, "attachments over 10 MB")
+    _check_attachment_kinds(parsed.attachments)
     unverified = _check_sender(verdict, parsed)
     if aliases is None:
         candidates = recipients if recipients is not None else parsed.recipients

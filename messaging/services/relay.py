@@ -1,7 +1,8 @@
 """Storing a message, whichever door it came in by, and queueing its relayed copy.
 
 Every door (the buyer's contact form, the seller's reply box, inbound e-mail by SMTP or
-webhook, system messages) ends in ``store_message``: one row per message, masked; the
+webhook, system messages) ends in ``store_message``: one row per message, masked (its
+attachments too, or withheld with a note: ``messaging.attachments``); the
 thread's clock moved; earlier buyer messages answered; and the relayed copy written to the
 outbox in the same transaction, sent after commit. This is the relay's hot path: its queries
 are counted exactly in the tests, and it writes no audit row.
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import mime, policy
+from ..attachments import screen_attachments, with_notes
 from ..masking import mask_content, real_to_masked
 from ..models import Alias, Attachment, Message, OutboundEmail, Thread
 from ..outbox import send_after_commit
@@ -57,13 +59,12 @@ def store_message(
     """
     if addresses is None:
         addresses = seller_addresses(thread.seller)
-    content = mask_content(
-        sender_name=sender_name,
-        subject=subject,
-        text=text,
-        html=html,
-        masking=real_to_masked(thread, addresses.real),
-    )
+    masking = real_to_masked(thread, addresses.real)
+    if attachments:  # masked as the body is, or withheld with a note in the message
+        screened = screen_attachments(attachments, masking)
+        attachments = screened.kept
+        text, html = with_notes(text, html, screened.notes)
+    content = mask_content(sender_name=sender_name, subject=subject, text=text, html=html, masking=masking)
     domain = thread.marketplace.relay_domain
     kind = {"direction": direction, "is_auto_reply": is_auto_reply, "is_system": is_system}
     needs_response = policy.needs_response(**kind, sender_unverified=sender_unverified)
@@ -96,7 +97,7 @@ def store_message(
         Message.objects.filter(policy.unanswered(), thread=thread, sent_at__lte=sent_at).update(
             responded_at=sent_at
         )
-    if relay:
+    if relay and direction != Message.Direction.SYSTEM:  # the product's word is never mailed on
         _queue_relay(message, thread, addresses=addresses)
     return message
 

@@ -112,7 +112,7 @@ def test_the_seller_message_list_shows_each_messages_delivery_status(order, on_c
     # When the seller lists its messages through the API
     client = APIClient()
     client.force_authenticate(order.seller.users.get())
-    rows = client.get("/api/v1/seller/messages/").json()["results"]
+    rows = client.get("/api/v1/seller/messages/", {"direction": "all"}).json()["results"]
     # Then each row says how its relayed copy fared (the bounce's notice in the thread
     # and the system message were never relayed)
     notice = Message.objects.get(subject=NOTICE_SUBJECT)

@@ -146,7 +146,7 @@ def test_automatic_replies_are_stored_flagged_and_never_relayed(order, smtp):
     assert mail.outbox == []
 
 
-SMTP_CODES = {400: 554, 403: 550, 404: 550, 413: 552}
+SMTP_CODES = {400: 554, 403: 550, 404: 550, 413: 552, 422: 554}
 
 
 def test_the_hostile_corpus_through_the_smtp_server_never_crashes_it(order, relay_server):

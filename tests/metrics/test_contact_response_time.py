@@ -30,7 +30,8 @@ def _buyer_message(thread, sent_at, *, responded_at=None, auto=False, system=Fal
     n = next(MESSAGE_NUMBERS)
     counted = not auto and not system
     return Message.objects.create(
-        thread=thread, seller=thread.seller, direction="received", channel="email", sender_name="Buyer",
+        thread=thread, seller=thread.seller, direction="system" if system else "received", channel="email",
+        sender_name="Seller Central" if system else "Buyer",
         subject="Q", message_id=f"<m{n}@t>", relay_message_id=f"<r{n}@t>", sent_at=sent_at,
         needs_response=counted, is_auto_reply=auto, is_system=system, no_response_needed=no_response_needed,
         response_deadline=sent_at + timedelta(hours=24) if counted else None, responded_at=responded_at,
@@ -159,3 +160,16 @@ def test_a_reply_is_judged_against_the_deadline_stored_with_the_message(seller, 
     # then a reply after two hours is late
     w = _window(seller)
     assert (w.under_24h, w.over_24h) == (0, 1)
+
+
+def test_a_system_message_neither_counts_nor_answers_a_buyer(seller, thread):
+    from messaging import services
+
+    asked = services.contact_seller(order=thread.order, subject="enquiry", body="Where is my card?")
+    denied = services.post_system_message(order=thread.order, subject="Return denied", body="Used.")
+    asked.refresh_from_db()
+    assert asked.responded_at is None  # the seller's decision is not an answer
+    now = asked.sent_at + 30 * H
+    report = selectors.contact_response_time(seller, now=now)
+    assert (report.windows[0].counted, report.windows[0].no_response_over_24h) == (1, 1)
+    assert not selectors.counted_messages(seller).filter(pk=denied.pk).exists()

@@ -170,3 +170,17 @@ def test_a_marketplace_exception_wins_over_the_default(make_request, seller_acco
     )
     request = services.authorise_return(return_request=make_request(), actor=seller_account_user)
     assert request.return_address["name"] == "UK returns desk"
+
+
+def test_the_sellers_decisions_reach_the_thread_as_seller_centrals_never_the_buyers(
+    make_request, seller_account_user, on_commit, customer
+):
+    request = make_request()
+    on_commit(
+        services.deny_return, return_request=request, actor=seller_account_user, reason="other", message="No"
+    )
+    posted = Message.objects.filter(is_system=True).order_by("id")
+    assert [m.subject.split(" (")[0] for m in posted] == ["Return requested", "Return denied"]
+    assert {(m.direction, m.sender_name) for m in posted} == {("system", "Seller Central")}
+    assert not Message.objects.filter(direction="received").exists()
+    assert customer.name not in {m.sender_name for m in posted}

@@ -489,7 +489,11 @@ class World:
         mail_from_buyer["To"], mail_from_buyer["Subject"] = thread.seller_alias.address, v("inboundsubject")
         mail_from_buyer.set_content(v("inboundtext"))
         mail_from_buyer.add_attachment(
-            b"%PDF-1.4", maintype="application", subtype="pdf", filename=v("inboundfilename")
+            # A PDF's name ends in .pdf (a file's name and type must agree); the payloads before it.
+            b"%PDF-1.4",
+            maintype="application",
+            subtype="pdf",
+            filename=v("inboundfilename") + ".pdf",
         )
         self.inbound(mail_from_buyer)
         html_from_buyer = EmailMessage(policy=MAIL_POLICY)
