@@ -78,15 +78,16 @@ class InboxFilterForm(DateRangeForm):
     after = CursorField(label="Page link")
 
     def filters(self) -> dict:
-        """Filters for ``selectors.inbox``; default: received (what buyers wrote, as the
-        marketplace's inbox opens), the last 30 days."""
+        """Filters for ``selectors.inbox``; default: received (what buyers wrote), the last 30
+        days. The page opens (nothing asked yet) on what still needs a response, as the
+        marketplace's inbox does; any filter or folder link asks for itself."""
         data = self.valid_data()
         since, until = self.bounds()
         return {
             "direction": data.get("direction") or Message.Direction.RECEIVED,
             "since": since,
             "until": until,
-            "awaiting_response": bool(data.get("awaiting")),
+            "awaiting_response": bool(data.get("awaiting")) if self.is_bound else True,
             "search": data.get("q", ""),
         }
 

@@ -45,6 +45,17 @@ def test_the_sent_tab_shows_the_sellers_replies(seller, seller_client):
     assert "Re: Enquiry" not in received
 
 
+def test_the_inbox_opens_on_what_needs_a_response_and_its_tab_shows_every_received(seller, seller_client):
+    waiting = _conversation(seller, buyer_name="Waiting Buyer")
+    answered = _conversation(seller, buyer_name="Answered Buyer")
+    services.reply_to_thread(thread=answered.thread, body="done")
+    opened = seller_client.get("/seller/messages/").content.decode()
+    assert waiting.sender_name in opened and "Answered Buyer" not in opened
+    assert re.search(r'<input type="checkbox" name="awaiting" value="on"\s+checked>', opened)
+    received = seller_client.get("/seller/messages/", {"direction": "received"}).content.decode()
+    assert "Waiting Buyer" in received and "Answered Buyer" in received
+
+
 def test_awaiting_response_filter(seller, seller_client):
     waiting = _conversation(seller, buyer_name="Waiting Buyer")
     answered = _conversation(seller, buyer_name="Answered Buyer")
