@@ -22,7 +22,7 @@ from commerce.policy import NEGATIVE_RATING
 from messaging.models import Message
 from messaging.policy import counts_for_response_time
 from returns.models import Claim, CloseReason, ReturnRequest
-from returns.policy import LATE_RESPONSE_AFTER
+from returns.policy import DEFECT_CLAIM_STATUSES, LATE_RESPONSE_AFTER
 
 from .models import OrderFeedback
 from .policy import (
@@ -260,9 +260,12 @@ def return_dissatisfaction_rate(
 def order_defect_rate(
     seller: SellerAccount, *, days: int = ODR_WINDOW_DAYS, now: datetime | None = None
 ) -> DefectFigures:
-    """Orders with an A-to-z claim or negative feedback (1-2 stars) over the orders of 60 days."""
+    """Orders with an A-to-z claim (open or granted: ``returns.policy``) or negative feedback
+    (1-2 stars) over the orders of 60 days."""
     now = now or timezone.now()
-    claimed = Q(pk__in=Claim.objects.filter(seller=seller).values("order_id"))
+    claimed = Q(
+        pk__in=Claim.objects.filter(seller=seller, status__in=DEFECT_CLAIM_STATUSES).values("order_id")
+    )
     negative = Q(
         pk__in=OrderFeedback.objects.filter(seller=seller, rating__lte=NEGATIVE_RATING).values("order_id")
     )

@@ -3,6 +3,8 @@ through the services (history, e-mails); the address and settings forms meet the
 rules (``ReturnAddress.clean``, ``ReturnSettings`` validators), as the pages and the API do."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -141,7 +143,16 @@ class ReturnSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["order", "seller", "customer", "reason", "status", "filed_at", "decided_at"]
+    list_display = [
+        "order",
+        "seller",
+        "customer",
+        "reason",
+        "status",
+        "filed_at",
+        "decided_at",
+        "refund_amount",
+    ]
     search_fields = ["order__order_id", "customer__name", "customer__email", "seller__name"]
     list_filter = ["status", "reason", "filed_at"]
     list_select_related = ["order", "seller", "customer"]
@@ -157,10 +168,13 @@ class ClaimAdmin(admin.ModelAdmin):
         "filed_at",
         "decided_at",
         "decided_by",
+        "refund_amount",
         "history",
     ]
     fields = [*readonly_fields, "decision_note"]
     actions = ["grant", "deny"]
+    # "Grant" and "Deny" buttons under the form; they save the note, then call the service.
+    change_form_template = "admin/returns/claim/change_form.html"
 
     @admin.display(description="history")
     def history(self, claim: Claim) -> str:
@@ -185,21 +199,52 @@ class ClaimAdmin(admin.ModelAdmin):
             ),
         )
 
+    def get_readonly_fields(self, request, obj: Claim | None = None) -> list[str]:
+        # The note of a decided claim is what the buyer and the seller were told: it stays.
+        if obj is not None and obj.status != Claim.Status.OPEN:
+            return [*self.readonly_fields, "decision_note"]
+        return list(self.readonly_fields)
+
+    def _decide_one(self, request, claim: Claim, *, granted: bool) -> bool:
+        """One claim through its service; a refusal or a missing note is shown, not raised."""
+        decide = services.grant_claim if granted else services.deny_claim
+        try:
+            decide(claim=claim, staff=request.user, note=claim.decision_note)
+        except ValidationError as error:
+            self.message_user(request, f"{claim}: {' '.join(error.messages)}", messages.ERROR)
+        except services.TransitionRefused as refused:
+            self.message_user(request, f"{claim}: {refused}", messages.ERROR)
+        else:
+            return True
+        return False
+
     def _decide(self, request, queryset, granted: bool) -> None:
-        decided = 0
-        for claim in queryset.filter(status=Claim.Status.OPEN):
-            services.decide_claim(claim=claim, staff=request.user, granted=granted, note=claim.decision_note)
-            decided += 1
+        decided = sum(self._decide_one(request, claim, granted=granted) for claim in queryset.order_by("pk"))
         self.message_user(
             request,
             f"{decided} claim(s) {'granted' if granted else 'denied'}; buyer and seller told.",
             messages.SUCCESS,
         )
 
-    @admin.action(description="Grant the selected claims (buyer and seller are e-mailed)")
+    @admin.action(
+        description="Grant the selected claims and refund their buyers (buyer and seller are e-mailed)"
+    )
     def grant(self, request, queryset):
         self._decide(request, queryset, granted=True)
 
-    @admin.action(description="Deny the selected claims (buyer and seller are e-mailed)")
+    @admin.action(description="Deny the selected claims with their notes (buyer and seller are e-mailed)")
     def deny(self, request, queryset):
         self._decide(request, queryset, granted=False)
+
+    def response_change(self, request, obj: Claim):
+        """The change page's Grant / Deny buttons: the note has just been saved with the form."""
+        for button, granted in (("_grant", True), ("_deny", False)):
+            if button in request.POST:
+                if self._decide_one(request, obj, granted=granted):
+                    self.message_user(
+                        request,
+                        f"{obj} {'granted' if granted else 'denied'}; buyer and seller told.",
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)

@@ -1,4 +1,4 @@
-"""The e-mail copy of each change of a return: who is written to, and what it says.
+"""The e-mail copy of each change of a return or a claim: who is written to, and what it says.
 
 The buyer's e-mails are translated (``gettext``) and ``notifications.announce`` writes
 them in the buyer's language; the seller's are in English. The texts are the product's
@@ -13,9 +13,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from commerce.formats import day
+from commerce.formats import day, money
 
-from .models import Refund, ReturnRequest, ReturnSettings
+from .models import Claim, ClaimStatus, Refund, ReturnRequest, ReturnSettings
 from .tokens import action_url
 
 
@@ -192,3 +192,45 @@ def notes_for(
     else:  # pragma: no cover - a programming error
         raise ValueError(what)
     return notes
+
+
+def claim_lines(claim: Claim, what: str, *, buyer: bool) -> list[str]:
+    """What a claim's e-mail says to the buyer (``buyer``, in their language) or the seller.
+
+    A decision says what happened and, for a grant, how much went back and where (in the
+    reader's money format), then the note staff wrote with it.
+    """
+    order_id = claim.order.order_id
+    if what == "filed":
+        return [_("A claim was filed: %(reason)s.") % {"reason": claim.get_reason_display()}, claim.body]
+    note = [claim.decision_note] if claim.decision_note else []
+    if what == ClaimStatus.DENIED:
+        if buyer:
+            said = _("We reviewed your A-to-z Guarantee claim on order %(order)s and denied it.")
+            return [said % {"order": order_id}, *note]
+        return [f"We denied the buyer's A-to-z Guarantee claim on order {order_id}.", *note]
+    amount = money(claim.refund_amount, claim.order.currency)
+    if buyer:
+        said = (
+            _(
+                "We granted your A-to-z Guarantee claim on order %(order)s. "
+                "We refunded %(amount)s to your original payment method."
+            )
+            if claim.refund_amount > 0
+            else _(
+                "We granted your A-to-z Guarantee claim on order %(order)s. "
+                "It had been refunded in full already, so nothing more was refunded."
+            )
+        )
+        return [said % {"order": order_id, "amount": amount}, *note]
+    if claim.refund_amount > 0:
+        said = (
+            f"We granted the buyer's A-to-z Guarantee claim on order {order_id} "
+            f"and refunded them {amount} to their original payment method."
+        )
+    else:
+        said = (
+            f"We granted the buyer's A-to-z Guarantee claim on order {order_id}; "
+            "it had been refunded in full already, so nothing more was refunded."
+        )
+    return [said, *note]

@@ -60,7 +60,15 @@ def claim_due_requests(due: QuerySet[ReturnRequest], *, limit: int) -> list[Retu
 
 
 def lock_claim(claim: Claim) -> Claim:
+    """The claim alone, for a change that moves no money (the seller's answer)."""
     return Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
+
+
+def lock_order_and_claim(claim: Claim) -> Claim:
+    """The order, then the claim: for a decision, since a grant refunds against the order
+    (the same order lock every return refund takes, so the two never overspend it)."""
+    lock_order(claim.order_id)
+    return Claim.objects.select_for_update(of=("self",)).select_related("order").get(pk=claim.pk)
 
 
 def lock_return_settings(seller: SellerAccount) -> ReturnSettings:

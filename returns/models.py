@@ -364,11 +364,19 @@ class ReturnEvent(HistoryRow):
 
 
 class Refund(models.Model):
+    """Money back to the buyer: for a return request, or for a granted A-to-z claim (one or the
+    other), so that every refund of an order is counted against what the order cost."""
+
     class Destination(models.TextChoices):
         ORIGINAL_PAYMENT = "original_payment", "Original payment method"
         GIFT_CREDIT = "gift_credit", "Gift credit to the recipient"
 
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.PROTECT, related_name="refunds")
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.PROTECT, related_name="refunds", null=True, blank=True
+    )
+    claim = models.ForeignKey(
+        "Claim", on_delete=models.PROTECT, related_name="refunds", null=True, blank=True
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=policy.MAX_REFUND_REASON_CHARS, blank=True)
@@ -384,6 +392,12 @@ class Refund(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.UniqueConstraint(fields=["return_request", "idempotency_key"], name="refund_once_per_key"),
+            models.UniqueConstraint(fields=["claim", "idempotency_key"], name="refund_once_per_claim_key"),
+            models.CheckConstraint(
+                condition=Q(return_request__isnull=False, claim__isnull=True)
+                | Q(return_request__isnull=True, claim__isnull=False),
+                name="refund_for_a_return_or_a_claim",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -402,19 +416,25 @@ class RefundLine(models.Model):
         return f"{self.amount} for {self.return_item}"
 
 
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+
+
 class Claim(models.Model):
-    """An A-to-z Guarantee claim on an order, decided by marketplace staff."""
+    """An A-to-z Guarantee claim on an order, decided by marketplace staff.
+
+    Its status moves only through ``returns/states.py``'s claim table; a granted claim refunds
+    the buyer (``refund_amount``, and a ``Refund`` row like a return's)."""
+
+    Status = ClaimStatus
 
     class Reason(models.TextChoices):
         NOT_RECEIVED = "not_received", "I didn't receive the item"
         NOT_AS_DESCRIBED = "not_as_described", "The item is materially different from the description"
         RETURN_NOT_REFUNDED = "return_not_refunded", "I returned the item but have not been refunded"
         RETURN_REFUSED = "return_refused", "The seller refused a return the policy allows"
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        GRANTED = "granted", "Granted"
-        DENIED = "denied", "Denied"
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="claims")
     seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="claims")
@@ -429,7 +449,13 @@ class Claim(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(max_length=policy.MAX_CLAIM_CHARS, blank=True)
+    refund_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Refunded to the buyer when the claim was granted (in the order's currency).",
+    )
 
     class Meta:
         ordering = ["-filed_at", "-id"]
@@ -438,6 +464,7 @@ class Claim(models.Model):
             models.UniqueConstraint(
                 fields=["order"], condition=Q(status="open"), name="claim_one_open_per_order"
             ),
+            models.CheckConstraint(condition=Q(refund_amount__gte=0), name="claim_refund_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from messaging import services as messaging
 
-from .emails import absolute, notes_for
+from .emails import absolute, claim_lines, notes_for
 from .models import Claim, Refund, ReturnItem, ReturnRequest
 
 
@@ -106,42 +106,39 @@ def _thread_message(
 
 
 def announce_claim(claim: Claim, what: str) -> None:
-    """A claim filed or decided: the buyer and the seller by e-mail, and the order's thread."""
-    order = claim.order
+    """A claim filed, granted or denied: the buyer (in their language) and the seller by
+    e-mail, and the order's thread (``what`` is "filed" or the claim's new status)."""
+    claim = Claim.objects.select_related("order", "customer", "seller").get(pk=claim.pk)
+    order, customer = claim.order, claim.customer
     subject = f"A-to-z Guarantee claim on order {order.order_id}"
-    if what == "filed":
-        lines = [f"A claim was filed: {claim.get_reason_display()}.", claim.body]
-        system = ("A-to-z claim filed", claim.body)
-    else:
-        lines = [
-            f"The claim has been {claim.get_status_display().lower()}.",
-            *([claim.decision_note] if claim.decision_note else []),
-        ]
-        system = (
-            f"A-to-z claim {claim.get_status_display().lower()}",
-            claim.decision_note or claim.get_status_display(),
-        )
+    if what != "filed":
         subject = f"{subject}: {claim.get_status_display()}"
-    context = {
-        "lines": lines,
-        "link_label": "View the claim",
-        "link": absolute(reverse("returns:claim", args=[order.order_id])),
-    }
-    messaging.send_notification(
-        key=f"claim:{claim.pk}:{what}",
-        to=[claim.customer.email],
-        subject=subject,
-        template="notification",
-        context=context,
-    )
-    seller_context = {**context, "link": absolute(reverse("returns:claims"))}
+    link = absolute(reverse("returns:claim", args=[order.order_id]))
+    with translation.override(customer.language):
+        buyer_lines = claim_lines(claim, what, buyer=True)
+        messaging.send_notification(
+            key=f"claim:{claim.pk}:{what}",
+            to=[customer.email],
+            subject=subject,
+            template="notification",
+            context={"lines": buyer_lines, "link_label": "View the claim", "link": link},
+        )
+    seller_lines = claim_lines(claim, what, buyer=False)
     messaging.send_notification(
         key=f"claim:{claim.pk}:{what}",
         to=messaging.seller_inboxes(claim.seller),
         subject=subject,
         template="notification",
-        context=seller_context,
+        context={
+            "lines": seller_lines,
+            "link_label": "View the claim",
+            "link": absolute(reverse("returns:claims")),
+        },
     )
+    if what == "filed":
+        system = ("A-to-z claim filed", claim.body)
+    else:
+        system = (f"A-to-z claim {claim.get_status_display().lower()}", "\n\n".join(seller_lines))
     messaging.post_system_message(
         order=order, subject=f"{system[0]} (order {order.order_id})", body=system[1]
     )

@@ -22,7 +22,7 @@ from commerce.policy import MAX_RATING, MIN_RATING, is_valid_rating  # noqa: F40
 MAX_COMMENT_CHARS = 200  # the buyer's comment on one returned item
 MAX_DENY_MESSAGE_CHARS = 3000  # the seller's message when denying a return
 MAX_REFUND_REASON_CHARS = 200
-MAX_CLAIM_CHARS = 2000  # an A-to-z claim's account, and the seller's response to it
+MAX_CLAIM_CHARS = 2000  # an A-to-z claim's account, the seller's answer, staff's decision note
 MAX_RATING_COMMENT_CHARS = 500
 
 
@@ -123,3 +123,18 @@ def address_format_errors(address: dict[str, str]) -> dict[str, str]:
     if extension and not extension.isdigit():
         errors["phone_extension"] = "An extension is digits only."
     return errors
+
+
+# --- A-to-z Guarantee claims ------------------------------------------------------------
+# An order gets one claim: while it is open, and once it is decided, the buyer cannot file
+# another (the decision stands; a new one would ask staff the same question twice).
+ONE_CLAIM_PER_ORDER = "There is already a claim on this order."
+
+# Which claims count against the seller in the Order Defect Rate: an open claim and a granted
+# one. A denied claim found the seller not at fault, so it does not count. (Strings, not
+# ``Claim.Status``: the models import this module.)
+DEFECT_CLAIM_STATUSES = frozenset({"open", "granted"})
+
+# A granted claim refunds what is left of the order: what it cost minus every refund already
+# made on it (returns and claims alike).
+CLAIM_REFUND_REASON = "A-to-z Guarantee claim granted"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
@@ -13,6 +14,7 @@ from .models import (
     Claim,
     CloseReason,
     MarketplaceReturnRule,
+    Refund,
     ReturnAddress,
     ReturnEvent,
     ReturnItem,
@@ -202,4 +204,30 @@ def claims_for_seller(seller: SellerAccount) -> QuerySet[Claim]:
 
 
 def claims_for_order(customer: Customer, order_id: str) -> QuerySet[Claim]:
-    return Claim.objects.filter(customer=customer, order__order_id=order_id).order_by("-filed_at")
+    return (
+        Claim.objects.filter(customer=customer, order__order_id=order_id)
+        .select_related("order")
+        .order_by("-filed_at")
+    )
+
+
+def order_has_claim(order_id: int) -> bool:
+    """Whether the order has a claim, open or decided (then the buyer cannot file another)."""
+    return Claim.objects.filter(order_id=order_id).exists()
+
+
+def order_items_paid(order_id: int) -> Decimal:
+    """What the buyer paid for the order's items: the most its refunds may add up to (the
+    same measure a return's per-line cap uses)."""
+    total = OrderItem.objects.filter(order_id=order_id).aggregate(total=Sum(F("unit_price") * F("quantity")))[
+        "total"
+    ]
+    return total or Decimal("0.00")
+
+
+def order_refunded_total(order_id: int) -> Decimal:
+    """Every refund made on the order so far: its returns' and its claims'."""
+    total = Refund.objects.filter(
+        Q(return_request__order_id=order_id) | Q(claim__order_id=order_id)
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")

@@ -174,8 +174,11 @@ class ClaimSerializer(serializers.ModelSerializer):
             "filed_at",
             "decided_at",
             "decision_note",
+            "refund_amount",
         ]
-        read_only_fields = ["status", "seller_response", "filed_at", "decided_at", "decision_note"]
+        read_only_fields = [
+            "status", "seller_response", "filed_at", "decided_at", "decision_note", "refund_amount",
+        ]  # fmt: skip
 
 
 class ClaimInput(serializers.Serializer):

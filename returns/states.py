@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .models import CloseReason, ReturnStatus
+from .models import ClaimStatus, CloseReason, ReturnStatus
 
 OPEN = frozenset({ReturnStatus.AUTHORISATION_REQUIRED, ReturnStatus.NOT_AUTHORISED})
 
@@ -84,3 +84,31 @@ SELLER_ACTIONS: dict[str, list[str]] = {
 
 def allows(event: Event, status: str) -> bool:
     return status in TRANSITIONS[event].sources
+
+
+# --- A-to-z Guarantee claims ----------------------------------------------------------------
+# A claim is open until staff decide it; the seller answers it (once) while it is open. A
+# decided claim never moves again: a second grant would be a second refund.
+class ClaimAction(StrEnum):
+    ANSWER = "answer"
+    GRANT = "grant"
+    DENY = "deny"
+
+
+CLAIM_TRANSITIONS: dict[ClaimAction, Transition] = {
+    ClaimAction.ANSWER: Transition(
+        frozenset({ClaimStatus.OPEN}),
+        ClaimStatus.OPEN,
+        refusal="This claim has been decided, so it can no longer be answered.",
+    ),
+    ClaimAction.GRANT: Transition(
+        frozenset({ClaimStatus.OPEN}), ClaimStatus.GRANTED, refusal="This claim has been decided already."
+    ),
+    ClaimAction.DENY: Transition(
+        frozenset({ClaimStatus.OPEN}), ClaimStatus.DENIED, refusal="This claim has been decided already."
+    ),
+}
+
+
+def claim_allows(action: ClaimAction, status: str) -> bool:
+    return status in CLAIM_TRANSITIONS[action].sources

@@ -6,7 +6,7 @@
 - ``refunds``: full and partial refunds, never more than was paid.
 - ``addresses``: the seller's return addresses and their rules.
 - ``rules``: Returns Settings and the rules in force for a new request.
-- ``claims``: A-to-z Guarantee claims.
+- ``claims``: A-to-z Guarantee claims: filed, answered once, granted (with a refund) or denied.
 
 Callers use ``from returns import services`` and the names below. Locks are in
 ``returns.locks``, history rows in ``returns.events``, e-mails in ``returns.notifications``,
@@ -23,7 +23,7 @@ from .addresses import (
     replace_return_addresses,
     save_return_address,
 )
-from .claims import decide_claim, file_claim, respond_to_claim
+from .claims import decide_claim, deny_claim, file_claim, grant_claim, respond_to_claim
 from .decisions import (
     authorise_by_system,
     authorise_return,
@@ -31,7 +31,7 @@ from .decisions import (
     deny_return,
     transition_by_system,
 )
-from .refunds import issue_refund, refundable_amounts
+from .refunds import issue_refund, order_refundable_left, refund_claim, refundable_amounts
 from .requests import RequestedItem, check_order_for_return, rate_return, request_return
 from .rules import return_by_days, rules_in_force, update_return_settings
 
@@ -46,11 +46,15 @@ __all__ = [
     "check_order_for_return",
     "clean_return_address",
     "decide_claim",
+    "deny_claim",
     "deny_return",
     "file_claim",
+    "grant_claim",
     "issue_refund",
+    "order_refundable_left",
     "quick_links",
     "rate_return",
+    "refund_claim",
     "refundable_amounts",
     "remove_return_address_exception",
     "replace_return_addresses",

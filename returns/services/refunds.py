@@ -1,7 +1,10 @@
 """Refunds: full or partial, per item or as one amount, never more than was paid.
 
 Issuing a refund is not a transition: it is open in every status. A refund that leaves
-nothing to refund on an open or authorised request closes it as Refunded.
+nothing to refund on an open or authorised request closes it as Refunded. A granted A-to-z
+claim refunds through ``refund_claim`` here too: the same ``Refund`` rows, the same order
+lock, and one cap for the whole order (what it cost minus every refund made on it), so
+returns and claims together never pay back more than the buyer paid.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from .. import events, locks, notifications, policy
-from ..models import Refund, RefundLine, ReturnItem, ReturnRequest
+from commerce.models import Order
+
+from .. import events, locks, notifications, policy, selectors
+from ..models import Claim, Refund, RefundLine, ReturnItem, ReturnRequest
 from .decisions import refund_in_full, seller_acted
 
 CENT = Decimal("0.01")
@@ -49,6 +54,9 @@ def issue_refund(
     items = list(locked.items.select_related("order_item").order_by("id"))
     remaining = refundable_amounts(locked, items)
     lines = _refund_lines(items, remaining, amount=amount, item_amounts=item_amounts)
+    order_left = order_refundable_left(locked.order)  # a granted claim may have refunded it already
+    if sum(lines.values()) > order_left:
+        raise ValidationError({"amount": f"At most {order_left} can still be refunded on this order."})
     now = timezone.now()
     refund = Refund.objects.create(
         return_request=locked,
@@ -73,6 +81,37 @@ def issue_refund(
         locked = refund_in_full(locked, actor=actor)
     notifications.announce(locked, "refunded", refund=refund)
     return refund
+
+
+def order_refundable_left(order: Order) -> Decimal:
+    """What the order's items cost minus every refund made on it (under the order's lock)."""
+    paid, refunded = selectors.order_items_paid(order.pk), selectors.order_refunded_total(order.pk)
+    return max(ZERO, paid - refunded).quantize(CENT)
+
+
+def refund_claim(*, claim: Claim, actor: AbstractBaseUser | None) -> Refund | None:
+    """The refund of a granted claim: what is left of the order, once (``None`` if nothing is).
+
+    The caller holds ``locks.lock_order_and_claim``; the claim's own key makes a repeat (a
+    retried task, a second grant that got this far) return the first refund.
+    """
+    key = f"claim:{claim.pk}"
+    existing = Refund.objects.filter(claim=claim, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    amount = order_refundable_left(claim.order)
+    if amount <= 0:
+        return None
+    return Refund.objects.create(
+        claim=claim,
+        amount=amount,
+        currency=claim.order.currency,
+        reason=policy.CLAIM_REFUND_REASON,
+        destination=Refund.Destination.ORIGINAL_PAYMENT,
+        idempotency_key=key,
+        actor=actor,
+        created_at=timezone.now(),
+    )
 
 
 def refundable_amounts(return_request: ReturnRequest, items: list[ReturnItem]) -> dict[int, Decimal]:

@@ -216,6 +216,11 @@ def label_barcode(request: HttpRequest, pk: int) -> HttpResponse:
 def claim(request: HttpRequest, order_id: str) -> HttpResponse:
     order = buyer_order_or_404(request, order_id)
     claims = list(selectors.claims_for_order(request.customer, order_id))
+    # One claim per order: once one is open or decided, the page shows it and no new form.
+    can_file = not selectors.order_has_claim(order.pk)
+    if request.method == "POST" and not can_file:  # a second tab, or a form kept open
+        flash.error(request, policy.ONE_CLAIM_PER_ORDER)
+        return redirect("returns:claim", order_id=order_id)
     form = ClaimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,5 +236,8 @@ def claim(request: HttpRequest, order_id: str) -> HttpResponse:
             return redirect("returns:claim", order_id=order_id)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "returns/claim.html", {"order": order, "claims": claims, "form": form}, status=status
+        request,
+        "returns/claim.html",
+        {"order": order, "claims": claims, "form": form, "can_file": can_file},
+        status=status,
     )

@@ -23,7 +23,6 @@ from messaging import services as messaging
 from .. import selectors, services, tokens
 from ..forms import ClaimResponseForm, DenyForm, RefundForm, ReturnAddressForm, ReturnFilterForm
 from ..models import Claim, ReturnRequest
-from ..policy import MAX_CLAIM_CHARS
 from . import RETURNS_PER_PAGE
 
 
@@ -212,10 +211,18 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
 # --- A-to-z Guarantee claims -------------------------------------------------------------------
 @seller_required
 def claims(request: HttpRequest) -> HttpResponse:
+    return _claims_page(request, ClaimResponseForm())
+
+
+def _claims_page(
+    request: HttpRequest, form: ClaimResponseForm, *, answering: int | None = None, status: int = 200
+) -> HttpResponse:
+    """The claims list; ``answering`` is the claim whose answer ``form`` holds (with errors)."""
     page = Paginator(selectors.claims_for_seller(request.seller), RETURNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "returns/claims.html", {"page": page, "form": ClaimResponseForm()})
+    context = {"page": page, "form": form, "answering": answering}
+    return render(request, "returns/claims.html", context, status=status)
 
 
 @seller_required
@@ -227,11 +234,12 @@ def respond_to_claim(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.respond_to_claim(claim=found, response=form.cleaned_data["response"], actor=request.user)
         except ValidationError as error:
-            flash.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         except services.TransitionRefused as refused:
             flash.error(request, str(refused))
+            return redirect("returns:claims")
         else:
             flash.success(request, "Your response was added to the claim.")
-    else:
-        flash.error(request, f"Write a response of at most {MAX_CLAIM_CHARS:,} characters.")
-    return redirect("returns:claims")
+            return redirect("returns:claims")
+    # Bad input comes back on the page, beside the claim's answer box, as every form's does.
+    return _claims_page(request, form, answering=found.pk, status=400)

@@ -208,3 +208,18 @@ def test_the_openapi_schema_is_valid_and_warning_free():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_order_defect_rate_counts_open_and_granted_claims_not_denied_ones(seller, customer):
+    staff = factories.UserFactory(is_staff=True)
+    orders = [
+        factories.order_with_items(seller=seller, customer=customer, status="delivered") for _ in range(4)
+    ]
+    claims = [
+        returns.file_claim(order=order, customer=customer, reason="not_received", body="Never came")
+        for order in orders[:3]
+    ]
+    returns.grant_claim(claim=claims[1], staff=staff)
+    returns.deny_claim(claim=claims[2], staff=staff, note="Delivered with a signature")
+    figures = selectors.order_defect_rate(seller)
+    assert (figures.parts[0].count, figures.combined.count, figures.total) == (2, 2, 4)

@@ -102,3 +102,37 @@ def test_two_refunds_racing_never_pass_the_paid_amount(make_request, seller_acco
     _race(refund("first"), refund("second"))
     request = ReturnRequest.objects.get(pk=request.pk)
     assert request.refunds.count() == 1 and request.refunded_total <= request.items.get().paid
+
+
+def test_two_staff_granting_one_claim_at_once_refund_once(order, customer):
+    from returns.models import Claim, Refund
+
+    from .. import factories
+
+    claim = services.file_claim(order=order, customer=customer, reason="not_received", body="Never came.")
+    staff = [factories.UserFactory(is_staff=True) for _ in range(2)]
+    outcomes = _race(*[lambda user=user: services.grant_claim(claim=claim, staff=user) for user in staff])
+    assert sorted(outcomes) == ["done", "refused"]
+    assert Refund.objects.filter(claim=claim).count() == 1
+    assert Claim.objects.get(pk=claim.pk).refund_amount == Refund.objects.get(claim=claim).amount
+
+
+def test_a_grant_racing_a_return_refund_never_passes_what_the_order_cost(
+    order, customer, make_request, seller_account_user
+):
+    from django.db.models import Sum
+
+    from returns.models import Refund
+
+    from .. import factories
+
+    request = make_request()
+    claim = services.file_claim(order=order, customer=customer, reason="not_received", body="Never came.")
+    _race(
+        lambda: services.grant_claim(claim=claim, staff=factories.UserFactory(is_staff=True)),
+        lambda: services.issue_refund(
+            return_request=request, actor=seller_account_user, idempotency_key="k", amount="6.49"
+        ),
+    )
+    paid = sum(item.line_total for item in order.items.all())
+    assert Refund.objects.aggregate(total=Sum("amount"))["total"] == paid
