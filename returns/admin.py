@@ -105,12 +105,18 @@ class RefundLineInline(admin.TabularInline):
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ["return_request", "amount", "currency", "destination", "created_at"]
-    search_fields = ["return_request__rma", "return_request__order__order_id", "idempotency_key"]
+    list_display = ["return_request", "claim", "amount", "currency", "destination", "created_at"]
+    search_fields = [
+        "return_request__rma",
+        "return_request__order__order_id",
+        "claim__order__order_id",
+        "idempotency_key",
+    ]
     list_filter = ["destination", "currency", "created_at"]
-    list_select_related = ["return_request"]
+    list_select_related = ["return_request", "claim__order"]
     readonly_fields = [
         "return_request",
+        "claim",
         "amount",
         "currency",
         "reason",
