@@ -36,7 +36,7 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str | None]]]] = [
         ],
     ),
     ("Storefront", [("Your storefront", "storefront:home")]),
-    ("Reports", [("Business Reports", None)]),
+    ("Reports", [("Reports", "metrics:reports")]),
     (
         "Performance",
         [

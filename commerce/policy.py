@@ -99,3 +99,20 @@ WRITE_RATES: dict[str, WriteRate] = {
     # Star ratings: of an order (seller feedback) and of a closed return.
     "feedback": WriteRate(30, HOUR, "ratings and feedback"),
 }
+
+
+# --- Downloaded reports (commerce/exports.py writes them) --------------------------------
+# A spreadsheet opening a CSV file runs a cell that starts with one of these as a formula
+# ("=HYPERLINK(…)", "@SUM(…)"), or, after a tab or carriage return, may still do so. A buyer
+# writes some of these cells (a comment, a subject), so such a text cell is written with a
+# leading apostrophe: shown as text, never run (OWASP's "CSV Injection").
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TEXT_MARK = "'"
+# Rows fetched from the database per round trip while a report streams: a report of any
+# length holds no more than this many rows in memory at once.
+REPORT_CHUNK_ROWS = 2000
+
+
+def csv_safe_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it without running it as a formula."""
+    return CSV_TEXT_MARK + text if text.startswith(CSV_FORMULA_STARTS) else text

@@ -67,6 +67,23 @@ def inbox_rows(seller: SellerAccount, **filters) -> QuerySet[Message]:
     return inbox(seller, **filters).only(*INBOX_ROW_FIELDS)
 
 
+# The inbox's columns for a report: the buyer's masked address is built from its token and
+# marketplace (``Alias.address``); a real address is never stored with a message, so none of
+# these columns can hold one.
+MESSAGES_REPORT_COLUMNS = (
+    "sent_at", "direction", "sender_name", "thread__buyer_alias__token",
+    "thread__buyer_alias__marketplace__code", "subject", "thread__order__order_id", "needs_response",
+    "responded_at",
+)  # fmt: skip
+
+
+def messages_report(seller: SellerAccount, *, since: datetime, until: datetime) -> QuerySet:
+    """The inbox's "All messages" folder over the date range, as flat rows."""
+    return inbox(seller, direction=ALL_FOLDERS, since=since, until=until).values_list(
+        *MESSAGES_REPORT_COLUMNS
+    )
+
+
 # What a message's relayed copies say, the worst first: one bounced copy makes it "bounced".
 DELIVERY_STATUSES = ["bounced", "failed", "pending", "sent"]
 

@@ -39,6 +39,11 @@ class OrderFeedback(models.Model):
 
     @property
     def kind(self) -> str:
-        if self.rating <= NEGATIVE_RATING:
-            return "negative"
-        return "neutral" if self.rating == NEGATIVE_RATING + 1 else "positive"
+        return feedback_kind(self.rating)
+
+
+def feedback_kind(rating: int) -> str:
+    """ "positive" (4-5 stars), "neutral" (3) or "negative" (1-2)."""
+    if rating <= NEGATIVE_RATING:
+        return "negative"
+    return "neutral" if rating == NEGATIVE_RATING + 1 else "positive"

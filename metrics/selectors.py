@@ -300,10 +300,22 @@ def feedback_counts(seller: SellerAccount, *, now: datetime | None = None) -> di
     return {days: {kind: row[f"{kind}_{days}"] for kind in kinds} for days in (30, 90, 365)}
 
 
-def feedback_for_seller(seller: SellerAccount):
+def feedback_for_seller(
+    seller: SellerAccount, *, since: datetime | None = None, until: datetime | None = None
+):
     """Negative first, then neutral, then positive; newest first within each."""
-    return (
-        OrderFeedback.objects.filter(seller=seller)
-        .select_related("order", "customer")
-        .order_by("rating", "-left_at", "-pk")
-    )
+    feedback = OrderFeedback.objects.filter(seller=seller)
+    if since is not None:
+        feedback = feedback.filter(left_at__gte=since)
+    if until is not None:
+        feedback = feedback.filter(left_at__lt=until)
+    return feedback.select_related("order", "customer").order_by("rating", "-left_at", "-pk")
+
+
+# The Feedback Manager's columns, read alone so that a report of any length streams in chunks.
+FEEDBACK_REPORT_COLUMNS = ("left_at", "rating", "comment", "order__order_id", "customer__name")
+
+
+def feedback_report(seller: SellerAccount, *, since: datetime, until: datetime):
+    """The Feedback Manager's feedback left in the date range."""
+    return feedback_for_seller(seller, since=since, until=until).values_list(*FEEDBACK_REPORT_COLUMNS)

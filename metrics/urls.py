@@ -7,6 +7,7 @@ app_name = "metrics"
 urlpatterns = [
     path("seller/performance/account-health/", views.account_health, name="account_health"),
     path("seller/performance/feedback/", views.feedback_manager, name="feedback"),
+    path("seller/reports/", views.reports, name="reports"),
     path(
         "seller/performance/feedback/<int:pk>/contact-buyer/",
         views.contact_buyer_about_feedback,

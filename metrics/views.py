@@ -15,12 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
+from commerce.exports import csv_download
 from messaging import services as messaging
 from sellercentral.throttling import rate_limited
 
 from . import charts, policy, selectors, services
+from .forms import ReportForm
 from .models import OrderFeedback
 from .policy import MAX_FEEDBACK_CHARS
+from .reports import REPORTS
 
 FEEDBACK_PER_PAGE = 25
 
@@ -49,6 +52,22 @@ def feedback_manager(request: HttpRequest) -> HttpResponse:
     return render(
         request, "metrics/feedback.html", {"counts": selectors.feedback_counts(request.seller), "page": page}
     )
+
+
+@seller_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """The Reports page; with a report named, its CSV file for the days chosen."""
+    form = ReportForm(request.GET if "report" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        report = REPORTS[form.cleaned_data["report"]]
+        (first, last), (since, until) = form.days(), form.bounds()
+        return csv_download(
+            f"{report.key}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv",
+            report.headers,
+            report.rows(request.seller, since, until),
+        )
+    context = {"form": form, "date_range": form.days(), "reports": REPORTS.values()}
+    return render(request, "metrics/reports.html", context)
 
 
 @seller_required

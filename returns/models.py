@@ -66,6 +66,13 @@ class CloseReason(models.TextChoices):
     EXPIRED_WITHOUT_ACTION = "expired_without_action", "Expired without action"
 
 
+def status_label(status: str, close_reason: str) -> str:
+    """ "Closed · Denied by seller", as the seller's filters name it."""
+    if status == ReturnStatus.CLOSED and close_reason:
+        return f"Closed · {CloseReason(close_reason).label}"
+    return str(ReturnStatus(status).label)
+
+
 ADDRESS_FIELDS = [
     "name",
     "line1",
@@ -303,10 +310,7 @@ class ReturnRequest(models.Model):
 
     @property
     def status_label(self) -> str:
-        """ "Closed · Denied by seller", as the seller's filters name it."""
-        if self.status == ReturnStatus.CLOSED and self.close_reason:
-            return f"Closed · {self.get_close_reason_display()}"
-        return self.get_status_display()
+        return status_label(self.status, self.close_reason)
 
 
 class ReturnItem(models.Model):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
+from commerce.aggregates import SpaceJoined
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 
 from .models import (
@@ -197,10 +198,47 @@ def returns_for_customer(customer: Customer, *, since: datetime | None = None) -
     return _with_details(requests).select_related("order__seller").order_by("-requested_at", "-id")
 
 
-def claims_for_seller(seller: SellerAccount) -> QuerySet[Claim]:
+def claims_for_seller(
+    seller: SellerAccount, *, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[Claim]:
+    claims = Claim.objects.filter(seller=seller)
+    if since is not None:
+        claims = claims.filter(filed_at__gte=since)
+    if until is not None:
+        claims = claims.filter(filed_at__lt=until)
+    return claims.select_related("order", "customer").order_by("-filed_at", "-id")
+
+
+# --- Reports: the lists' rows as flat columns, for a CSV file ------------------------------
+# Only these columns are read (``values_list``), so a report of any length streams in chunks.
+RETURNS_REPORT_COLUMNS = (
+    "requested_at", "order__order_id", "rma", "customer__name", "marketplace__code", "status",
+    "close_reason", "asins", "reasons", "return_by", "refunded_total", "currency",
+)  # fmt: skip
+CLAIMS_REPORT_COLUMNS = (
+    "filed_at", "order__order_id", "customer__name", "reason", "status", "seller_responded_at",
+    "decided_at", "order__total", "order__currency",
+)  # fmt: skip
+
+
+def returns_report(seller: SellerAccount, *, since: datetime, until: datetime) -> QuerySet:
+    """Manage Returns' requests of the date range (all statuses), one row each, with the
+    ASINs and reasons of its items gathered in the same query."""
+    items = ReturnItem.objects.filter(return_request=OuterRef("pk")).order_by().values("return_request")
     return (
-        Claim.objects.filter(seller=seller).select_related("order", "customer").order_by("-filed_at", "-id")
+        returns_for_seller(seller, since=since, until=until)
+        .prefetch_related(None)  # the page's prefetches have no place in a flat row
+        .annotate(
+            asins=Subquery(items.annotate(v=SpaceJoined("order_item__product__asin")).values("v")),
+            reasons=Subquery(items.annotate(v=SpaceJoined("reason")).values("v")),
+        )
+        .values_list(*RETURNS_REPORT_COLUMNS)
     )
+
+
+def claims_report(seller: SellerAccount, *, since: datetime, until: datetime) -> QuerySet:
+    """The A-to-z Guarantee claims page's claims filed in the date range."""
+    return claims_for_seller(seller, since=since, until=until).values_list(*CLAIMS_REPORT_COLUMNS)
 
 
 def claims_for_order(customer: Customer, order_id: str) -> QuerySet[Claim]:
