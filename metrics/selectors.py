@@ -33,6 +33,7 @@ from .policy import (
     STATUS_WINDOW,
     UNDER_TARGET,
     WINDOWS,
+    negative_feedback_to_contact,
 )
 
 DAY = timedelta(days=1)
@@ -297,10 +298,12 @@ def feedback_counts(seller: SellerAccount, *, now: datetime | None = None) -> di
     return {days: {kind: row[f"{kind}_{days}"] for kind in kinds} for days in (30, 90, 365)}
 
 
-def feedback_for_seller(seller: SellerAccount):
+def feedback_to_contact(seller: SellerAccount, *, now: datetime | None = None):
+    """Negative feedback the seller may still turn round by contacting the buyer."""
+    return OrderFeedback.objects.filter(negative_feedback_to_contact(now or timezone.now()), seller=seller)
+
+
+def feedback_for_seller(seller: SellerAccount, *, to_contact: bool = False):
     """Negative first, then neutral, then positive; newest first within each."""
-    return (
-        OrderFeedback.objects.filter(seller=seller)
-        .select_related("order", "customer")
-        .order_by("rating", "-left_at", "-pk")
-    )
+    feedback = feedback_to_contact(seller) if to_contact else OrderFeedback.objects.filter(seller=seller)
+    return feedback.select_related("order", "customer").order_by("rating", "-left_at", "-pk")

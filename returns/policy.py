@@ -12,6 +12,8 @@ import secrets
 import string
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from commerce import policy as commerce_policy
 from commerce.models import Order
 
@@ -123,3 +125,15 @@ def address_format_errors(address: dict[str, str]) -> dict[str, str]:
     if extension and not extension.isdigit():
         errors["phone_extension"] = "An extension is digits only."
     return errors
+
+
+# --- A-to-z Guarantee claims --------------------------------------------------------------
+def claim_to_answer() -> Q:
+    """An open claim the seller has not answered yet: staff decide it with only the buyer's
+    account until the seller responds."""
+    return Q(status="open", seller_responded_at__isnull=True)
+
+
+def return_response_deadline(requested_at: datetime) -> datetime:
+    """When a request waiting for authorisation becomes a late response."""
+    return requested_at + LATE_RESPONSE_AFTER

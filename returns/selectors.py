@@ -21,7 +21,7 @@ from .models import (
     ReturnSettings,
     ReturnStatus,
 )
-from .policy import RMA_PATTERN
+from .policy import RMA_PATTERN, claim_to_answer
 
 # Returns that take items out of what can still be returned: authorised ones (on their way
 # back) and refunded ones. A request still waiting for the seller does not: as the seed
@@ -195,10 +195,21 @@ def returns_for_customer(customer: Customer, *, since: datetime | None = None) -
     return _with_details(requests).select_related("order__seller").order_by("-requested_at", "-id")
 
 
-def claims_for_seller(seller: SellerAccount) -> QuerySet[Claim]:
-    return (
-        Claim.objects.filter(seller=seller).select_related("order", "customer").order_by("-filed_at", "-id")
-    )
+AWAITING_AUTHORISATION = "authorisation_required"
+
+
+def awaiting_authorisation(seller: SellerAccount) -> QuerySet[ReturnRequest]:
+    """Requests waiting for the seller to authorise (or deny) them: Manage Returns' filter."""
+    return ReturnRequest.objects.filter(seller=seller).filter(STATUS_FILTERS[AWAITING_AUTHORISATION][1])
+
+
+def claims_to_answer(seller: SellerAccount) -> QuerySet[Claim]:
+    return Claim.objects.filter(claim_to_answer(), seller=seller)
+
+
+def claims_for_seller(seller: SellerAccount, *, to_answer: bool = False) -> QuerySet[Claim]:
+    claims = claims_to_answer(seller) if to_answer else Claim.objects.filter(seller=seller)
+    return claims.select_related("order", "customer").order_by("-filed_at", "-id")
 
 
 def claims_for_order(customer: Customer, order_id: str) -> QuerySet[Claim]:

@@ -212,10 +212,12 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
 # --- A-to-z Guarantee claims -------------------------------------------------------------------
 @seller_required
 def claims(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.claims_for_seller(request.seller), RETURNS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "returns/claims.html", {"page": page, "form": ClaimResponseForm()})
+    # ``?show=to_answer``: only the open claims still waiting for the seller's response.
+    to_answer = request.GET.get("show") == "to_answer"
+    claims = selectors.claims_for_seller(request.seller, to_answer=to_answer)
+    page = Paginator(claims, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "form": ClaimResponseForm(), "to_answer": to_answer}
+    return render(request, "returns/claims.html", context)
 
 
 @seller_required
