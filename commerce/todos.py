@@ -30,6 +30,7 @@ class ToDoSource:
     url: Callable[[datetime | None], str]  # the list, filtered to ``rows``, from the oldest
     deadline_field: str | None = None  # a stored deadline column …
     deadline: Callable[[datetime], datetime] | None = None  # … or one computed from the oldest row
+    position: int = 0  # where the home lists it (the apps load in any order)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def register(source: ToDoSource) -> None:
 
 
 def sources() -> list[ToDoSource]:
-    return list(_sources)
+    return sorted(_sources, key=lambda source: source.position)
 
 
 def _scalar(rows: QuerySet, aggregate) -> Subquery:

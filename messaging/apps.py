@@ -25,6 +25,7 @@ class MessagingConfig(AppConfig):
         todos.register(
             todos.ToDoSource(
                 key="messages",
+                position=2,
                 label="Buyer messages needing a response",
                 badge_label="awaiting a response",
                 menu_url_name="messaging:inbox",

@@ -17,6 +17,7 @@ class MetricsConfig(AppConfig):
         todos.register(
             todos.ToDoSource(
                 key="feedback",
+                position=4,
                 label="Negative feedback to contact",
                 badge_label="to contact",
                 menu_url_name="metrics:feedback",

@@ -25,6 +25,7 @@ class ReturnsConfig(AppConfig):
         todos.register(
             todos.ToDoSource(
                 key="returns",
+                position=1,
                 label="Returns awaiting authorisation",
                 badge_label="awaiting authorisation",
                 menu_url_name="returns:manage",
@@ -37,6 +38,7 @@ class ReturnsConfig(AppConfig):
         todos.register(
             todos.ToDoSource(
                 key="claims",
+                position=3,
                 label="A-to-z claims to answer",
                 badge_label="to answer",
                 menu_url_name="returns:claims",

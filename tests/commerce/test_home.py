@@ -93,6 +93,27 @@ def test_each_to_do_is_one_click_from_its_list_filtered_to_exactly_those_rows(se
         assert len(list(page.context["page"])) == count, href
 
 
+def test_the_home_lists_the_to_dos_in_a_fixed_order(seller_client):
+    html = seller_client.get("/seller/").content.decode()
+    labels = re.findall(r'<h3 id="todo-[a-z]+">([^<]+)</h3>', html)
+    assert labels == [
+        "Returns awaiting authorisation",
+        "Buyer messages needing a response",
+        "A-to-z claims to answer",
+        "Negative feedback to contact",
+    ]
+
+
+def test_a_link_reaches_rows_older_than_the_lists_usual_30_days(seller, seller_client):
+    long_ago = timezone.now() - timedelta(days=45)
+    factories.ReturnRequestFactory(order__seller=seller, requested_at=long_ago)
+    factories.BuyerMessageFactory(order__seller=seller, sent_at=long_ago)
+    html = seller_client.get("/seller/").content.decode()
+    for label in ["Returns awaiting authorisation", "Buyer messages needing a response"]:
+        href = re.search(r'<a href="([^"]+)"', _todo(html, label)).group(1).replace("&amp;", "&")
+        assert len(list(seller_client.get(href).context["page"])) == 1, href
+
+
 def test_the_to_dos_are_read_in_one_query_however_many_rows_wait(seller, django_assert_max_num_queries):
     now = timezone.now()
     factories.ReturnRequestFactory.create_batch(15, order__seller=seller, requested_at=now - H)
