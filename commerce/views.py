@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 
 from sellercentral.throttling import rate_limited
 
-from . import selectors
+from . import selectors, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
 from .forms import OrderSearchForm
 
@@ -32,7 +32,9 @@ class SellerSignInView(auth_views.LoginView):
 @seller_required
 def seller_home(request: HttpRequest) -> HttpResponse:
     recent_orders = selectors.orders_for_seller(request.seller)[:5]
-    return render(request, "seller/home.html", {"recent_orders": recent_orders})
+    # The same read as the menu's badges (once per request): the counts always agree.
+    context = {"recent_orders": recent_orders, "todos": todos.for_request(request)}
+    return render(request, "seller/home.html", context)
 
 
 @seller_required

@@ -104,6 +104,12 @@ def awaiting(messages: QuerySet[Message]) -> QuerySet[Message]:
     return messages.filter(awaiting_response())
 
 
+def awaiting_for_seller(seller: SellerAccount) -> QuerySet[Message]:
+    """Every buyer message still waiting for the seller's answer: the inbox's "Awaiting
+    response" rows (the home's to-do and the menu's badge count them)."""
+    return awaiting(Message.objects.filter(seller=seller, direction=Message.Direction.RECEIVED))
+
+
 def _search(term: str) -> Q:
     if "@" in term:
         token = term.rpartition("@")[0].lower()

@@ -1,6 +1,28 @@
+"""Registers the app's to-dos (``commerce.todos``) once the apps are loaded."""
+
 from django.apps import AppConfig
 
 
 class MetricsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "metrics"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from commerce import todos
+
+        from . import selectors
+
+        todos.register(
+            todos.ToDoSource(
+                key="feedback",
+                position=4,
+                label="Negative feedback to contact",
+                badge_label="to contact",
+                menu_url_name="metrics:feedback",
+                rows=selectors.feedback_to_contact,
+                since_field="left_at",
+                url=lambda oldest: f"{reverse('metrics:feedback')}?show=to_contact",
+            )
+        )

@@ -6,6 +6,12 @@ window from ``messaging.policy``, the 48-hour late return response from ``return
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from commerce.policy import NEGATIVE_RATING
+
 # Contact Response Time is shown over these windows (days); the checklist judges the last.
 WINDOWS = (7, 30, 90)
 STATUS_WINDOW = 90
@@ -18,3 +24,9 @@ ODR_WINDOW_DAYS, ODR_TARGET = 60, 1.0  # Order Defect Rate: below 1 %
 # change for 60 days.
 MAX_FEEDBACK_CHARS = 1000
 FEEDBACK_EDITABLE_DAYS = 60
+
+
+def negative_feedback_to_contact(now: datetime) -> Q:
+    """Negative feedback (1-2 stars) the buyer can still change: worth contacting the buyer
+    about (the home's to-do, the Feedback Manager's "To contact" list)."""
+    return Q(rating__lte=NEGATIVE_RATING, left_at__gte=now - timedelta(days=FEEDBACK_EDITABLE_DAYS))

@@ -33,6 +33,7 @@ from .policy import (
     STATUS_WINDOW,
     UNDER_TARGET,
     WINDOWS,
+    negative_feedback_to_contact,
 )
 
 DAY = timedelta(days=1)
@@ -300,11 +301,20 @@ def feedback_counts(seller: SellerAccount, *, now: datetime | None = None) -> di
     return {days: {kind: row[f"{kind}_{days}"] for kind in kinds} for days in (30, 90, 365)}
 
 
+def feedback_to_contact(seller: SellerAccount, *, now: datetime | None = None):
+    """Negative feedback the seller may still turn round by contacting the buyer."""
+    return OrderFeedback.objects.filter(negative_feedback_to_contact(now or timezone.now()), seller=seller)
+
+
 def feedback_for_seller(
-    seller: SellerAccount, *, since: datetime | None = None, until: datetime | None = None
+    seller: SellerAccount,
+    *,
+    to_contact: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ):
     """Negative first, then neutral, then positive; newest first within each."""
-    feedback = OrderFeedback.objects.filter(seller=seller)
+    feedback = feedback_to_contact(seller) if to_contact else OrderFeedback.objects.filter(seller=seller)
     if since is not None:
         feedback = feedback.filter(left_at__gte=since)
     if until is not None:

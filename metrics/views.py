@@ -46,12 +46,12 @@ def account_health(request: HttpRequest) -> HttpResponse:
 
 @seller_required
 def feedback_manager(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.feedback_for_seller(request.seller), FEEDBACK_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request, "metrics/feedback.html", {"counts": selectors.feedback_counts(request.seller), "page": page}
-    )
+    # ``?show=to_contact``: only the negative feedback still worth contacting the buyer about.
+    to_contact = request.GET.get("show") == "to_contact"
+    feedback = selectors.feedback_for_seller(request.seller, to_contact=to_contact)
+    page = Paginator(feedback, FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"counts": selectors.feedback_counts(request.seller), "page": page, "to_contact": to_contact}
+    return render(request, "metrics/feedback.html", context)
 
 
 @seller_required

@@ -12,6 +12,8 @@ import secrets
 import string
 from datetime import datetime, timedelta
 
+from django.db.models import Q
+
 from commerce import policy as commerce_policy
 from commerce.models import Order
 
@@ -138,3 +140,14 @@ DEFECT_CLAIM_STATUSES = frozenset({"open", "granted"})
 # A granted claim refunds what is left of the order: what it cost minus every refund already
 # made on it (returns and claims alike).
 CLAIM_REFUND_REASON = "A-to-z Guarantee claim granted"
+
+
+def claim_to_answer() -> Q:
+    """An open claim the seller has not answered yet: staff decide it with only the buyer's
+    account until the seller responds."""
+    return Q(status="open", seller_responded_at__isnull=True)
+
+
+def return_response_deadline(requested_at: datetime) -> datetime:
+    """When a request waiting for authorisation becomes a late response."""
+    return requested_at + LATE_RESPONSE_AFTER

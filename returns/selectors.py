@@ -24,7 +24,7 @@ from .models import (
     ReturnSettings,
     ReturnStatus,
 )
-from .policy import RMA_PATTERN
+from .policy import RMA_PATTERN, claim_to_answer
 
 # Returns that take items out of what can still be returned: authorised ones (on their way
 # back) and refunded ones. A request still waiting for the seller does not: as the seed
@@ -198,10 +198,26 @@ def returns_for_customer(customer: Customer, *, since: datetime | None = None) -
     return _with_details(requests).select_related("order__seller").order_by("-requested_at", "-id")
 
 
+AWAITING_AUTHORISATION = "authorisation_required"
+
+
+def awaiting_authorisation(seller: SellerAccount) -> QuerySet[ReturnRequest]:
+    """Requests waiting for the seller to authorise (or deny) them: Manage Returns' filter."""
+    return ReturnRequest.objects.filter(seller=seller).filter(STATUS_FILTERS[AWAITING_AUTHORISATION][1])
+
+
+def claims_to_answer(seller: SellerAccount) -> QuerySet[Claim]:
+    return Claim.objects.filter(claim_to_answer(), seller=seller)
+
+
 def claims_for_seller(
-    seller: SellerAccount, *, since: datetime | None = None, until: datetime | None = None
+    seller: SellerAccount,
+    *,
+    to_answer: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> QuerySet[Claim]:
-    claims = Claim.objects.filter(seller=seller)
+    claims = claims_to_answer(seller) if to_answer else Claim.objects.filter(seller=seller)
     if since is not None:
         claims = claims.filter(filed_at__gte=since)
     if until is not None:

@@ -140,3 +140,77 @@ def return_address(seller: SellerAccount, **fields):
     from returns import services
 
     return services.save_return_address(seller=seller, marketplace=None, data={**RETURN_ADDRESS, **fields})
+
+
+# --- What waits for the seller (the home's to-dos) ------------------------------------------
+class ReturnRequestFactory(factory.django.DjangoModelFactory):
+    """A return request as the buyer leaves it: waiting for the seller's authorisation."""
+
+    class Meta:
+        model = "returns.ReturnRequest"
+
+    order = factory.SubFactory(OrderFactory)
+    seller = factory.SelfAttribute("order.seller")
+    customer = factory.SelfAttribute("order.customer")
+    marketplace = factory.SelfAttribute("order.marketplace")
+    requested_at = factory.LazyFunction(timezone.now)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """An open A-to-z claim the seller has not answered."""
+
+    class Meta:
+        model = "returns.Claim"
+
+    order = factory.SubFactory(OrderFactory)
+    seller = factory.SelfAttribute("order.seller")
+    customer = factory.SelfAttribute("order.customer")
+    reason = "not_received"
+    body = "It never came."
+    filed_at = factory.LazyFunction(timezone.now)
+
+
+class OrderFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "metrics.OrderFeedback"
+
+    order = factory.SubFactory(OrderFactory)
+    seller = factory.SelfAttribute("order.seller")
+    customer = factory.SelfAttribute("order.customer")
+    rating = 5
+    left_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.SelfAttribute("left_at")
+
+
+def _response_deadline(sent_at):
+    from messaging.policy import response_deadline
+
+    return response_deadline(sent_at)
+
+
+def _order_thread(order: Order):
+    from messaging import services
+
+    return services.open_thread_for_order(order=order)
+
+
+class BuyerMessageFactory(factory.django.DjangoModelFactory):
+    """A buyer's message in its order's conversation, waiting for the seller's answer."""
+
+    class Meta:
+        model = "messaging.Message"
+
+    class Params:
+        order = factory.SubFactory(OrderFactory)
+
+    thread = factory.LazyAttribute(lambda m: _order_thread(m.order))
+    seller = factory.SelfAttribute("thread.seller")
+    direction = "received"
+    channel = "email"
+    sender_name = "Buyer"
+    subject = "Where is my order?"
+    message_id = factory.Sequence(lambda n: f"<buyer{n}@example.com>")
+    relay_message_id = factory.Sequence(lambda n: f"<relay{n}@example.com>")
+    sent_at = factory.LazyFunction(timezone.now)
+    needs_response = True
+    response_deadline = factory.LazyAttribute(lambda m: _response_deadline(m.sent_at))

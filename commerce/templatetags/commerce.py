@@ -4,14 +4,16 @@ from urllib.parse import urlencode
 from django import template
 from django.utils import timezone
 
-from commerce import formats, navigation
+from commerce import formats, navigation, todos
 
 register = template.Library()
 
 
-@register.simple_tag
-def seller_menu():
-    return navigation.seller_menu()
+@register.simple_tag(takes_context=True)
+def seller_menu(context):
+    """The menu with its to-do badges, counted once for the request (``todos.for_request``)."""
+    request = context.get("request")
+    return navigation.seller_menu(todos.for_request(request) if request is not None else None)
 
 
 @register.inclusion_tag("partials/pagination.html", takes_context=True)

@@ -217,11 +217,12 @@ def claims(request: HttpRequest) -> HttpResponse:
 def _claims_page(
     request: HttpRequest, form: ClaimResponseForm, *, answering: int | None = None, status: int = 200
 ) -> HttpResponse:
-    """The claims list; ``answering`` is the claim whose answer ``form`` holds (with errors)."""
-    page = Paginator(selectors.claims_for_seller(request.seller), RETURNS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"page": page, "form": form, "answering": answering}
+    """The claims list; ``answering`` is the claim whose answer ``form`` holds (with errors).
+    ``?show=to_answer``: only the open claims still waiting for the seller's response."""
+    to_answer = request.GET.get("show") == "to_answer"
+    claims = selectors.claims_for_seller(request.seller, to_answer=to_answer)
+    page = Paginator(claims, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "answering": answering, "to_answer": to_answer}
     return render(request, "returns/claims.html", context, status=status)
 
 

@@ -27,3 +27,22 @@
     });
   });
 })();
+
+// The Seller Central menu's dropdowns (<details data-menu>): one open at a time, closed by a
+// click outside or by Escape (which gives focus back to the menu's heading).
+(function () {
+  function menus() { return document.querySelectorAll("details[data-menu][open]"); }
+  document.addEventListener("click", function (event) {
+    menus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    menus().forEach(function (menu) {
+      var hadFocus = menu.contains(document.activeElement);
+      menu.removeAttribute("open");
+      if (hadFocus) { menu.querySelector("summary").focus(); }
+    });
+  });
+})();

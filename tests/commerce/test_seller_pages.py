@@ -50,7 +50,7 @@ def test_a_signed_in_buyer_gets_404_on_seller_pages(buyer_client):
 def test_the_shell_shows_merchant_name_menu_and_search(seller_client):
     html = seller_client.get("/seller/").content.decode()
     assert "Test UK Seller 4 Luca" in html
-    for label in ["INVENTORY", "ORDERS", "STOREFRONT", "REPORTS", "PERFORMANCE", "SETTINGS"]:
+    for label in ["ORDERS", "STOREFRONT", "PERFORMANCE", "SETTINGS"]:
         assert f"<summary>{label}</summary>" in html
     assert 'role="search"' in html
     assert 'href="/seller/orders/">Manage Orders' in html
