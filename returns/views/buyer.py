@@ -20,7 +20,7 @@ from sellercentral.throttling import rate_limited
 
 from .. import labels, policy, selectors, services
 from ..forms import POLICY_NOTE, ClaimForm, GiftOrderForm, ReturnItemsForm
-from ..models import ReturnRequest
+from ..models import ReturnRequest, ReturnStatus
 from ..policy import YOUR_RETURNS_SHOWN_FOR
 from . import RETURNS_PER_PAGE
 
@@ -121,10 +121,36 @@ def gift_items(request: HttpRequest, order_id: str) -> HttpResponse:
     return _select_items(request, order, gift=True, gift_receipt_number=number)
 
 
+def _pending_context(request: HttpRequest, pk: int) -> dict:
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    checking = (
+        return_request.status == ReturnStatus.AUTHORISATION_REQUIRED
+        and policy.awaiting_automatic_rule(
+            rule=return_request.rule,
+            meets_policy=return_request.meets_policy,
+            rule_applied_at=return_request.rule_applied_at,
+            requested_at=return_request.requested_at,
+            now=timezone.now(),
+        )
+    )
+    return {
+        "return_request": return_request,
+        "checking": checking,
+        "check_every_ms": int(policy.RULE_CHECK_EVERY.total_seconds() * 1000),
+    }
+
+
 @buyer_required
 def pending(request: HttpRequest, pk: int) -> HttpResponse:
-    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
-    return render(request, "returns/pending.html", {"return_request": return_request})
+    """After "Submit": the label at once when the seller's rule authorises the request, the
+    pending text otherwise; while the rule may still authorise it, a status that asks again."""
+    return render(request, "returns/pending.html", _pending_context(request, pk))
+
+
+@buyer_required
+def pending_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pending page's status box alone, for the page's own check (static/js/app.js)."""
+    return render(request, "returns/partials/pending_status.html", _pending_context(request, pk))
 
 
 @buyer_required
