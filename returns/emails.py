@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from commerce.formats import day
+from commerce.formats import day, money
 
 from .models import Refund, ReturnRequest, ReturnSettings
 from .tokens import action_url
@@ -141,7 +141,7 @@ def notes_for(
                 [customer.email],
                 f"Refund issued for {about}",
                 [
-                    f"The seller refunded {refund.amount} {refund.currency} {where}.",
+                    f"The seller refunded {money(refund.amount, refund.currency)} {where}.",
                     *([f"Reason: {refund.reason}"] if refund.reason else []),
                 ],
                 "Your returns",

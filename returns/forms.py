@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from commerce.fields import SearchField
+from commerce.formats import money
 from commerce.forms import DateRangeForm, add_service_errors
 from commerce.models import Marketplace
 
@@ -184,7 +185,7 @@ class RefundForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, items, remaining: dict[int, Decimal], **kwargs):
+    def __init__(self, *args, items, remaining: dict[int, Decimal], currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
         for item in items:
@@ -194,7 +195,7 @@ class RefundForm(forms.Form):
                 min_value=Decimal("0"),
                 max_value=remaining[item.pk],
                 decimal_places=2,
-                help_text=f"Up to {remaining[item.pk]} (paid {item.paid}).",
+                help_text=f"Up to {money(remaining[item.pk], currency)} (paid {money(item.paid, currency)}).",
                 widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": str(remaining[item.pk])}),
             )
             self.fields[f"item-{item.pk}"] = field
@@ -202,6 +203,11 @@ class RefundForm(forms.Form):
 
     def item_amounts(self) -> dict[int, Decimal]:
         return {item.pk: self.cleaned_data[f"item-{item.pk}"] or Decimal("0") for item, _ in self.rows}
+
+    def confirmation_rows(self) -> list[tuple[object, Decimal]]:
+        """The items and amounts the seller is asked to confirm (those with an amount)."""
+        amounts = self.item_amounts()
+        return [(item, amounts[item.pk]) for item, _ in self.rows if amounts[item.pk] > 0]
 
 
 class ClaimForm(forms.Form):

@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required
 from commerce.forms import add_service_errors
 from commerce.models import Order
 from sellercentral.throttling import rate_limited
 
-from .. import labels, policy, selectors, services
+from .. import labels, policy, selectors, services, states
 from ..forms import POLICY_NOTE, ClaimForm, GiftOrderForm, ReturnItemsForm
 from ..models import ReturnRequest, ReturnStatus
 from ..policy import YOUR_RETURNS_SHOWN_FOR
@@ -163,9 +163,15 @@ def your_returns(request: HttpRequest) -> HttpResponse:
 
 
 @buyer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks "Cancel this return?" (a page, so it works without JavaScript); POST cancels."""
     return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    if request.method == "GET":
+        if not states.allows(states.Event.CANCEL, return_request.status):
+            flash.error(request, states.TRANSITIONS[states.Event.CANCEL].refusal)
+            return redirect("returns:your_returns")
+        return render(request, "returns/cancel_confirm.html", {"return_request": return_request})
     try:
         services.cancel_return(return_request=return_request, actor=request.user)
     except services.TransitionRefused as refused:
