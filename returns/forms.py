@@ -158,7 +158,11 @@ class ReturnAddressForm(forms.Form):
 
 class ExceptionMarketplaceForm(forms.Form):
     marketplace = forms.ModelChoiceField(
-        queryset=Marketplace.objects.none(), label="Marketplace", to_field_name="code"
+        queryset=Marketplace.objects.none(),
+        label="Marketplace",
+        to_field_name="code",
+        empty_label="- select a marketplace -",
+        error_messages={"required": "Select the marketplace to add an exception for."},
     )
 
     def __init__(self, *args, seller, **kwargs):
