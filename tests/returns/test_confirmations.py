@@ -97,3 +97,31 @@ def test_a_return_that_cannot_be_cancelled_says_so_instead_of_asking(
     response = buyer_client.get(reverse("returns:cancel", args=[request.pk]), follow=True)
     assert "can no longer be cancelled" in response.content.decode()
     assert "Yes, cancel this return" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "question", "yes"),
+    [
+        ("fr", "Annuler votre retour ?", "Oui, annuler ce retour"),
+        ("de", "Rücksendung stornieren?", "Ja, diese Rücksendung stornieren"),
+        ("it", "Annullare il reso?", "Sì, annulla questo reso"),
+        ("es", "¿Cancelar tu devolución?", "Sí, cancelar esta devolución"),
+    ],
+)
+def test_the_cancel_confirmation_is_in_the_buyers_language(code, question, yes, seller):
+    from django.test import Client
+
+    from returns import services
+
+    from .. import factories
+
+    seller.marketplaces.add(factories.marketplace(code))
+    buyer = factories.CustomerFactory(marketplace=factories.marketplace(code))
+    order = factories.order_with_items(seller=seller, customer=buyer, marketplace=factories.marketplace(code))
+    request, _ = services.request_return(
+        order=order, customer=buyer, items=[services.RequestedItem(order.items.get().pk, 1, "unwanted")]
+    )
+    client = Client()
+    client.force_login(buyer.user)
+    html = client.get(reverse("returns:cancel", args=[request.pk])).content.decode()
+    assert question in html and yes in html and order.order_id in html
