@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required
@@ -148,6 +149,7 @@ def pending(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @buyer_required
+@never_cache  # asked again every second: always the request's state now
 def pending_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The pending page's status box alone, for the page's own check (static/js/app.js)."""
     return render(request, "returns/partials/pending_status.html", _pending_context(request, pk))

@@ -54,7 +54,9 @@ def test_while_the_rule_is_on_its_way_the_status_asks_again_and_then_shows_the_l
     assert "within 48 hours" not in page and "Check again" in page
     # When the rule runs, the status fragment has the label and stops asking
     assert automation.apply_return_rule(return_request_id=request.pk) == "authorised"
-    fragment = buyer_client.get(status_url).content.decode()
+    answer = buyer_client.get(status_url)
+    assert "no-cache" in answer["Cache-Control"]
+    fragment = answer.content.decode()
     assert fragment.lstrip().startswith('<div id="return-status"')
     assert "Print return label" in fragment and "data-poll" not in fragment
 
