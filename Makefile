@@ -13,13 +13,17 @@ INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashe
 endif
 # Development mode unless the caller says otherwise (SQLite + filesystem broker by default).
 # The developer writes into the relay from this machine: loopback counts as authenticated.
-RUN_ENV := DEBUG=$${DEBUG:-true} RELAY_TRUSTED_NETWORKS=$${RELAY_TRUSTED_NETWORKS-127.0.0.0/8,::1/128}
+# WEB_BIND and RELAY_SMTP_PORT reach every process (and the seed): links in e-mails follow
+# WEB_BIND unless SITE_URL says otherwise.
 WEB_BIND ?= 127.0.0.1:8000
+RELAY_SMTP_PORT ?= 2525
+RUN_ENV := DEBUG=$${DEBUG:-true} RELAY_TRUSTED_NETWORKS=$${RELAY_TRUSTED_NETWORKS-127.0.0.0/8,::1/128} \
+	WEB_BIND=$(WEB_BIND) RELAY_SMTP_PORT=$(RELAY_SMTP_PORT)
 
 .PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load messages mail-interop mail-packages
 
 help:
-	@echo "make run   - install, migrate, load demo data, start web + worker + beat"
+	@echo "make run   - install, migrate, load demo data, start web + worker + beat + relay"
 	@echo "make test  - install dev tools, run ruff and the test suite"
 
 $(BIN)/python:
@@ -42,16 +46,11 @@ migrate: install
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
+# The banner is printed by manage.py dev_banner from the demo accounts, the settings and the
+# Procfile, so it names every sign-in, address and process there is.
 run: seed
-	@echo ""
-	@echo "  Seller Central  http://$(WEB_BIND)/seller/   (seller/seller, seller2/seller2)"
-	@echo "  Storefront      http://$(WEB_BIND)/          (luca/luca, jan/jan)"
-	@echo "  Django admin    http://$(WEB_BIND)/admin/    (admin/admin)"
-	@echo "  Dev mailbox     http://$(WEB_BIND)/dev/mailbox/ (as admin)"
-	@echo "  API docs        http://$(WEB_BIND)/api/docs/  schema: /api/schema/"
-	@echo "  Ctrl-C stops web, worker and beat."
-	@echo ""
-	$(RUN_ENV) WEB_BIND=$(WEB_BIND) $(BIN)/honcho start -f Procfile
+	@$(RUN_ENV) $(BIN)/python manage.py dev_banner
+	$(RUN_ENV) $(BIN)/honcho start -f Procfile
 
 lint: install-dev
 	$(BIN)/ruff check .

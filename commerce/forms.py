@@ -1,7 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from .fields import FilterDateField, SearchField
@@ -18,7 +18,13 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     form has one, else above the form."""
     problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
     for field, messages in problems.items():
-        form.add_error(field if field in form.fields else None, messages)
+        name = field if field in form.fields else None
+        # The form may have found the same problem itself (a required field left empty, which
+        # the service checks again): each message is shown once.
+        shown = form.errors.get(name or NON_FIELD_ERRORS, [])
+        fresh = [message for message in messages if message not in shown]
+        if fresh:
+            form.add_error(name, fresh)
 
 
 class FilterForm(forms.Form):

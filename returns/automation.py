@@ -39,9 +39,8 @@ def apply_return_rule(*, return_request_id: int) -> str:
         # Checked again here, under the order's lock: the order may have been cancelled
         # since the request was made, and no rule authorises a return of a cancelled order.
         order_returnable = policy.is_returnable(return_request.order)
-        authorise = order_returnable and (
-            return_request.rule == ReturnRule.ALL
-            or (return_request.rule == ReturnRule.POLICY and return_request.meets_policy)
+        authorise = order_returnable and policy.may_authorise_automatically(
+            rule=return_request.rule, meets_policy=return_request.meets_policy
         )
         address = (
             selectors.return_address_for(return_request.seller_id, return_request.marketplace_id)

@@ -141,7 +141,7 @@ def notes_for(
                 [customer.email],
                 f"Refund issued for {about}",
                 [
-                    f"The seller refunded {refund.amount} {refund.currency} {where}.",
+                    f"The seller refunded {money(refund.amount, refund.currency)} {where}.",
                     *([f"Reason: {refund.reason}"] if refund.reason else []),
                 ],
                 "Your returns",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from commerce.fields import SearchField
+from commerce.formats import money
 from commerce.forms import DateRangeForm, add_service_errors
 from commerce.models import Marketplace
 
@@ -157,7 +158,11 @@ class ReturnAddressForm(forms.Form):
 
 class ExceptionMarketplaceForm(forms.Form):
     marketplace = forms.ModelChoiceField(
-        queryset=Marketplace.objects.none(), label="Marketplace", to_field_name="code"
+        queryset=Marketplace.objects.none(),
+        label="Marketplace",
+        to_field_name="code",
+        empty_label="- select a marketplace -",
+        error_messages={"required": "Select the marketplace to add an exception for."},
     )
 
     def __init__(self, *args, seller, **kwargs):
@@ -184,7 +189,7 @@ class RefundForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, items, remaining: dict[int, Decimal], **kwargs):
+    def __init__(self, *args, items, remaining: dict[int, Decimal], currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
         for item in items:
@@ -194,7 +199,7 @@ class RefundForm(forms.Form):
                 min_value=Decimal("0"),
                 max_value=remaining[item.pk],
                 decimal_places=2,
-                help_text=f"Up to {remaining[item.pk]} (paid {item.paid}).",
+                help_text=f"Up to {money(remaining[item.pk], currency)} (paid {money(item.paid, currency)}).",
                 widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": str(remaining[item.pk])}),
             )
             self.fields[f"item-{item.pk}"] = field
@@ -202,6 +207,11 @@ class RefundForm(forms.Form):
 
     def item_amounts(self) -> dict[int, Decimal]:
         return {item.pk: self.cleaned_data[f"item-{item.pk}"] or Decimal("0") for item, _ in self.rows}
+
+    def confirmation_rows(self) -> list[tuple[object, Decimal]]:
+        """The items and amounts the seller is asked to confirm (those with an amount)."""
+        amounts = self.item_amounts()
+        return [(item, amounts[item.pk]) for item, _ in self.rows if amounts[item.pk] > 0]
 
 
 class ClaimForm(forms.Form):

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from commerce.formats import money
 from commerce.models import Customer, Marketplace, Order, OrderItem, SellerAccount
 
 from . import policy
@@ -405,7 +406,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+        return money(self.amount, self.currency)
 
 
 class RefundLine(models.Model):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from commerce.formats import money
 from messaging import services as messaging
 
 from .emails import absolute, claim_lines, notes_for
@@ -98,7 +99,7 @@ def _thread_message(
             f"{return_request.get_deny_reason_display()}\n\n{return_request.deny_message}",
         ),
         "cancelled": ("Return cancelled by the buyer", "\n".join(items)),
-        "refunded": ("Refund issued", f"{refund.amount} {refund.currency} {where}" if refund else ""),
+        "refunded": ("Refund issued", f"{money(refund.amount, refund.currency)} {where}" if refund else ""),
         "expired": ("Return expired", f"Not returned by {return_by:%d %b %Y}." if return_by else ""),
         "expired_without_action": ("Return request expired without action", "\n".join(items)),
     }

@@ -48,6 +48,33 @@ MISSED_RULE_AFTER = timedelta(minutes=2)
 # The buyer's Your Returns lists "return authorisations created in the past 2 months".
 YOUR_RETURNS_SHOWN_FOR = timedelta(days=61)
 
+# The automatic rule runs on the worker a moment after the request is saved. While a rule
+# that could authorise it has not run yet, the buyer's page asks again this often, for this
+# long from the request, so that an auto-authorised label shows at once without a reload;
+# after that the page settles for "pending response from seller" (the sweep above catches a
+# lost task).
+RULE_CHECK_EVERY = timedelta(seconds=1)
+RULE_CHECK_FOR = timedelta(seconds=15)
+
+
+def may_authorise_automatically(*, rule: str, meets_policy: bool) -> bool:
+    """Whether the seller's automatic rule, when it runs, authorises this request (unless the
+    order was cancelled meanwhile or no return address is set)."""
+    return rule == "all" or (rule == "policy" and meets_policy)
+
+
+def awaiting_automatic_rule(
+    *, rule: str, meets_policy: bool, rule_applied_at: datetime | None, requested_at: datetime, now: datetime
+) -> bool:
+    """The buyer's page should wait for the rule: it may authorise, has not run, and the
+    request is recent enough that it is still on its way."""
+    return (
+        rule_applied_at is None
+        and may_authorise_automatically(rule=rule, meets_policy=meets_policy)
+        and now - requested_at < RULE_CHECK_FOR
+    )
+
+
 # --- Return authorisation numbers -------------------------------------------------------
 # Eight letters or digits, then "RRMA" (as the seed's labels print them).
 RMA_ALPHABET = string.ascii_letters + string.digits

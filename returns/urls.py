@@ -13,6 +13,7 @@ urlpatterns = [
     path("returns/gift/<str:order_id>/", buyer.gift_items, name="gift_items"),
     path("returns/your-returns/", buyer.your_returns, name="your_returns"),
     path("returns/<int:pk>/pending/", buyer.pending, name="pending"),
+    path("returns/<int:pk>/pending/status/", buyer.pending_status, name="pending_status"),
     path("returns/<int:pk>/cancel/", buyer.cancel, name="cancel"),
     path("returns/<int:pk>/rate/", buyer.rate, name="rate"),
     path("returns/<int:pk>/label/", buyer.label, name="label"),

@@ -63,6 +63,27 @@ def env_nameservers(name: str) -> list[tuple[str, int]]:
     return servers
 
 
+def site_url_for_bind(bind: str, name: str = "WEB_BIND") -> str:
+    """The address a browser on this machine uses for a server bound to ``host:port``: the
+    wildcard addresses (0.0.0.0, ::) are reached through loopback."""
+    host, sep, port = bind.strip().rpartition(":")
+    if not sep or not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ImproperlyConfigured(
+            f"{name} must be host:port (127.0.0.1:8000), not {bind!r}; or set SITE_URL"
+        )
+    bracketed = host.startswith("[") and host.endswith("]")
+    bare = host[1:-1] if bracketed else host
+    if bare in {"", "0.0.0.0", "::"}:  # noqa: S104 (read, not bound to)
+        bare = "127.0.0.1" if bare != "::" else "::1"
+    try:
+        literal = ipaddress.ip_address(bare)
+    except ValueError:
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", bare):
+            raise ImproperlyConfigured(f"{name}: {host!r} is not a host name or an IP address") from None
+        return f"http://{bare}:{port}"
+    return f"http://[{literal}]:{port}" if literal.version == 6 else f"http://{literal}:{port}"
+
+
 def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """Comma-separated CIDRs (``10.0.0.0/8``); a host address stands for itself (/32, /128)."""
     networks = []

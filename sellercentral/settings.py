@@ -29,6 +29,7 @@ from .env import (
     env_path,
     env_rate,
     env_rates,
+    site_url_for_bind,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -276,8 +277,15 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Seller Central <no-reply@sellercentral.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Absolute links in e-mails (labels, Manage Returns …).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in e-mails (labels, Manage Returns …). In development they follow the address
+# `make run` serves on (WEB_BIND=127.0.0.1:8100 → http://127.0.0.1:8100), so a second copy
+# on another port mails links to itself, not to the first.
+WEB_BIND = env.str("WEB_BIND", default="127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", default="").rstrip("/") or (
+    site_url_for_bind(WEB_BIND) if DEBUG else "http://127.0.0.1:8000"
+)
+# The relay's SMTP port in development (the Procfile's relay process; the start banner names it).
+RELAY_SMTP_PORT = env_int("RELAY_SMTP_PORT", 2525, minimum=1)
 
 # Masked-address relay: one mail domain per marketplace. RELAY_DOMAINS overrides any of
 # them as "uk=mail.example.co.uk,fr=mail.example.fr"; the rest follow RELAY_BASE_DOMAIN.

@@ -83,6 +83,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", csp_exempt()(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("healthz/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
     path("dev/mailbox/<str:key>/", views.dev_mail, name="dev-mail"),
     path("", include("messaging.urls")),

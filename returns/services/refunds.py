@@ -15,7 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from commerce.formats import money
 
 from commerce.models import Order
 
@@ -73,9 +75,12 @@ def issue_refund(
     )
     locked.refunded_total += refund.amount
     locked.save(update_fields=["refunded_total", *seller_acted(locked, now)])
+    # The history is stored once and read in English on Manage Returns: £4.00, as the pages write it.
+    with translation.override("en-gb"):
+        amount = money(refund.amount, refund.currency)
     events.record_return_event(
         locked, event="refund", actor=actor, role="seller", from_status=locked.status, now=now,
-        note=f"{refund.amount} {refund.currency}" + (f" — {refund.reason}" if refund.reason else ""),
+        note=amount + (f" — {refund.reason}" if refund.reason else ""),
     )  # fmt: skip
     if all(remaining[pk] - lines.get(pk, 0) <= 0 for pk in remaining):
         locked = refund_in_full(locked, actor=actor)

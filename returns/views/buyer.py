@@ -11,16 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required
 from commerce.forms import add_service_errors
 from commerce.models import Order
 from sellercentral.throttling import rate_limited
 
-from .. import labels, policy, selectors, services
+from .. import labels, policy, selectors, services, states
 from ..forms import POLICY_NOTE, ClaimForm, GiftOrderForm, ReturnItemsForm
-from ..models import ReturnRequest
+from ..models import ReturnRequest, ReturnStatus
 from ..policy import YOUR_RETURNS_SHOWN_FOR
 from . import RETURNS_PER_PAGE
 
@@ -121,10 +122,37 @@ def gift_items(request: HttpRequest, order_id: str) -> HttpResponse:
     return _select_items(request, order, gift=True, gift_receipt_number=number)
 
 
+def _pending_context(request: HttpRequest, pk: int) -> dict:
+    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    checking = (
+        return_request.status == ReturnStatus.AUTHORISATION_REQUIRED
+        and policy.awaiting_automatic_rule(
+            rule=return_request.rule,
+            meets_policy=return_request.meets_policy,
+            rule_applied_at=return_request.rule_applied_at,
+            requested_at=return_request.requested_at,
+            now=timezone.now(),
+        )
+    )
+    return {
+        "return_request": return_request,
+        "checking": checking,
+        "check_every_ms": int(policy.RULE_CHECK_EVERY.total_seconds() * 1000),
+    }
+
+
 @buyer_required
 def pending(request: HttpRequest, pk: int) -> HttpResponse:
-    return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
-    return render(request, "returns/pending.html", {"return_request": return_request})
+    """After "Submit": the label at once when the seller's rule authorises the request, the
+    pending text otherwise; while the rule may still authorise it, a status that asks again."""
+    return render(request, "returns/pending.html", _pending_context(request, pk))
+
+
+@buyer_required
+@never_cache  # asked again every second: always the request's state now
+def pending_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pending page's status box alone, for the page's own check (static/js/app.js)."""
+    return render(request, "returns/partials/pending_status.html", _pending_context(request, pk))
 
 
 @buyer_required
@@ -137,9 +165,15 @@ def your_returns(request: HttpRequest) -> HttpResponse:
 
 
 @buyer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks "Cancel this return?" (a page, so it works without JavaScript); POST cancels."""
     return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
+    if request.method == "GET":
+        if not states.allows(states.Event.CANCEL, return_request.status):
+            flash.error(request, states.TRANSITIONS[states.Event.CANCEL].refusal)
+            return redirect("returns:your_returns")
+        return render(request, "returns/cancel_confirm.html", {"return_request": return_request})
     try:
         services.cancel_return(return_request=return_request, actor=request.user)
     except services.TransitionRefused as refused:

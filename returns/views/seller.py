@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commerce.access import seller_required
+from commerce.formats import money
 from commerce.forms import add_service_errors
 from commerce.pagination import CountedPaginator
 from messaging import services as messaging
@@ -147,9 +148,22 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
         **{f"item-{pk}": value for pk, value in remaining.items()},
     }
     form = RefundForm(
-        request.POST if request.method == "POST" else None, items=items, remaining=remaining, initial=initial
+        request.POST if request.method == "POST" else None,
+        items=items,
+        remaining=remaining,
+        initial=initial,
+        currency=return_request.currency,
     )
+    context = {"return_request": return_request, "form": form, "remaining_total": sum(remaining.values())}
     if request.method == "POST" and form.is_valid():
+        step, total = request.POST.get("confirmed", ""), sum(form.item_amounts().values())
+        if step == "edit":  # "Change the amounts" on the confirmation: the form as it was left
+            return render(request, "returns/refund.html", context)
+        if step != "yes" and total > 0:
+            # Money leaves the seller: say how much, to whom and how, and wait for a yes. (A zero
+            # total goes straight to the service, whose error the form shows.)
+            confirmation = {**context, "total": total, "rows": form.confirmation_rows()}
+            return render(request, "returns/refund_confirm.html", confirmation)
         try:
             made = services.issue_refund(
                 return_request=return_request,
@@ -163,10 +177,10 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             flash.success(
                 request,
-                f"Refund of {made.amount} {made.currency} issued for order {return_request.order.order_id}.",
+                f"Refund of {money(made.amount, made.currency)} issued for order "
+                f"{return_request.order.order_id}.",
             )
             return redirect(reverse("returns:manage") + f"?q={return_request.order.order_id}")
-    context = {"return_request": return_request, "form": form, "remaining_total": sum(remaining.values())}
     return render(request, "returns/refund.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -11,17 +11,22 @@ from django.views.decorators.http import require_POST
 
 from commerce.access import seller_required
 from commerce.forms import add_service_errors
-from commerce.models import Marketplace
+from commerce.models import Marketplace, SellerAccount
 
 from .. import selectors, services
 from ..forms import ExceptionMarketplaceForm, ReturnAddressForm, ReturnSettingsForm
-from ..models import ReturnRule
+from ..models import ReturnAddress, ReturnRule
 
 
 @seller_required
 def account_info(request: HttpRequest) -> HttpResponse:
     seller = request.seller
     addresses = selectors.return_addresses_of(seller)
+    # "Add" sends ?add=1 with the chosen marketplace: with none chosen, say so by the list.
+    exception_form = ExceptionMarketplaceForm(request.GET if "add" in request.GET else None, seller=seller)
+    if exception_form.is_bound and not exception_form.is_valid():
+        context = _account_info_context(seller, addresses, ReturnAddressForm(), None, exception_form)
+        return render(request, "returns/account_info.html", context, status=400)
     code = request.POST.get("marketplace") or request.GET.get("marketplace") or ""
     # Only one of the five codes is looked up (the query string may hold anything at all).
     marketplace = seller.marketplaces.filter(code=code).first() if code in Marketplace.Code.values else None
@@ -40,17 +45,29 @@ def account_info(request: HttpRequest) -> HttpResponse:
             where = f"for {marketplace.name}" if marketplace else "(default)"
             flash.success(request, f"Return address {where} saved.")
             return redirect("returns:account_info")
-    context = {
-        "form": form,
-        "editing": marketplace,
-        "default": addresses.get(None),
-        "exceptions": [a for key, a in addresses.items() if key is not None],
-        "exception_form": ExceptionMarketplaceForm(seller=seller),
-        "marketplaces": Marketplace.objects.filter(sellers=seller),
-    }
+    context = _account_info_context(
+        seller, addresses, form, marketplace, ExceptionMarketplaceForm(seller=seller)
+    )
     return render(
         request, "returns/account_info.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _account_info_context(
+    seller: SellerAccount,
+    addresses: dict[int | None, ReturnAddress],
+    form: ReturnAddressForm,
+    editing: Marketplace | None,
+    exception_form: ExceptionMarketplaceForm,
+) -> dict:
+    return {
+        "form": form,
+        "editing": editing,
+        "default": addresses.get(None),
+        "exceptions": [a for key, a in addresses.items() if key is not None],
+        "exception_form": exception_form,
+        "marketplaces": Marketplace.objects.filter(sellers=seller),
+    }
 
 
 @seller_required

@@ -20,8 +20,27 @@
   function init(root) {
     root.querySelectorAll("textarea[data-counter]").forEach(attach);
   }
+  // A box with data-poll="<url>" is fetched again every data-poll-every ms and replaced by
+  // the answer, until the answer no longer asks to be polled (the server decides when to stop).
+  function poll(box) {
+    var every = parseInt(box.getAttribute("data-poll-every"), 10) || 1000;
+    window.setTimeout(function () {
+      fetch(box.getAttribute("data-poll"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          var holder = document.createElement("div");
+          holder.innerHTML = html.trim();
+          var fresh = holder.firstElementChild;
+          if (!fresh) { return; }
+          box.replaceWith(fresh);
+          if (fresh.hasAttribute("data-poll")) { poll(fresh); }
+        })
+        .catch(function () { /* the box keeps its "Check again" link */ });
+    }, every);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
+    document.querySelectorAll("[data-poll]").forEach(poll);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });

@@ -76,7 +76,9 @@ def test_seller_authorises_and_the_buyer_prints_the_label(world, live_server, pa
     page.click(".return-card__actions a:has-text('Issue refund')")
     axe("Issue refund")
     page.click("button:has-text('Issue refund')")
-    expect(page.locator(".flash")).to_contain_text("Refund of")
+    expect(page.locator("h1")).to_have_text("Confirm refund")  # money leaves only after a yes
+    page.click("button[name=confirmed][value=yes]")
+    expect(page.locator(".flash")).to_contain_text("Refund of £")
     assert ReturnRequest.objects.get().close_reason == "refunded"
 
 
@@ -93,11 +95,14 @@ def test_seller_denies_with_the_character_counter(world, live_server, page, axe)
     expect(page.locator("h1")).to_have_text("Deny Successful")
 
 
-def test_buyer_cancels_before_the_seller_acts(world, live_server, page):
+def test_buyer_cancels_before_the_seller_acts(world, live_server, page, axe):
     _request_return(world)
     sign_in(page, live_server, who="luca", seller=False)
     page.goto(live_server.url + "/returns/your-returns/")
-    page.click("button:has-text('Cancel Return')")
+    page.click("a:has-text('Cancel Return')")
+    expect(page.locator("h1")).to_have_text("Cancel your return?")
+    axe("Cancel your return?")
+    page.click("button:has-text('Yes, cancel this return')")
     expect(page.locator(".flash")).to_contain_text("cancelled")
     expect(page.locator("body")).to_contain_text("Cancelled by the buyer")
 
@@ -265,3 +270,49 @@ def test_pages_work_at_375_pixels_wide(world, live_server, browser):
         seller.goto(live_server.url + path)
         width = seller.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 375, f"{path} is {width}px wide"
+
+
+def test_seller_confirms_a_refund_shown_in_pounds(world, live_server, page, axe):
+    request = _request_return(world)
+    sign_in(page, live_server, who="seller", seller=True)
+    page.goto(live_server.url + f"/seller/returns/{request.pk}/refund/")
+    page.fill("input[name^=item-]", "4.00")
+    page.click("button:has-text('Issue refund')")
+    expect(page.locator("h1")).to_have_text("Confirm refund")
+    axe("Confirm refund")
+    page.click("button:has-text('Refund £4.00')")
+    expect(page.locator(".flash")).to_contain_text("Refund of £4.00 issued")
+
+
+def test_an_auto_authorised_return_shows_the_label_without_a_reload(world, live_server, page, axe):
+    from returns.models import MarketplaceReturnRule
+
+    MarketplaceReturnRule.objects.create(
+        seller=world["seller"], marketplace=world["order"].marketplace, rule="all"
+    )
+    sign_in(page, live_server, who="luca", seller=False)
+    page.goto(live_server.url + "/orders/202-0697275-2144321/return/")
+    page.select_option("select[name$=-reason]", label="Defective/Does not work properly")
+    page.click("text=Submit for approval")
+    expect(page.locator("#return-status")).to_contain_text("Your return has been authorised")
+    expect(page.locator("#return-status")).not_to_contain_text("within 48 hours")
+    axe("Pending page, authorised")
+
+
+def test_the_sent_tab_fits_at_1280_pixels(world, live_server, browser):
+    """Order ids on one line, the table inside its box (the Reference column on screen)."""
+    order = world["order"]
+    first = messaging.contact_seller(order=order, subject="enquiry", body="Where is it?")
+    messaging.reply_to_thread(thread=first.thread, body="On its way, with a longer subject line.")
+    seller = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(seller, live_server, who="seller", seller=True)
+    seller.goto(live_server.url + "/seller/messages/?direction=sent")
+    widths = seller.evaluate(
+        "() => { const wrap = document.querySelector('.table-wrap');"
+        " return [wrap.querySelector('table').scrollWidth, wrap.clientWidth]; }"
+    )
+    assert widths[0] <= widths[1], f"the table is {widths[0]}px in a {widths[1]}px box"
+    lines = seller.evaluate(
+        "() => { const id = document.querySelector('.order-id'); return id.getClientRects().length; }"
+    )
+    assert lines == 1

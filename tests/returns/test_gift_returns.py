@@ -147,7 +147,7 @@ def test_a_recipient_returns_a_gift_with_both_numbers_and_is_refunded_in_gift_cr
     )  # fmt: skip
     assert refund.destination == Refund.Destination.GIFT_CREDIT
     assert {tuple(m.to) for m in mail.outbox} == {(recipient.email,)}  # not the buyer
-    assert any("refunded 6.49 GBP as gift credit" in m.body for m in mail.outbox)
+    assert any("refunded £6.49 as gift credit" in m.body for m in mail.outbox)
 
 
 def test_the_buyer_is_not_told_the_reason_the_recipient_gave(

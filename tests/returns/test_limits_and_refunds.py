@@ -103,7 +103,7 @@ def test_a_partial_then_the_rest_refunds_in_full_and_closes(
         reason="Box opened",
     )
     assert ReturnRequest.objects.get(pk=request.pk).status == "authorised"
-    assert "5.00 GBP" in mail.outbox[0].body and mail.outbox[0].to == [customer.email]
+    assert "£5.00" in mail.outbox[0].body and mail.outbox[0].to == [customer.email]
     second = services.issue_refund(
         return_request=request, actor=seller_account_user, idempotency_key="b", amount="7.98"
     )

@@ -188,11 +188,13 @@ def test_the_seller_refunds_per_item_and_a_double_submit_refunds_once(make_reque
     page = seller_client.get(url).content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
     item = request.items.get()
-    data = {"idempotency_key": key, f"item-{item.pk}": "6.49", "reason": "Returned"}
+    data = {"idempotency_key": key, f"item-{item.pk}": "6.49", "reason": "Returned", "confirmed": "yes"}
     seller_client.post(url, data)
     seller_client.post(url, data)
     assert Refund.objects.count() == 1
-    over = seller_client.post(url, {"idempotency_key": "other", f"item-{item.pk}": "6.50"})
+    over = seller_client.post(
+        url, {"idempotency_key": "other", f"item-{item.pk}": "6.50", "confirmed": "yes"}
+    )
     assert over.status_code == 400
 
 

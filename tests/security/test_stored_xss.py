@@ -601,11 +601,17 @@ class World:
         returned = ReturnItem.objects.get(return_request=first)
         reasons = self.dealt({"refundreason1": 200, "refundreason2": 200})
         for amount, reason in zip(("3.00", "3.49"), reasons.values(), strict=True):  # partial, then the rest
+            refund = {"reason": reason, "idempotency_key": f"{n}-{amount}", f"item-{returned.pk}": amount}
+            # The confirmation first (the reason shown back), then the yes.
             self.post(
-                None,
+                f"confirm refund {amount}",
                 seller_client,
                 f"/seller/returns/{first.pk}/refund/",
-                {"reason": reason, "idempotency_key": f"{n}-{amount}", f"item-{returned.pk}": amount},
+                refund,
+                (200,),
+            )
+            self.post(
+                None, seller_client, f"/seller/returns/{first.pk}/refund/", {**refund, "confirmed": "yes"}
             )
         self.post(
             None, buyer_client, f"/returns/{first.pk}/rate/", {"rating": "2", "comment": v("ratingcomment")}
@@ -688,6 +694,7 @@ class World:
             ("A-to-z claim (buyer)", claim_url),
             ("select items for return", ask),
             ("your returns", "/returns/your-returns/"),
+            ("cancel return (confirm)", f"/returns/{third.pk}/cancel/"),
             ("return pending 1", f"/returns/{first.pk}/pending/"),
             ("return pending 2", f"/returns/{second.pk}/pending/"),
             ("return pending 3", f"/returns/{third.pk}/pending/"),
