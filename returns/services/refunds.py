@@ -18,7 +18,6 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 
 from commerce.formats import money
-
 from commerce.models import Order
 
 from .. import events, locks, notifications, policy, selectors
