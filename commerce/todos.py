@@ -61,6 +61,19 @@ class ToDo:
 _sources: list[ToDoSource] = []
 
 
+def list_from_oldest(url_name: str, query: str) -> Callable[[datetime | None], str]:
+    """A ``ToDoSource.url``: the list ``url_name`` filtered by ``query``, starting on the oldest
+    waiting row's day (the lists show the last 30 days unless told otherwise)."""
+
+    def url(oldest: datetime | None) -> str:
+        from django.urls import reverse  # the URLconf imports the apps that register here
+
+        since = f"&since={timezone.localdate(oldest):%Y-%m-%d}" if oldest else ""
+        return f"{reverse(url_name)}?{query}{since}"
+
+    return url
+
+
 def register(source: ToDoSource) -> None:
     """Called from an app's ``ready``; registering the same key again replaces it (reloads)."""
     _sources[:] = [s for s in _sources if s.key != source.key] + [source]

@@ -8,19 +8,9 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self) -> None:
-        from datetime import datetime
-
-        from django.urls import reverse
-        from django.utils import timezone
-
         from commerce import todos
 
         from . import selectors
-
-        def url(oldest: datetime | None) -> str:
-            # The inbox shows the last 30 days unless told: start it at the oldest waiting message.
-            since = f"&since={timezone.localdate(oldest):%Y-%m-%d}" if oldest else ""
-            return f"{reverse('messaging:inbox')}?awaiting=on{since}"
 
         todos.register(
             todos.ToDoSource(
@@ -32,6 +22,6 @@ class MessagingConfig(AppConfig):
                 rows=selectors.awaiting_for_seller,
                 since_field="sent_at",
                 deadline_field="response_deadline",
-                url=url,
+                url=todos.list_from_oldest("messaging:inbox", "awaiting=on"),
             )
         )

@@ -8,19 +8,11 @@ class ReturnsConfig(AppConfig):
     name = "returns"
 
     def ready(self) -> None:
-        from datetime import datetime
-
         from django.urls import reverse
-        from django.utils import timezone
 
         from commerce import todos
 
         from . import policy, selectors
-
-        def returns_url(oldest: datetime | None) -> str:
-            # Manage Returns shows the last 30 days unless told: start it at the oldest request.
-            since = f"&since={timezone.localdate(oldest):%Y-%m-%d}" if oldest else ""
-            return f"{reverse('returns:manage')}?status={selectors.AWAITING_AUTHORISATION}{since}"
 
         todos.register(
             todos.ToDoSource(
@@ -32,7 +24,7 @@ class ReturnsConfig(AppConfig):
                 rows=selectors.awaiting_authorisation,
                 since_field="requested_at",
                 deadline=policy.return_response_deadline,
-                url=returns_url,
+                url=todos.list_from_oldest("returns:manage", f"status={selectors.AWAITING_AUTHORISATION}"),
             )
         )
         todos.register(
