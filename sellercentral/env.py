@@ -127,15 +127,15 @@ def env_rates(name: str, *, known: Iterable[str]) -> dict[str, tuple[int, int]]:
 
 
 def cache_config(name: str, url: str) -> dict:
-    """Django's cache settings for a URL: ``redis://…`` (or ``rediss://``), ``file:///folder``
+    """Django's cache settings for a URL: ``redis://…`` (or ``rediss://``), ``filecache:///folder``
     (``sellercentral.cache.SharedFileCache``) or ``locmem://`` (one process's memory)."""
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url.startswith("file://"):
-        folder = url.removeprefix("file://")
+    if url.startswith("filecache://"):
+        folder = url.removeprefix("filecache://")
         if not folder.startswith("/") or "\x00" in folder:
             raise ImproperlyConfigured(
-                f"{name} must name an absolute folder (file:///var/cache/sc), not {url!r}"
+                f"{name} must name an absolute folder (filecache:///var/cache/sc), not {url!r}"
             )
         # Room for every counter of a busy development day; expired ones are culled first.
         return {
@@ -145,7 +145,7 @@ def cache_config(name: str, url: str) -> dict:
         }
     if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured(f"{name} must be redis://…, file:///… or locmem://, not {url!r}")
+    raise ImproperlyConfigured(f"{name} must be redis://…, filecache:///… or locmem://, not {url!r}")
 
 
 _HOST_NAME = re.compile(

@@ -22,7 +22,7 @@ def cache_url() -> str:
     if config["BACKEND"].endswith(".RedisCache"):
         return config["LOCATION"]
     if config["BACKEND"].endswith(".SharedFileCache"):
-        return f"file://{config['LOCATION']}"
+        return f"filecache://{config['LOCATION']}"
     return "locmem://"
 
 

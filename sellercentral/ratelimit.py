@@ -118,6 +118,6 @@ def require_shared_counting(processes: str) -> None:
     if counts_per_process():
         raise ImproperlyConfigured(
             f"{processes} would each count rate limits in their own memory (CACHE_URL=locmem://), "
-            "allowing every limit as many times over: set CACHE_URL to redis://… or file:///… "
+            "allowing every limit as many times over: set CACHE_URL to redis://… or filecache:///… "
             "(one count shared by every process), or run a single process."
         )

@@ -176,7 +176,7 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # (gunicorn's workers, the relay, Celery); production needs a cache every process on every
 # machine shares: Redis. locmem:// is each process's own memory, for a single process (the
 # tests): gunicorn with several workers and relay_smtpd --reuse-port refuse to start on it.
-_cache_url = env.str("CACHE_URL", default=f"file://{VAR_DIR / 'cache'}" if DEBUG else "")
+_cache_url = env.str("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}" if DEBUG else "")
 if not _cache_url:
     raise ImproperlyConfigured(
         "CACHE_URL is required when DEBUG is off: redis://… (rate limits must be counted in a cache "

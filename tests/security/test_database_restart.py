@@ -344,7 +344,7 @@ def web(proxy, static_root, tmp_path):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(24),
         "VAR_DIR": str(tmp_path / "var"),
-        "CACHE_URL": f"file://{tmp_path / 'cache'}",  # the two workers count rate limits together
+        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",  # the two workers count rate limits together
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "LOG_LEVEL": "INFO",

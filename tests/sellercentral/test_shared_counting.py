@@ -115,7 +115,7 @@ def test_development_counts_in_files_every_process_of_make_run_shares(tmp_path):
     [
         ({}, "CACHE_URL is required when DEBUG is off"),
         ({"DEBUG": "true", "CACHE_URL": "memcached://127.0.0.1"}, "CACHE_URL must be redis://"),
-        ({"DEBUG": "true", "CACHE_URL": "file://var/cache"}, "must name an absolute folder"),
+        ({"DEBUG": "true", "CACHE_URL": "filecache://var/cache"}, "must name an absolute folder"),
         ({"DEBUG": "true", "WRITE_RATES": "contact_seller=many"}, "must be a rate like 60/hour"),
         ({"DEBUG": "true", "WRITE_RATES": "contact=20/hour"}, "unknown rate 'contact'"),
     ],
