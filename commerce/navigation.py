@@ -93,5 +93,4 @@ def _seller_menu(script_prefix: str, urlconf: str) -> list[Menu]:
     return [
         Menu(label, [MenuEntry(entry_label, reverse(name), name) for entry_label, name in entries])
         for label, entries in SELLER_MENU
-        if entries
     ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import email.policy
-import ipaddress
 import re
 from dataclasses import dataclass, replace
 from email.errors import InvalidHeaderDefect
@@ -28,6 +27,8 @@ import dkim
 import spf
 from django.conf import settings
 from publicsuffixlist import PublicSuffixList
+
+from sellercentral.networks import in_networks
 
 from . import dns as relay_dns
 
@@ -137,13 +138,7 @@ def from_identity(raw: bytes) -> tuple[str, str]:
 
 
 def _trusted(client_ip: str) -> bool:
-    try:
-        address = ipaddress.ip_address(client_ip.strip().strip("[]"))
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return any(address in ipaddress.ip_network(str(n)) for n in settings.RELAY_TRUSTED_NETWORKS)
+    return in_networks(client_ip, settings.RELAY_TRUSTED_NETWORKS)
 
 
 def _spf(client_ip: str, envelope_from: str, helo: str) -> str:

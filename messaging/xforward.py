@@ -21,6 +21,8 @@ import re
 
 from django.conf import settings
 
+from sellercentral.networks import in_networks
+
 ATTRIBUTES = ("NAME", "ADDR", "PORT", "PROTO", "HELO", "IDENT", "SOURCE")
 KEYWORD = "XFORWARD " + " ".join(ATTRIBUTES)  # the EHLO line
 UNAVAILABLE = {"[UNAVAILABLE]", "[TEMPUNAVAIL]"}
@@ -37,13 +39,7 @@ def from_mx(peer) -> bool:
     """True when the SMTP peer (``session.peer``) is one of our MX hosts."""
     if not settings.RELAY_MX_NETWORKS or not isinstance(peer, tuple):
         return False
-    try:
-        address = ipaddress.ip_address(str(peer[0]).split("%")[0])
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return any(address in network for network in settings.RELAY_MX_NETWORKS)
+    return in_networks(str(peer[0]), settings.RELAY_MX_NETWORKS)
 
 
 def _xtext(value: str) -> str:

@@ -198,7 +198,7 @@ def returns_for_customer(customer: Customer, *, since: datetime | None = None) -
     return _with_details(requests).select_related("order__seller").order_by("-requested_at", "-id")
 
 
-AWAITING_AUTHORISATION = "authorisation_required"
+AWAITING_AUTHORISATION = ReturnStatus.AUTHORISATION_REQUIRED.value
 
 
 def awaiting_authorisation(seller: SellerAccount) -> QuerySet[ReturnRequest]:

@@ -71,9 +71,10 @@ class SharedFileCache(FileBasedCache):
     def _cull(self) -> None:
         """Expired entries go first: Django's cull alone deletes a random third of the files,
         live counters among them."""
-        if len(self._list_cache_files()) < self._max_entries:
+        files = self._list_cache_files()
+        if len(files) < self._max_entries:
             return
-        for fname in self._list_cache_files():
+        for fname in files:
             with suppress(OSError), open(fname, "rb") as file:
                 self._is_expired(file)  # deletes the file when it has expired
         super()._cull()

@@ -123,7 +123,8 @@ def continued_thread(
     """
     if alias.kind == Alias.Kind.BUYER:
         pair = {"alias_id": alias.pk}
-        customer, of_order = {"customer": alias.customer}, {"customer_id": alias.customer_id}
+        customer = {"customer": alias.customer}
+        of_order = {"customer_id": alias.customer_id, "marketplace_id": alias.marketplace_id}
     else:
         pair = {"email": parsed.from_address, "marketplace_id": alias.marketplace_id}
         customer, of_order = {"customer__email": parsed.from_address}, {}
@@ -140,8 +141,6 @@ def continued_thread(
             "marketplace": alias.marketplace,
             **customer,
         }
-        if alias.kind == Alias.Kind.BUYER:
-            of_order["marketplace_id"] = alias.marketplace_id
         found = _ORDER_THREAD[alias.kind](order_id=order_id, **of_order, **pair)
         if found:
             return found[0], None

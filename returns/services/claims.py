@@ -24,8 +24,6 @@ from ..models import Claim, ClaimEvent
 from ..states import CLAIM_TRANSITIONS, ClaimAction, claim_allows
 from .refunds import refund_claim
 
-ONE_CLAIM = policy.ONE_CLAIM_PER_ORDER
-
 
 @transaction.atomic
 def file_claim(
@@ -44,7 +42,7 @@ def file_claim(
     if order.customer_id != customer.pk:
         raise ValidationError({"order": "Only the buyer of the order can file a claim."})
     if selectors.order_has_claim(order.pk):
-        raise ValidationError({"order": ONE_CLAIM})
+        raise ValidationError({"order": policy.ONE_CLAIM_PER_ORDER})
     now = timezone.now()
     try:
         with transaction.atomic():  # the unique index settles two claims filed at once
@@ -52,7 +50,7 @@ def file_claim(
                 order=order, seller=order.seller, customer=customer, reason=reason, body=body, filed_at=now
             )
     except IntegrityError:
-        raise ValidationError({"order": ONE_CLAIM}) from None
+        raise ValidationError({"order": policy.ONE_CLAIM_PER_ORDER}) from None
     events.record_claim_event(claim, event=ClaimEvent.Kind.FILED, actor=actor, role="buyer", now=now)
     notifications.announce_claim(claim, "filed")
     return claim
