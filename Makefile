@@ -93,9 +93,9 @@ mail-packages:
 mail-interop: install-dev mail-packages
 	$(BIN)/pytest -m interop -p no:cacheprovider tests/interop
 
-# A PNG of every seed screen, for the README's gallery.
-screenshots: install-dev
-	SCREENSHOTS_DIR=var/screenshots $(BIN)/pytest -m e2e -k screenshots -p no:cacheprovider
+# A PNG of every seed screen and of each story's screens, for the README's gallery.
+screenshots: install-dev var/axe/axe.min.js
+	SCREENSHOTS_DIR=var/screenshots $(BIN)/pytest -m e2e -p no:cacheprovider
 
 # Translations: the .po files under locale/ are the one source; edit them, then compile.
 # After changing templates or code, refresh the catalogues first (needs GNU gettext).

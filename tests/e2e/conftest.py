@@ -72,6 +72,20 @@ def axe(page):
 
 
 @pytest.fixture
+def screenshot():
+    """Save a tab as a PNG for the README's gallery when `make screenshots` runs the stories
+    (SCREENSHOTS_DIR set); otherwise nothing. A story calls it where its screen is worth showing."""
+    folder = os.environ.get("SCREENSHOTS_DIR")
+
+    def save(tab, name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    return save
+
+
+@pytest.fixture
 def world(seller, customer):
     """The seed's world: Luca bought the Kingston card from Test UK Seller 4 Luca."""
     seller_user = factories.seller_user(seller, username="seller", email="orders@test-uk-seller.example.net")
