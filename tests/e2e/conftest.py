@@ -58,13 +58,15 @@ def no_dialogs(page):
 def axe(page):
     """Run axe-core on the current page: no serious or critical violation."""
 
-    def check(context: str = "") -> None:
+    def check(context: str = "", tab=None) -> None:
+        """``tab``: another tab of the story (a second user's), instead of ``page``."""
+        tab = tab or page
         if not AXE.exists():
             pytest.fail("axe-core is missing: run `make e2e` (it fetches the pinned version)")
-        page.evaluate(AXE.read_text())  # through the DevTools protocol: not an inline <script>
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        tab.evaluate(AXE.read_text())  # through the DevTools protocol: not an inline <script>
+        result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        assert not bad, f"{context or page.url}: " + json.dumps(
+        assert not bad, f"{context or tab.url}: " + json.dumps(
             [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad], indent=1
         )
 
