@@ -1,11 +1,16 @@
 """The seller's order page and Manage Inventory, clicked through in headless Chromium, with
 axe-core on every page."""
 
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from messaging import services as messaging
 from returns import services as returns
 
+from .. import factories
 from .conftest import sign_in
 
 
@@ -43,19 +48,46 @@ def test_seller_reads_what_happened_to_an_order_and_acts_on_it(world, live_serve
     expect(page.locator("h2", has_text="Confirm Your Return Address")).to_be_visible()
 
 
+def _card_picture() -> bytes:
+    """A memory card, drawn: a product's picture."""
+    picture = Image.new("RGB", (96, 96), "white")
+    ImageDraw.Draw(picture).polygon([(24, 12), (60, 12), (72, 24), (72, 84), (24, 84)], fill="#1f3a93")
+    ImageDraw.Draw(picture).rectangle([(32, 52), (64, 76)], fill="#f0f0f0")
+    out = BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
 def test_seller_sorts_and_searches_manage_inventory(world, live_server, page, axe, screenshot):
     request = _history(world)
     returns.authorise_return(return_request=request, actor=world["seller_user"])
+    seller = world["seller"]
+    bigger = factories.ProductFactory(
+        seller=seller,
+        asin="B0047T79VS",
+        sku="KING-16GB",
+        title="Kingston - Flash memory card - 16 GB - SDHC",
+        image=ContentFile(_card_picture(), name="king-16gb.png"),
+    )
+    factories.OrderItemFactory(order__seller=seller, product=bigger, quantity=3)
+    factories.ProductFactory(
+        seller=seller, asin="B00BBBDVD1", sku="DVD-OPENED", title="Photo editing software - DVD",
+        category="Software", is_returnable=False,
+    )  # fmt: skip
     sign_in(page, live_server, who="seller", seller=True)
     page.click("summary:has-text('INVENTORY')")
     page.click("details[open] a:has-text('Manage Inventory')")
     expect(page.locator("h1")).to_have_text("Manage Inventory")
     row = page.locator("tbody tr", has_text="B0000F2F36")
     expect(row).to_contain_text("100%")  # one sold, one on its way back
+    picture = page.locator("tbody tr", has_text="KING-16GB").locator("img")
+    expect(picture).to_have_js_property("naturalWidth", 96)  # served to its seller
     axe("Manage Inventory")
     screenshot(page, "27-manage-inventory")
     page.click("th a:has-text('Return rate')")
     expect(page.locator("th[aria-sort=descending]")).to_have_text("Return rate")
+    expect(page.locator("tbody tr").first).to_contain_text("B0000F2F36")  # 100% first
+    expect(page.locator("tbody tr").last).to_contain_text("DVD-OPENED")  # never sold: last
     page.fill("#inventory-q", "no such product")
     page.press("#inventory-q", "Enter")
     expect(page.locator("tbody")).to_contain_text("No products match this search.")
