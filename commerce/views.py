@@ -6,7 +6,7 @@ from mimetypes import guess_type
 
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 
@@ -74,7 +74,11 @@ def seller_inventory(request: HttpRequest) -> HttpResponse:
 def seller_product_image(request: HttpRequest, pk: int) -> FileResponse:
     """A product's image, to its seller only (media is never served by URL)."""
     product = get_object_or_404(selectors.products_with_image(request.seller), pk=pk)
-    return FileResponse(product.image.open("rb"), content_type=guess_type(product.image.name)[0])
+    try:
+        image = product.image.open("rb")
+    except FileNotFoundError:  # the row names a file the storage lost: no picture, not an error
+        raise Http404("No image.") from None
+    return FileResponse(image, content_type=guess_type(product.image.name)[0])
 
 
 # --- Storefront ---------------------------------------------------------------------------

@@ -177,3 +177,9 @@ def test_a_product_image_shows_to_its_seller_only(seller, seller_client, setting
     other = factories.seller_user(factories.SellerAccountFactory())
     seller_client.force_login(other)
     assert seller_client.get(url).status_code == 404
+
+
+def test_a_product_image_whose_file_is_gone_is_a_404(seller, seller_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    product = factories.ProductFactory(seller=seller, image="products/lost.png")
+    assert seller_client.get(reverse("seller:product_image", args=[product.pk])).status_code == 404
