@@ -113,7 +113,10 @@ def test_an_authorised_return_shows_its_rma_and_no_longer_offers_authorise_or_de
     request.refresh_from_db()
     html = page_of(seller_client, order)
     assert request.rma in html
-    assert f"q={request.rma}" in html  # the link finds exactly this request
+    link = re.search(rf'href="([^"]*q={request.rma}[^"#]*)', html)[1].replace("&amp;", "&")
+    manage_returns = seller_client.get(link).content.decode()
+    assert manage_returns.count('class="card return-card"') == 1  # exactly this request
+    assert f'id="return-{request.pk}"' in manage_returns
     assert reverse("returns:authorise", args=[request.pk]) not in html
     assert reverse("returns:deny", args=[request.pk]) not in html
     assert reverse("returns:refund", args=[request.pk]) in html
