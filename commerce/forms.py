@@ -3,8 +3,10 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .fields import FilterDateField, SearchField
+from .inventory import SORTS
 
 DEFAULT_DAYS = 30
 
@@ -70,3 +72,10 @@ class OrderSearchForm(FilterForm):
     """Manage Orders' search box: an order id or its start."""
 
     q = SearchField(label="Order ID", max_length=40)
+
+
+class InventoryFilterForm(FilterForm):
+    """Manage Inventory's search box and sort (a whitelist: ``inventory.SORTS``)."""
+
+    q = SearchField(label=_("ASIN, SKU or title"))
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, key) for key in SORTS])

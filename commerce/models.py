@@ -132,6 +132,9 @@ class Product(models.Model):
         default=True,
         help_text="False for categories the return policy excludes (e.g. opened media).",
     )
+    # Media is never served by URL (sellercentral/urls.py): the seller's pages show it
+    # through ``seller:product_image``.
+    image = models.ImageField(upload_to="products/", blank=True, db_default="", default="")
 
     class Meta:
         ordering = ["title"]
@@ -139,7 +142,11 @@ class Product(models.Model):
             models.UniqueConstraint(fields=["seller", "sku"], name="product_unique_sku_per_seller"),
             models.CheckConstraint(condition=Q(asin__regex=ASIN_PATTERN), name="product_asin_format"),
         ]
-        indexes = [models.Index(fields=["asin"], name="product_asin_idx")]
+        indexes = [
+            models.Index(fields=["asin"], name="product_asin_idx"),
+            # Manage Inventory: one seller's products by title (its default order).
+            models.Index(fields=["seller", "title", "id"], name="product_seller_title_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.asin} {self.title}"

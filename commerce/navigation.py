@@ -45,6 +45,7 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
             ("A-to-z Guarantee Claims", "returns:claims"),
         ],
     ),
+    ("Inventory", [("Manage Inventory", "seller:inventory")]),
     ("Storefront", [("Your storefront", "storefront:home")]),
     ("Reports", [("Reports", "metrics:reports")]),
     (

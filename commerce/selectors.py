@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from .models import Customer, Order, OrderItem, SellerAccount, SellerMembership
+from .models import Customer, Order, OrderItem, Product, SellerAccount, SellerMembership
 
 
 def membership_for_user(user: AbstractBaseUser | AnonymousUser) -> SellerMembership | None:
@@ -49,3 +49,7 @@ def orders_for_seller(seller: SellerAccount, *, search: str = "") -> QuerySet[Or
     if search:
         orders = orders.filter(order_id__startswith=search)
     return _with_items(orders)
+
+
+def products_with_image(seller: SellerAccount) -> QuerySet[Product]:
+    return Product.objects.filter(seller=seller).exclude(image="")

@@ -11,4 +11,6 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(next_page="seller:signin"), name="signout"),
     path("orders/", views.seller_orders, name="orders"),
     path("orders/<str:order_id>/", views.seller_order_detail, name="order"),
+    path("inventory/", views.seller_inventory, name="inventory"),
+    path("inventory/<int:pk>/image/", views.seller_product_image, name="product_image"),
 ]

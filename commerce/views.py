@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from mimetypes import guess_type
+
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 
 from sellercentral.throttling import rate_limited
 
-from . import selectors, todos
+from . import inventory, order_page, selectors, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
-from .forms import OrderSearchForm
+from .forms import InventoryFilterForm, OrderSearchForm
 
 SELLER_ORDERS_PER_PAGE = 25
+INVENTORY_PER_PAGE = 25
 BUYER_ORDERS_PER_PAGE = 10
 
 
@@ -50,7 +53,32 @@ def seller_orders(request: HttpRequest) -> HttpResponse:
 @seller_required
 def seller_order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = get_object_or_404(selectors.orders_for_seller(request.seller), order_id=order_id)
-    return render(request, "seller/order_detail.html", {"order": order})
+    context = {"order": order, "sections": order_page.for_order(order)}
+    return render(request, "seller/order_detail.html", context)
+
+
+@seller_required
+def seller_inventory(request: HttpRequest) -> HttpResponse:
+    form = InventoryFilterForm(request.GET or None)
+    filters = form.valid_data()
+    search, sort = filters.get("q", ""), filters.get("sort") or inventory.DEFAULT_SORT
+    products = inventory.products_for_seller(request.seller, search=search, sort=sort)
+    page = Paginator(products, INVENTORY_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "search": search, "sort": sort, "form": form, "headers": inventory.sort_headers(sort),
+    }  # fmt: skip
+    return render(request, "seller/inventory.html", context, status=400 if form.errors else 200)
+
+
+@seller_required
+def seller_product_image(request: HttpRequest, pk: int) -> FileResponse:
+    """A product's image, to its seller only (media is never served by URL)."""
+    product = get_object_or_404(selectors.products_with_image(request.seller), pk=pk)
+    try:
+        image = product.image.open("rb")
+    except FileNotFoundError:  # the row names a file the storage lost: no picture, not an error
+        raise Http404("No image.") from None
+    return FileResponse(image, content_type=guess_type(product.image.name)[0])
 
 
 # --- Storefront ---------------------------------------------------------------------------

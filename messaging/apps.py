@@ -1,4 +1,5 @@
-"""Registers the app's to-dos (``commerce.todos``) once the apps are loaded."""
+"""Registers the app's to-dos (``commerce.todos``) and its section of the seller's order page
+(``commerce.order_page``) once the apps are loaded."""
 
 from django.apps import AppConfig
 
@@ -8,7 +9,9 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self) -> None:
-        from commerce import todos
+        from django.utils.translation import gettext_lazy as _
+
+        from commerce import order_page, todos
 
         from . import selectors
 
@@ -23,5 +26,15 @@ class MessagingConfig(AppConfig):
                 since_field="sent_at",
                 deadline_field="response_deadline",
                 url=todos.list_from_oldest("messaging:inbox", "awaiting=on"),
+            )
+        )
+        order_page.register(
+            order_page.OrderSection(
+                key="messages",
+                position=2,
+                heading=_("Buyer-Seller Messages"),
+                template="messaging/partials/order_threads.html",
+                rows=selectors.order_threads,
+                empty=_("No messages about this order."),
             )
         )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Left
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 from sellercentral.compiled_queries import CompiledQuery
@@ -145,6 +146,35 @@ def threads_for_order(customer: Customer, order: Order) -> QuerySet[Thread]:
     """The buyer's conversations about an order, with what the buyer is shown of them."""
     threads = Thread.objects.filter(customer=customer, order=order)
     return _thread_with_messages(threads, shown=shown_to_buyer()).order_by("created_at")
+
+
+# What the order page shows of a thread's last message: its start is enough.
+LAST_MESSAGE_PREVIEW_CHARS = 200
+
+
+def order_threads(order: Order) -> QuerySet[Thread]:
+    """The order's conversations, latest activity first, each with its last message's sender,
+    direction, time and the start of its text, in one query (``commerce.order_page``)."""
+    last = Message.objects.filter(thread=OuterRef("pk")).order_by("-sent_at", "-id")
+    return (
+        Thread.objects.filter(order=order, seller_id=order.seller_id)
+        .annotate(
+            last_sender_name=Subquery(last.values("sender_name")[:1]),
+            last_direction=Subquery(last.values("direction")[:1]),
+            last_sent_at=Subquery(last.values("sent_at")[:1]),
+            last_text=Subquery(
+                last.annotate(start=Left("body_text", LAST_MESSAGE_PREVIEW_CHARS)).values("start")[:1]
+            ),
+            message_count=Subquery(
+                Message.objects.filter(thread=OuterRef("pk"))
+                .order_by()
+                .values("thread")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
+        .order_by("-last_message_at", "-id")
+    )
 
 
 # --- The seller's real addresses (the relay masks them, and mails the inboxes) ---------------

@@ -1,4 +1,6 @@
-"""Registers the app's to-dos (``commerce.todos``) once the apps are loaded."""
+"""Registers the app's to-dos (``commerce.todos``), its sections of the seller's order page
+(``commerce.order_page``) and the units Manage Inventory counts as returned
+(``commerce.inventory``) once the apps are loaded."""
 
 from django.apps import AppConfig
 
@@ -9,8 +11,9 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
 
-        from commerce import todos
+        from commerce import inventory, order_page, todos
 
         from . import policy, selectors
 
@@ -39,3 +42,34 @@ class ReturnsConfig(AppConfig):
                 url=lambda oldest: f"{reverse('returns:claims')}?show=to_answer",
             )
         )
+        order_page.register(
+            order_page.OrderSection(
+                key="returns",
+                position=1,
+                heading=_("Return requests"),
+                template="returns/partials/order_returns.html",
+                rows=selectors.order_returns,
+                empty=_("No return requests for this order."),
+            )
+        )
+        order_page.register(
+            order_page.OrderSection(
+                key="refunds",
+                position=3,
+                heading=_("Refunds"),
+                template="returns/partials/order_refunds.html",
+                rows=selectors.order_refunds,
+                empty=_("No refunds for this order."),
+            )
+        )
+        order_page.register(
+            order_page.OrderSection(
+                key="claims",
+                position=4,
+                heading=_("A-to-z Guarantee claims"),
+                template="returns/partials/order_claims.html",
+                rows=selectors.order_claims,
+                empty=_("No A-to-z Guarantee claims on this order."),
+            )
+        )
+        inventory.register_returned_units("returns", selectors.units_returned_of_product)

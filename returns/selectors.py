@@ -16,6 +16,7 @@ from .models import (
     CloseReason,
     MarketplaceReturnRule,
     Refund,
+    RefundLine,
     ReturnAddress,
     ReturnEvent,
     ReturnItem,
@@ -216,8 +217,12 @@ def claims_for_seller(
     to_answer: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
+    order_id: str = "",
 ) -> QuerySet[Claim]:
+    """``order_id``: only the claims on that order (the order page links to them)."""
     claims = claims_to_answer(seller) if to_answer else Claim.objects.filter(seller=seller)
+    if order_id:
+        claims = claims.filter(order__order_id=order_id)
     if since is not None:
         claims = claims.filter(filed_at__gte=since)
     if until is not None:
@@ -285,3 +290,40 @@ def order_refunded_total(order_id: int) -> Decimal:
         Q(return_request__order_id=order_id) | Q(claim__order_id=order_id)
     ).aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0.00")
+
+
+# --- The seller's order page (``commerce.order_page``) and Manage Inventory ------------------
+def order_returns(order: Order) -> QuerySet[ReturnRequest]:
+    """The order's return requests, newest first, with their items (three queries in all)."""
+    requests = ReturnRequest.objects.filter(order=order).select_related("customer")
+    items = ReturnItem.objects.select_related("order_item__product").order_by("id")
+    return requests.prefetch_related(Prefetch("items", items)).order_by("-requested_at", "-id")
+
+
+def order_refunds(order: Order) -> QuerySet[Refund]:
+    """Every refund of the order, oldest first, with what it was for: a return request (its
+    refunded items) or an A-to-z claim (two queries in all)."""
+    lines = RefundLine.objects.select_related("return_item__order_item__product").order_by("id")
+    return (
+        Refund.objects.filter(Q(return_request__order=order) | Q(claim__order=order))
+        .select_related("return_request", "claim")
+        .prefetch_related(Prefetch("lines", lines))
+        .order_by("created_at", "id")
+    )
+
+
+def order_claims(order: Order) -> QuerySet[Claim]:
+    return Claim.objects.filter(order=order).order_by("-filed_at", "-id")
+
+
+def units_returned_of_product() -> Subquery:
+    """Per product (``OuterRef("pk")``): the units returned or on their way back (``HOLDING``),
+    for Manage Inventory's annotation."""
+    returned = (
+        ReturnItem.objects.filter(HOLDING, order_item__product=OuterRef("pk"))
+        .order_by()
+        .values("order_item__product")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Subquery(returned)

@@ -3,6 +3,7 @@ links of the return e-mail, and A-to-z claims."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from commerce.access import seller_required
 from commerce.formats import money
 from commerce.forms import add_service_errors
+from commerce.models import ORDER_ID_PATTERN
 from commerce.pagination import CountedPaginator
 from messaging import services as messaging
 
@@ -232,11 +234,17 @@ def _claims_page(
     request: HttpRequest, form: ClaimResponseForm, *, answering: int | None = None, status: int = 200
 ) -> HttpResponse:
     """The claims list; ``answering`` is the claim whose answer ``form`` holds (with errors).
-    ``?show=to_answer``: only the open claims still waiting for the seller's response."""
+    ``?show=to_answer``: only the open claims still waiting for the seller's response;
+    ``?order=<order id>``: only that order's (a link from the order page)."""
     to_answer = request.GET.get("show") == "to_answer"
-    claims = selectors.claims_for_seller(request.seller, to_answer=to_answer)
+    # Anything but an order id (the query string is the visitor's to edit) shows every claim.
+    order_id = request.GET.get("order", "")
+    order_id = order_id if re.fullmatch(ORDER_ID_PATTERN, order_id) else ""
+    claims = selectors.claims_for_seller(request.seller, to_answer=to_answer, order_id=order_id)
     page = Paginator(claims, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "answering": answering, "to_answer": to_answer}
+    context = {
+        "page": page, "form": form, "answering": answering, "to_answer": to_answer, "order_id": order_id,
+    }  # fmt: skip
     return render(request, "returns/claims.html", context, status=status)
 
 

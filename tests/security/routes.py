@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 
 from messaging import services as messaging
@@ -35,6 +36,7 @@ def build_world() -> dict:
     buyer = factories.CustomerFactory()
     order = factories.order_with_items(seller=seller, customer=buyer)
     item = order.items.get()
+    item.product.image.save("card.png", ContentFile(b"\x89PNG\r\n\x1a\n"))  # its seller may see it
     factories.return_address(seller)
     message = messaging.contact_seller(order=order, subject="enquiry", body="hello")
     alias = messaging.seller_alias(seller=seller, marketplace=order.marketplace)
@@ -59,6 +61,7 @@ def build_world() -> dict:
         "return": authorised.pk,
         "claim": claim.pk,
         "feedback": feedback.pk,
+        "product": item.product_id,
         "alternate": AlternateAddress.objects.get().pk,
         "token": tokens.make_token(authorised, "authorise"),
         "seller_user": seller_user,
@@ -77,7 +80,8 @@ def parameter_for(route: str, world: dict) -> str:
     if "<str:key>" in route:  # a development mailbox's file
         return "no-such-mail"
     kind = (
-        "attachment" if "attachments/" in route
+        "product" if "inventory/" in route
+        else "attachment" if "attachments/" in route
         else "thread" if "threads/" in route
         else "message" if "messages/<int:pk>" in route
         else "alternate" if "alternate-addresses/" in route
