@@ -46,7 +46,7 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     ("Storefront", [("Your storefront", "storefront:home")]),
-    ("Reports", [("Reports", "metrics:reports")]),
+    ("Reports", [("Reports", "metrics:reports"), ("Business Reports", "metrics:business_reports")]),
     (
         "Performance",
         [
