@@ -19,6 +19,8 @@ from returns.models import Refund, ReturnRequest
 
 from .selectors import DAY, percent
 
+ZERO, CENT = Decimal("0.00"), Decimal("0.01")  # SQLite sums decimals to 13 places
+
 
 @dataclass(frozen=True)
 class BusinessDay:
@@ -120,7 +122,7 @@ def business_figures(
                     returns_requested=returned.get("returns", 0),
                     units_returned=returned.get("units") or 0,
                     refunds=refunded.get("refunds", 0),
-                    refunded=refunded.get("amount") or Decimal("0.00"),
+                    refunded=(refunded.get("amount") or ZERO).quantize(CENT),
                 )
             )
     return figures
