@@ -47,7 +47,7 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     ("Inventory", [("Manage Inventory", "seller:inventory")]),
     ("Storefront", [("Your storefront", "storefront:home")]),
-    ("Reports", [("Reports", "metrics:reports")]),
+    ("Reports", [("Reports", "metrics:reports"), ("Business Reports", "metrics:business_reports")]),
     (
         "Performance",
         [

@@ -30,3 +30,7 @@ def negative_feedback_to_contact(now: datetime) -> Q:
     """Negative feedback (1-2 stars) the buyer can still change: worth contacting the buyer
     about (the home's to-do, the Feedback Manager's "To contact" list)."""
     return Q(rating__lte=NEGATIVE_RATING, left_at__gte=now - timedelta(days=FEEDBACK_EDITABLE_DAYS))
+
+
+# Business Reports: one row per day and marketplace, so the longest range is a (leap) year.
+BUSINESS_REPORT_MAX_DAYS = 366

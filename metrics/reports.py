@@ -1,4 +1,5 @@
-"""The Reports page's downloads: each a list of Seller Central over a date range, as CSV.
+"""The Reports pages' downloads: each a list of Seller Central over a date range, as CSV or
+XLSX (both written by ``commerce.exports`` from the same rows).
 
 Each report reads its rows from the selector of the app that owns the list (the list's own
 queryset reduced to the report's columns) and turns codes into the words the pages show;
@@ -10,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Marketplace, SellerAccount
 from commerce.policy import REPORT_CHUNK_ROWS
@@ -20,7 +23,7 @@ from messaging.models import Message
 from returns import selectors as returns_selectors
 from returns.models import Claim, ReturnReason, status_label
 
-from . import selectors
+from . import business, selectors
 from .models import feedback_kind
 
 Row = tuple[object, ...]
@@ -120,3 +123,23 @@ REPORTS: dict[str, Report] = {
         ),
     ]
 }  # fmt: skip
+
+
+# --- Business Reports ------------------------------------------------------------------------
+# The page's table and the downloaded files have these columns, in this order.
+BUSINESS_REPORT_HEADERS = (
+    _("Date"), _("Marketplace"), _("Orders"), _("Units ordered"), _("Returns requested"),
+    _("Units returned"), _("Return rate (%)"), _("Refunds"), _("Refunded"), _("Currency"),
+    _("Refund rate (%)"),
+)  # fmt: skip
+
+
+def _rate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def business_report_rows(figures: list[business.BusinessDay]) -> Iterator[Row]:
+    for row in figures:
+        yield (row.day, row.marketplace.name, row.orders, row.units_ordered, row.returns_requested,
+               row.units_returned, _rate(row.return_rate), row.refunds, row.refunded, row.currency,
+               _rate(row.refund_rate))  # fmt: skip

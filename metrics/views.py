@@ -12,20 +12,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from commerce import exports
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
-from commerce.exports import csv_download
 from messaging import services as messaging
 from sellercentral.throttling import rate_limited
 
-from . import charts, policy, selectors, services
-from .forms import ReportForm
+from . import business, charts, policy, selectors, services
+from .forms import BusinessReportForm, ReportForm
 from .models import OrderFeedback
 from .policy import MAX_FEEDBACK_CHARS
-from .reports import REPORTS
+from .reports import BUSINESS_REPORT_HEADERS, REPORTS, business_report_rows
 
 FEEDBACK_PER_PAGE = 25
+BUSINESS_DAYS_PER_PAGE = 50
 
 
 @seller_required
@@ -56,18 +58,54 @@ def feedback_manager(request: HttpRequest) -> HttpResponse:
 
 @seller_required
 def reports(request: HttpRequest) -> HttpResponse:
-    """The Reports page; with a report named, its CSV file for the days chosen."""
+    """The Reports page; with a report named, its CSV or XLSX file for the days chosen."""
     form = ReportForm(request.GET if "report" in request.GET else None)
     if form.is_bound and form.is_valid():
         report = REPORTS[form.cleaned_data["report"]]
         (first, last), (since, until) = form.days(), form.bounds()
-        return csv_download(
-            f"{report.key}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv",
-            report.headers,
-            report.rows(request.seller, since, until),
+        return exports.download(
+            form.cleaned_data["format"],
+            name=f"{report.key}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}",
+            title=report.title,
+            headers=report.headers,
+            rows=report.rows(request.seller, since, until),
         )
-    context = {"form": form, "date_range": form.days(), "reports": REPORTS.values()}
+    chosen_format = form["format"].value() if form.is_bound else None
+    context = {
+        "form": form,
+        "date_range": form.days(),
+        "reports": REPORTS.values(),
+        "file_formats": exports.FILE_FORMATS.items(),
+        "chosen_format": chosen_format if chosen_format in exports.FILE_FORMATS else "csv",
+    }
     return render(request, "metrics/reports.html", context)
+
+
+@seller_required
+def business_reports(request: HttpRequest) -> HttpResponse:
+    """Orders, returns and refunds per day and marketplace: a chart, a table, two files."""
+    form = BusinessReportForm(request.GET or None, seller=request.seller)
+    context = {"form": form, "date_range": form.days()}
+    if not form.is_bound or form.is_valid():
+        (first, last), (since, until) = form.days(), form.bounds()
+        marketplace = form.cleaned_data.get("marketplace") if form.is_bound else None
+        figures = business.business_figures(request.seller, since=since, until=until, marketplace=marketplace)
+        if form.is_bound and request.GET.get("download"):
+            return exports.download(
+                form.cleaned_data["download"],
+                name=f"business-report-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}",
+                title=_("Business report"),
+                headers=[str(header) for header in BUSINESS_REPORT_HEADERS],
+                rows=business_report_rows(figures),
+            )
+        context |= {
+            "headers": BUSINESS_REPORT_HEADERS,
+            "page": Paginator(figures, BUSINESS_DAYS_PER_PAGE).get_page(request.GET.get("page")),
+            "totals": business.business_totals(figures),
+            "chart": charts.orders_and_returns_bars(figures),
+            "marketplace": marketplace,
+        }
+    return render(request, "metrics/business_reports.html", context)
 
 
 @seller_required

@@ -394,6 +394,8 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # Business Reports count a period's refunds by the day they were issued.
+        indexes = [models.Index(fields=["created_at"], name="refund_created_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
             models.UniqueConstraint(fields=["return_request", "idempotency_key"], name="refund_once_per_key"),

@@ -1,19 +1,21 @@
-"""The Reports page: returns, messages, claims and feedback as CSV files (docs/product.md)."""
+"""The Reports page: returns, messages, claims and feedback as CSV or XLSX files (docs/product.md)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import tracemalloc
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import connection
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from commerce.exports import XLSX_CONTENT_TYPE, xlsx_file
 from commerce.models import Order
 from messaging import services as messaging
 from messaging.models import Message
@@ -24,6 +26,7 @@ from returns.models import Claim, ReturnRequest
 
 from .. import factories
 from ..privacy import real_addresses_known
+from ..xlsx import read_xlsx
 
 pytestmark = pytest.mark.django_db
 URL = "/seller/reports/"
@@ -91,12 +94,13 @@ def _columns(rows):
 # --- The page -----------------------------------------------------------------------------
 def test_the_menu_leads_to_the_reports_page_with_a_labelled_form(seller_client):
     html = seller_client.get("/seller/performance/feedback/").content.decode()
-    assert f'<a href="{URL}">Reports</a>' in html and "Business Reports" not in html
+    assert f'<a href="{URL}">Reports</a>' in html
     page = seller_client.get(URL).content.decode()
     assert '<label for="id_since">From</label>' in page and '<label for="id_until">To</label>' in page
     for report in REPORTS:
         assert f'name="report" value="{report}"' in page
-    assert "XLSX" in page
+    assert '<input type="radio" name="format" value="xlsx">' in page
+    assert "not offered yet" not in page and "not available yet" not in page
 
 
 def test_the_page_is_for_sellers_only(client, buyer_client):
@@ -275,3 +279,131 @@ def test_a_report_streams_in_as_many_queries_for_300_rows_as_for_3(seller, selle
     # The session and the seller (sign-in), and the report's one query (the messages report
     # also reads the marketplaces' relay domains once): the same for 3 rows as for 300.
     assert small == large
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+def _download_xlsx(client, report, **params):
+    response = client.get(URL, {"report": report, "format": "xlsx", **params})
+    assert response.status_code == 200
+    assert isinstance(response, FileResponse)
+    return response, read_xlsx(b"".join(response.streaming_content))
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_each_report_downloads_as_xlsx_with_the_csv_columns_and_rows(seller, seller_client, report):
+    MAKE[report](seller, days_ago=2, buyer_name="Recent Buyer")
+    MAKE[report](seller, days_ago=45, buyer_name="Earlier Buyer")
+    csv_rows = _download(seller_client, report)[1]
+    response, sheet = _download_xlsx(seller_client, report)
+    first, today = timezone.localdate() - timedelta(days=30), timezone.localdate()
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == f'attachment; filename="{report}-{first}-to-{today}.xlsx"'
+    assert sheet.rows[0] == csv_rows[0]
+    assert len(sheet.rows) == len(csv_rows) == 2 and "Recent Buyer" in sheet.rows[1]
+    assert sheet.formulas == 0
+
+
+def test_the_xlsx_returns_report_holds_dates_as_dates_and_amounts_as_numbers(seller, seller_client):
+    request = _return(seller)
+    sheet = _download_xlsx(seller_client, "returns")[1]
+    header, row = sheet.rows
+    cells = dict(zip(header, row, strict=False))
+    kinds = dict(zip(header, sheet.cell_types[1], strict=False))
+    local = timezone.localtime(request.requested_at).replace(tzinfo=None)
+    # The site's local time (XLSX cells carry no offset), to the millisecond a cell holds.
+    assert kinds["Request Date"] == "d" and abs(cells["Request Date"] - local) < timedelta(milliseconds=1)
+    assert (cells["Order ID"], cells["Marketplace"], cells["Status"]) == (
+        request.order.order_id, "UK", "Authorisation required",
+    )  # fmt: skip
+    assert (kinds["Refunded"], cells["Refunded"], cells["Currency"]) == ("n", 0, "GBP")
+    assert cells.get("Return by") is None  # not authorised yet: an empty cell
+
+
+def test_the_xlsx_file_is_offered_as_the_forms_choice(seller, seller_client):
+    _feedback(seller)
+    response = seller_client.get(URL, {"report": "feedback", "format": "xlsx"})
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    page = seller_client.get(URL, {"report": "feedback", "format": "pdf"}).content.decode()
+    assert "could not be downloaded" in page  # a file type we do not write is a form error
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_a_cell_a_spreadsheet_would_run_is_a_text_cell_in_xlsx(seller, seller_client, formula):
+    _feedback(seller, comment=formula, buyer_name="=cmd|' /C calc'!A0")
+    sheet = _download_xlsx(seller_client, "feedback")[1]
+    header, row = sheet.rows
+    cells, kinds = dict(zip(header, row, strict=False)), dict(zip(header, sheet.cell_types[1], strict=False))
+    # A text cell is shown, never calculated: the text stays exactly as the buyer typed it.
+    assert sheet.formulas == 0
+    assert (cells["Comment"], cells["Buyer"]) == (formula, "=cmd|' /C calc'!A0")
+    assert kinds["Comment"] in {"s", "inlineStr"} and kinds["Buyer"] in {"s", "inlineStr"}
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_an_xlsx_report_takes_as_many_queries_for_300_rows_as_for_3(seller, seller_client, report):
+    def queries_for(count):
+        _bulk(report, seller, count)
+        with CaptureQueriesContext(connection) as queries:
+            response = seller_client.get(URL, {"report": report, "format": "xlsx"})
+            sheet = read_xlsx(b"".join(response.streaming_content))
+        return len(sheet.rows), len(queries)
+
+    small_rows, small = queries_for(3)
+    for model in (OrderFeedback, Claim, ReturnRequest, Message):
+        model.objects.all().delete()
+    large_rows, large = queries_for(300)
+    assert (small_rows, large_rows) == (1 + 3, 1 + 300)
+    assert small == large  # the session, the seller, the report's query (+ the domains)
+
+
+def _rows(count):
+    moment = timezone.now()
+    for n in range(count):
+        yield (moment, n, f"A comment of some length, number {n}", f"202-{n:07d}-0000000", "Luca de Pasqua",
+               Decimal("6.49"), timezone.localdate())  # fmt: skip
+
+
+def _peak_while_writing(count):
+    tracemalloc.start()
+    try:
+        with xlsx_file("Feedback report", ["Date", "n", "Comment", "Order ID", "Buyer", "Total", "Day"],
+                       _rows(count)) as output:  # fmt: skip
+            size = output.seek(0, io.SEEK_END)
+        return tracemalloc.get_traced_memory()[1], size
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_xlsx_report_of_20000_rows_is_written_in_constant_memory():
+    small_peak, _ = _peak_while_writing(2_000)
+    peak, size = _peak_while_writing(20_000)
+    # The rows go to a temporary file as they come: ten times the rows, about the same memory
+    # (held in memory, 20,000 rows of cells would take tens of megabytes).
+    assert size > 500_000
+    assert peak < 3 * 1024 * 1024, peak
+    assert peak < small_peak * 1.5 + 256 * 1024, (small_peak, peak)
+
+
+def test_an_xlsx_report_of_20000_rows_streams_from_the_database_in_bounded_memory(seller, seller_client):
+    seller_client.get(URL, {"report": "feedback", "format": "xlsx"})  # modules imported, caches warm
+    uk, customer, now = factories.marketplace("uk"), factories.CustomerFactory(), timezone.now()
+    orders = Order.objects.bulk_create(
+        Order(order_id=f"203-{n:07d}-0000000", marketplace=uk, seller=seller, customer=customer,
+              recipient_name="Luca", placed_at=now, currency="GBP", total=Decimal("6.49"))
+        for n in range(20_000)
+    )  # fmt: skip
+    OrderFeedback.objects.bulk_create(
+        OrderFeedback(order=o, seller=seller, customer=customer, rating=4, comment=f"Fine {o.pk}",
+                      left_at=now, updated_at=now)
+        for o in orders
+    )  # fmt: skip
+    tracemalloc.start()
+    try:
+        response = seller_client.get(URL, {"report": "feedback", "format": "xlsx"})
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert size > 300_000
+    # A chunk of 2,000 rows from the database at a time, one row of cells in the writer.
+    assert peak < 4 * 1024 * 1024, peak
