@@ -285,3 +285,14 @@ def order_refunded_total(order_id: int) -> Decimal:
         Q(return_request__order_id=order_id) | Q(claim__order_id=order_id)
     ).aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0.00")
+
+
+def latest_rma(order_id: int) -> str | None:
+    """The return authorisation number of an order's newest authorised return (whatever
+    became of it since), or None when none of its returns was authorised."""
+    return (
+        ReturnRequest.objects.filter(order_id=order_id, rma__isnull=False)
+        .order_by("-authorised_at", "-id")
+        .values_list("rma", flat=True)
+        .first()
+    )
