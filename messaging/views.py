@@ -67,7 +67,7 @@ def _template_choice_or_404(thread, template_id: str) -> selectors.TemplateChoic
     """The seller's template ``template_id`` filled in for ``thread``; anything else a 404
     (another seller's template, or no template id at all)."""
     # The query string is the visitor's to edit: only an id a row could have is looked up.
-    is_id = template_id.isascii() and template_id.isdigit() and 0 < int(template_id) < 2**63
+    is_id = template_id.isascii() and template_id.isdigit() and len(template_id) < 19 and int(template_id) > 0
     choice = selectors.template_choice(thread, int(template_id)) if is_id else None
     if choice is None:
         raise Http404("No such template.")

@@ -250,7 +250,7 @@ def test_the_thread_page_with_templates_runs_in_constant_queries(
     assert html.count("<option value=") == 42  # the 41 templates and "choose"
 
 
-@pytest.mark.parametrize("value", ["9" * 40, "²", "-1", "0", " 1"])
+@pytest.mark.parametrize("value", ["9" * 40, "9" * 10000, "²", "-1", "0", " 1"])
 def test_a_template_id_no_row_could_have_is_a_404(seller, seller_client, value):
     thread = _thread(seller)
     assert (

@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commerce.demo import DemoWorld
 from messaging import policy, selectors, services
+from messaging.demo import REPLY_TEMPLATES, seed_reply_templates
 from messaging.models import ReplyTemplate
 
 from .. import factories
@@ -197,3 +199,13 @@ def test_the_threads_marketplace_language_comes_first(seller):
         ("English", ["Arrived", "Dispatched"]),
         ("Deutsch", ["Versandt"]),
     ]
+
+
+def test_the_demo_seller_gets_english_and_french_templates_once(seller):
+    world = DemoWorld(sellers={"seller": seller})
+    seed_reply_templates(world)
+    seed_reply_templates(world)
+    templates = ReplyTemplate.objects.filter(seller=seller)
+    assert templates.count() == len(REPLY_TEMPLATES)
+    assert set(templates.values_list("language", flat=True)) == {"en-gb", "fr"}
+    assert all(not policy.placeholder_problems(t.body) for t in templates)
