@@ -232,6 +232,11 @@ class TemplateChoice:
     def usable(self) -> bool:
         return not self.missing
 
+    @property
+    def missing_placeholders(self) -> str:
+        """The placeholders it lacks values for, as the seller wrote them: "{rma}"."""
+        return ", ".join(f"{{{name}}}" for name in self.missing)
+
 
 def placeholder_values(thread: Thread, *, with_rma: bool = True) -> dict[str, str]:
     """What a thread fills placeholders with; a placeholder without a value is left out.

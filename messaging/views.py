@@ -77,7 +77,7 @@ def _template_choice_or_404(thread, template_id: str) -> selectors.TemplateChoic
 def _missing_words(choice: selectors.TemplateChoice) -> str:
     return gettext(
         "This conversation has nothing to fill %(placeholders)s with: write this reply yourself."
-    ) % {"placeholders": ", ".join(f"{{{name}}}" for name in choice.missing)}
+    ) % {"placeholders": choice.missing_placeholders}
 
 
 def _thread_with_template(request: HttpRequest, thread) -> HttpResponse:

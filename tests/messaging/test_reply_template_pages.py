@@ -182,7 +182,7 @@ def test_a_template_needing_an_rma_the_order_lacks_is_marked_and_refused(seller,
     template = _template(seller, name="Return", body="Your RMA is {rma}.")
     url = reverse("messaging:thread", args=[thread.pk])
     html = seller_client.get(url).content.decode()
-    assert f'<option value="{template.pk}" disabled>Return (nothing to fill rma with)</option>' in html
+    assert f'<option value="{template.pk}" disabled>Return (nothing to fill {{rma}} with)</option>' in html
     response = seller_client.get(url, {"template": template.pk})
     assert response.status_code == 400
     assert "This conversation has nothing to fill {rma} with" in response.content.decode()
