@@ -74,3 +74,24 @@ def test_the_picker_works_without_javascript(world, browser, live_server):
     page.click("button:has-text('Send')")
     expect(page.locator(".flash")).to_contain_text("Your reply has been sent.")
     assert Message.objects.get(direction=Message.Direction.SENT).body_text == "Yes Luca, within 30 days."
+
+
+def test_the_template_pages_work_at_375_pixels_wide(world, browser, live_server):
+    message = messaging.contact_seller(order=world["order"], subject="enquiry", body="Is it Class 10?")
+    template = messaging.create_reply_template(
+        seller=world["seller"],
+        name="A rather long template name for a phone",
+        language="en-gb",
+        body="x" * 400,
+    )
+    phone = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(phone, live_server, who="seller", seller=True)
+    for path in [
+        "/seller/messages/templates/",
+        "/seller/messages/templates/new/",
+        f"/seller/messages/templates/{template.pk}/delete/",
+        f"/seller/messages/threads/{message.thread_id}/",
+    ]:
+        phone.goto(live_server.url + path)
+        width = phone.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide"
