@@ -10,6 +10,7 @@ from .models import (
     Message,
     MessageEvent,
     OutboundEmail,
+    ReplyTemplate,
     Thread,
     UndeliverableAddress,
 )
@@ -35,6 +36,18 @@ class AlternateAddressAdmin(admin.ModelAdmin):
     list_filter = ["seller"]
     list_select_related = ["seller"]
     autocomplete_fields = ["seller"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "seller", "language", "updated_at"]
+    search_fields = ["name", "seller__name"]
+    list_filter = ["language"]
+    list_select_related = ["seller"]
+    readonly_fields = ["seller", "created_at", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a seller's own words: written in Seller Central, under its cap
 
 
 class MessageInline(admin.TabularInline):

@@ -1,4 +1,5 @@
-"""Demo conversations like the seed's inbox: answered, waiting, late, automatic, thank-you."""
+"""Demo conversations like the seed's inbox: answered, waiting, late, automatic, thank-you;
+and the demo seller's reply templates, in English and French."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from commerce.demo import DemoWorld
 
 from . import services
-from .models import Thread
+from .models import ReplyTemplate, Thread
 
 CONVERSATIONS = [
     # (order id, subject, buyer's words, hours ago, seller's answer, answered after hours)
@@ -22,8 +23,30 @@ CONVERSATIONS = [
 ]  # fmt: skip
 
 
+REPLY_TEMPLATES = [
+    # (name, language, text)
+    ("Dispatched, with tracking", "en-gb", "Hello {buyer_name},\n\nThank you for your message. Your order {order_id} has been dispatched: you can follow it with the tracking link in Your orders.\n\nKind regards"),
+    ("Return authorised", "en-gb", "Hello {buyer_name},\n\nWe have authorised your return for order {order_id}. Your return authorisation number is {rma}: please print the label and include a copy in the package.\n\nKind regards"),
+    ("Thank you", "en-gb", "Hello {buyer_name},\n\nThank you for letting us know, we are glad the order arrived safely.\n\nKind regards"),
+    ("Commande expédiée", "fr", "Bonjour {buyer_name},\n\nMerci pour votre message. Votre commande {order_id} a été expédiée : vous pouvez la suivre depuis Vos commandes.\n\nCordialement"),
+    ("Retour autorisé", "fr", "Bonjour {buyer_name},\n\nNous avons autorisé le retour de la commande {order_id}. Votre numéro d'autorisation de retour est {rma} : imprimez l'étiquette et joignez-en une copie au colis.\n\nCordialement"),
+]  # fmt: skip
+
+
+def seed_reply_templates(world: DemoWorld) -> None:
+    """The demo seller's templates; those it already has (by name) are left as they are."""
+    seller = world.sellers["seller"]
+    have = {
+        name.lower() for name in ReplyTemplate.objects.filter(seller=seller).values_list("name", flat=True)
+    }
+    for name, language, body in REPLY_TEMPLATES:
+        if name.lower() not in have:
+            services.create_reply_template(seller=seller, name=name, language=language, body=body)
+
+
 @transaction.atomic
 def seed_messages(world: DemoWorld) -> None:
+    seed_reply_templates(world)
     if Thread.objects.filter(order__order_id__in=[c[0] for c in CONVERSATIONS]).exists():
         return
     now = timezone.now()

@@ -1,11 +1,19 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from commerce.fields import CursorField, SearchField
 from commerce.forms import DateRangeForm
 from commerce.pagination import Position
 
 from .models import AlternateAddress, Message
-from .policy import ATTACHMENTS_ALLOWED, BODY_TOO_LONG, CONTACT_SUBJECTS, MAX_BODY_CHARS
+from .policy import (
+    ATTACHMENTS_ALLOWED,
+    BODY_TOO_LONG,
+    CONTACT_SUBJECTS,
+    MAX_BODY_CHARS,
+    MAX_TEMPLATE_NAME_CHARS,
+)
 from .selectors import ALL_FOLDERS
 
 
@@ -102,4 +110,29 @@ class AlternateAddressForm(forms.Form):
     # not left to fail in the database as a server error.
     email = forms.EmailField(
         label="Alternate e-mail address", max_length=AlternateAddress._meta.get_field("email").max_length
+    )
+
+
+class ReplyTemplateForm(forms.Form):
+    """A reply template's fields; the placeholders, the name's uniqueness and the cap are the
+    service's to check (``services.templates``), shown here by ``add_service_errors``."""
+
+    name = forms.CharField(
+        label=_("Template name"),
+        max_length=MAX_TEMPLATE_NAME_CHARS,
+        help_text=_("Only you see it, in the Reply box's list of templates."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("Templates in the language of a buyer's marketplace come first in the list."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=MAX_BODY_CHARS,
+        widget=_body_widget(rows=10),
+        help_text=_(
+            "Placeholders filled in for each buyer: {buyer_name} (the buyer's first name), "
+            "{order_id} and {rma} (the return authorisation number of the order's return)."
+        ),
     )

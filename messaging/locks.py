@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from commerce.models import Order
+from commerce.models import Order, SellerAccount
 
 from .models import Message, OutboundEmail, Thread
 
@@ -31,6 +31,13 @@ def lock_order(orders: QuerySet[Order]) -> Order | None:
     """The first of ``orders``, locked, joined as the caller's query says: an order's first
     thread is made under this lock, so two first messages about it cannot make two threads."""
     return orders.select_for_update(of=("self",)).first()
+
+
+def lock_seller_templates(seller_id: int) -> None:
+    """The seller's account row, locked while its reply templates change: a new row cannot be
+    locked before it exists, so two templates saved at once could pass the cap or take one
+    name twice (the name's constraint would then fail as a server error) without it."""
+    SellerAccount.objects.select_for_update(of=("self",)).filter(pk=seller_id).values_list("pk").get()
 
 
 def lock_thread(pk: int) -> Thread:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Customer, Marketplace, Order, SellerAccount
 
@@ -355,3 +357,26 @@ class UndeliverableAddress(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ReplyTemplate(models.Model):
+    """A seller's frequent answer, with placeholders filled from a thread's order when used
+    (``policy.TEMPLATE_PLACEHOLDERS``). Written by ``services.templates`` only: the name's
+    uniqueness and the seller's cap are checked there, under the seller's lock."""
+
+    seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="reply_templates")
+    name = models.CharField(_("name"), max_length=policy.MAX_TEMPLATE_NAME_CHARS)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    body = models.TextField(_("text"), max_length=policy.MAX_BODY_CHARS)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            # Also the index of the seller's list, in name order.
+            models.UniqueConstraint("seller", Lower("name"), name="reply_template_name_once_per_seller"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

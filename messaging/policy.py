@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext
 
 # --- The 24-hour response window ---------------------------------------------------------------
 # A buyer message is answered in time when the seller replies within this long of it.
@@ -244,3 +245,40 @@ def sender_rate() -> tuple[int, int]:
 
 def alias_rate() -> tuple[int, int]:
     return settings.RELAY_RATE_PER_ALIAS or ALIAS_RATE
+
+
+# --- Reply templates --------------------------------------------------------------------------
+# A seller's frequent answers, filled in for a thread (``messaging.selectors.template_choices``).
+# A template's body has a message's limit (MAX_BODY_CHARS); its name is short, to fit a picker.
+MAX_TEMPLATES_PER_SELLER = 200
+MAX_TEMPLATE_NAME_CHARS = 80
+# What a template may ask for, each filled from the thread's order (docs/messaging.md).
+TEMPLATE_PLACEHOLDERS = ("buyer_name", "order_id", "rma")
+# ``{name}``: braces around anything but braces; any other brace is a mistake.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def placeholders_in(body: str) -> set[str]:
+    """The placeholder names a template's body uses (well formed or not)."""
+    return {found.group(1) for found in PLACEHOLDER.finditer(body)}
+
+
+def placeholder_problems(body: str) -> list[str]:
+    """What is wrong with a body's placeholders, as sentences (none: it may be saved). A lone or
+    doubled brace is refused rather than guessed at: a seller's text has no other use for one."""
+    known = ", ".join(f"{{{name}}}" for name in TEMPLATE_PLACEHOLDERS)
+    problems, outside = [], PLACEHOLDER.sub("", body)
+    if "{" in outside or "}" in outside:
+        problems.append(
+            gettext("Braces are only for placeholders, one pair around each: %(known)s.") % {"known": known}
+        )
+    for name in sorted(placeholders_in(body) - set(TEMPLATE_PLACEHOLDERS)):
+        problems.append(
+            gettext("Unknown placeholder {%(name)s}: use %(known)s.") % {"name": name, "known": known}
+        )
+    return problems
+
+
+def fill_placeholders(body: str, values: dict[str, str]) -> str:
+    """The body with each placeholder replaced by its value (every one must have one)."""
+    return PLACEHOLDER.sub(lambda found: values[found.group(1)], body)

@@ -12,6 +12,19 @@ urlpatterns = [
         views.mark_no_response_needed,
         name="no_response_needed",
     ),
+    path(
+        "seller/messages/threads/<int:pk>/templates/<int:template_pk>/",
+        views.reply_template_text,
+        name="reply_template_text",
+    ),
+    path("seller/messages/templates/", views.reply_templates, name="reply_templates"),
+    path("seller/messages/templates/new/", views.new_reply_template, name="new_reply_template"),
+    path("seller/messages/templates/<int:pk>/", views.edit_reply_template, name="edit_reply_template"),
+    path(
+        "seller/messages/templates/<int:pk>/delete/",
+        views.delete_reply_template,
+        name="delete_reply_template",
+    ),
     path("seller/messages/attachments/<int:pk>/", views.seller_attachment, name="seller_attachment"),
     path("seller/messages/alternate-addresses/", views.alternate_addresses, name="alternate_addresses"),
     path(

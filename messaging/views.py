@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
 
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
@@ -15,12 +17,14 @@ from metrics import selectors as metrics_selectors
 from sellercentral.throttling import rate_limited
 
 from . import selectors, services
-from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm
-from .models import Attachment, Message
+from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm, ReplyTemplateForm
+from .models import Attachment, Message, ReplyTemplate, Thread
+from .policy import MAX_TEMPLATES_PER_SELLER
 
 MESSAGES_PER_PAGE = 25
 # Counting a big inbox's every message on each page view would cost more than the page itself.
 MESSAGE_COUNT_CAP = 1000
+TEMPLATES_PER_PAGE = 25
 
 
 # --- Seller Central -------------------------------------------------------------------------
@@ -46,10 +50,49 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/inbox.html", context, status=400 if filter_form.errors else 200)
 
 
-def _thread_page(request: HttpRequest, thread, reply_form: ReplyForm, status: int = 200) -> HttpResponse:
-    return render(
-        request, "messaging/thread.html", {"thread": thread, "reply_form": reply_form}, status=status
-    )
+def _thread_page(
+    request: HttpRequest, thread, reply_form: ReplyForm, status: int = 200, *, picked=None, picker_error=""
+) -> HttpResponse:
+    context = {
+        "thread": thread,
+        "reply_form": reply_form,
+        "template_groups": selectors.template_choices(thread),
+        "picked": picked,
+        "picker_error": picker_error,
+    }
+    return render(request, "messaging/thread.html", context, status=status)
+
+
+def _template_choice_or_404(thread, template_id: str) -> selectors.TemplateChoice:
+    """The seller's template ``template_id`` filled in for ``thread``; anything else a 404
+    (another seller's template, or no template id at all)."""
+    # The query string is the visitor's to edit: only an id a row could have is looked up.
+    is_id = template_id.isascii() and template_id.isdigit() and len(template_id) < 19 and int(template_id) > 0
+    choice = selectors.template_choice(thread, int(template_id)) if is_id else None
+    if choice is None:
+        raise Http404("No such template.")
+    return choice
+
+
+def _missing_words(choice: selectors.TemplateChoice) -> str:
+    return gettext(
+        "This conversation has nothing to fill %(placeholders)s with: write this reply yourself."
+    ) % {"placeholders": choice.missing_placeholders}
+
+
+def _thread_with_template(request: HttpRequest, thread) -> HttpResponse:
+    """The Reply box filled with a template (the picker without JavaScript: a GET)."""
+    choice = _template_choice_or_404(thread, request.GET["template"])
+    if not choice.usable:
+        return _thread_page(
+            request,
+            thread,
+            ReplyForm(),
+            status=400,
+            picked=choice.template.pk,
+            picker_error=_missing_words(choice),
+        )
+    return _thread_page(request, thread, ReplyForm(initial={"body": choice.text}), picked=choice.template.pk)
 
 
 @seller_required
@@ -57,6 +100,8 @@ def _thread_page(request: HttpRequest, thread, reply_form: ReplyForm, status: in
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(selectors.threads_for_seller(request.seller), pk=pk)
     if request.method != "POST":
+        if request.GET.get("template"):
+            return _thread_with_template(request, found)
         return _thread_page(request, found, ReplyForm())
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -68,6 +113,20 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             flash.success(request, "Your reply has been sent." if sent else "Marked as no response needed.")
             return redirect("messaging:thread", pk=found.pk)
     return _thread_page(request, found, form, status=400)
+
+
+@seller_required
+@require_GET
+def reply_template_text(request: HttpRequest, pk: int, template_pk: int) -> HttpResponse:
+    """A template's text filled in for a thread, as plain text: what the Reply box's picker
+    fetches (``static/js/app.js``) to fill the reply without reloading the page."""
+    found = get_object_or_404(
+        Thread.objects.select_related("order", "customer"), pk=pk, seller=request.seller
+    )
+    choice = _template_choice_or_404(found, str(template_pk))
+    if not choice.usable:
+        return HttpResponse(_missing_words(choice), status=409, content_type="text/plain; charset=utf-8")
+    return HttpResponse(choice.text, content_type="text/plain; charset=utf-8")
 
 
 @seller_required
@@ -120,6 +179,62 @@ def remove_alternate_address(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such alternate address.")
     flash.success(request, "The alternate address was removed.")
     return redirect("messaging:alternate_addresses")
+
+
+@seller_required
+def reply_templates(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.reply_templates(request.seller), TEMPLATES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "messaging/reply_templates.html", {"page": page, "limit": MAX_TEMPLATES_PER_SELLER}
+    )
+
+
+def _template_form(request: HttpRequest, template: ReplyTemplate | None) -> HttpResponse:
+    posted = request.method == "POST"
+    if template is None:
+        initial = {"language": request.LANGUAGE_CODE}
+    else:
+        initial = {"name": template.name, "language": template.language, "body": template.body}
+    form = ReplyTemplateForm(request.POST if posted else None, initial=initial)
+    if posted and form.is_valid():
+        try:
+            if template is None:
+                services.create_reply_template(seller=request.seller, **form.cleaned_data)
+            else:
+                services.update_reply_template(template=template, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            flash.success(
+                request,
+                gettext("Your template “%(name)s” was saved.") % {"name": form.cleaned_data["name"].strip()},
+            )
+            return redirect("messaging:reply_templates")
+    context = {"form": form, "template": template}
+    return render(request, "messaging/reply_template_form.html", context, status=400 if posted else 200)
+
+
+@seller_required
+def new_reply_template(request: HttpRequest) -> HttpResponse:
+    return _template_form(request, None)
+
+
+@seller_required
+def edit_reply_template(request: HttpRequest, pk: int) -> HttpResponse:
+    return _template_form(request, get_object_or_404(selectors.reply_templates(request.seller), pk=pk))
+
+
+@seller_required
+def delete_reply_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """A GET asks to confirm; only the POST deletes."""
+    template = get_object_or_404(selectors.reply_templates(request.seller), pk=pk)
+    if request.method != "POST":
+        return render(request, "messaging/reply_template_delete.html", {"template": template})
+    services.delete_reply_template(seller=request.seller, template_id=template.pk)
+    flash.success(request, gettext("Your template “%(name)s” was deleted.") % {"name": template.name})
+    return redirect("messaging:reply_templates")
 
 
 # --- Storefront -------------------------------------------------------------------------------

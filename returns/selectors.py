@@ -327,3 +327,14 @@ def units_returned_of_product() -> Subquery:
         .values("units")
     )
     return Subquery(returned)
+
+
+def latest_rma(order_id: int) -> str | None:
+    """The return authorisation number of an order's newest authorised return (whatever
+    became of it since), or None when none of its returns was authorised."""
+    return (
+        ReturnRequest.objects.filter(order_id=order_id, rma__isnull=False)
+        .order_by("-authorised_at", "-id")
+        .values_list("rma", flat=True)
+        .first()
+    )

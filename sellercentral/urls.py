@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from messaging import api as messaging_api
+from messaging import template_api as messaging_template_api
 from metrics import api as metrics_api
 from returns import api as returns_api
 
@@ -22,6 +23,16 @@ api_v1 = [
         "seller/messages/<int:pk>/no-response-needed/",
         messaging_api.SellerMarkNoResponseNeeded.as_view(),
         name="seller-message-no-response-needed",
+    ),
+    path(
+        "seller/message-templates/",
+        messaging_template_api.SellerReplyTemplateList.as_view(),
+        name="seller-message-templates",
+    ),
+    path(
+        "seller/message-templates/<int:pk>/",
+        messaging_template_api.SellerReplyTemplateDetail.as_view(),
+        name="seller-message-template",
     ),
     path("seller/threads/<int:pk>/", messaging_api.SellerThreadDetail.as_view(), name="seller-thread"),
     path("seller/threads/<int:pk>/reply/", messaging_api.SellerReply.as_view(), name="seller-thread-reply"),

@@ -6,7 +6,8 @@ call ``services.<name>``.
   needed, contact buyer, system messages) and the thread of an order;
 - ``bounces``: bounces to the VERP address of a sent mail (``messaging.verp``);
 - ``inbound``: inbound e-mail (SMTP server and webhook): who may write, which conversation;
-- ``relay``: storing a message, whichever door it came in by, and queueing its relayed copy.
+- ``relay``: storing a message, whichever door it came in by, and queueing its relayed copy;
+- ``templates``: the seller's reply templates (the cap and the name's uniqueness).
 
 The outbox (``messaging.outbox``), the 24-hour timer (``messaging.deadlines``) and the
 seller's addresses (``messaging.selectors``) are re-exported here for the other apps; the
@@ -34,6 +35,7 @@ from .conversations import (
     reply_to_thread,
 )
 from .inbound import InboundRefused, InboundResult, check_recipient, receive_inbound_email
+from .templates import create_reply_template, delete_reply_template, update_reply_template
 
 __all__ = [
     "CONTACT_SUBJECTS",
@@ -49,6 +51,8 @@ __all__ = [
     "check_bounce_recipient",
     "check_recipient",
     "contact_seller",
+    "create_reply_template",
+    "delete_reply_template",
     "deliver_outbound_email",
     "due_outbound_email_ids",
     "find_alias",
@@ -66,5 +70,6 @@ __all__ = [
     "seller_inboxes",
     "seller_real_addresses",
     "send_notification",
+    "update_reply_template",
     "warn_before_deadlines",
 ]

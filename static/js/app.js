@@ -65,3 +65,34 @@
     });
   });
 })();
+
+// A Reply box's template picker (<form data-template-picker>): choosing a template fetches its
+// text filled in for the thread and puts it in the reply (data-template-target), without a
+// reload; the form's own GET, which does the same, stays the way without JavaScript and the
+// way the page explains a template that cannot be used.
+(function () {
+  function attach(form) {
+    var select = form.querySelector("select");
+    var target = document.getElementById(form.getAttribute("data-template-target"));
+    var status = form.querySelector("[data-template-status]");
+    var apply = form.querySelector("[data-template-apply]");
+    if (!select || !target) { return; }
+    if (apply) { apply.hidden = true; }
+    select.addEventListener("change", function () {
+      if (!select.value) { return; }
+      var url = form.getAttribute("data-template-url").replace(/\/0\/$/, "/" + encodeURIComponent(select.value) + "/");
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/plain" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (text) {
+          target.value = text;
+          target.dispatchEvent(new Event("input"));  // the characters-remaining counter
+          target.focus();
+          if (status) { status.textContent = form.getAttribute("data-template-filled"); }
+        })
+        .catch(function () { form.submit(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-template-picker]").forEach(attach);
+  });
+})();

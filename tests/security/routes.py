@@ -53,6 +53,9 @@ def build_world() -> dict:
     claim = returns.file_claim(order=order, customer=buyer, reason="not_received", body="where?")
     feedback = metrics.leave_feedback(order=order, customer=buyer, rating=2)
     messaging.add_alternate_address(seller=seller, email="help@shop.example")
+    template = messaging.create_reply_template(
+        seller=seller, name="Return", language="en-gb", body="Hello {buyer_name}, your RMA is {rma}."
+    )
     return {
         "order_id": order.order_id,
         "thread": message.thread_id,
@@ -63,6 +66,7 @@ def build_world() -> dict:
         "feedback": feedback.pk,
         "product": item.product_id,
         "alternate": AlternateAddress.objects.get().pk,
+        "template": template.pk,
         "token": tokens.make_token(authorised, "authorise"),
         "seller_user": seller_user,
         "buyer_user": buyer.user,
@@ -83,6 +87,7 @@ def parameter_for(route: str, world: dict) -> str:
         "product" if "inventory/" in route
         else "attachment" if "attachments/" in route
         else "thread" if "threads/" in route
+        else "template" if "templates/" in route
         else "message" if "messages/<int:pk>" in route
         else "alternate" if "alternate-addresses/" in route
         else "claim" if "claims/" in route
@@ -97,4 +102,6 @@ def parameter_for(route: str, world: dict) -> str:
 def path_of(route: str, world: dict) -> str:
     if "<" not in route:
         return "/" + route
+    # A thread's reply template: the route's second parameter.
+    route = route.replace("<int:template_pk>", str(world["template"]))
     return "/" + re.sub(r"<[^>]+>", parameter_for(route, world), route)

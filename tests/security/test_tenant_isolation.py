@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from messaging.models import AlternateAddress, Message, OutboundEmail, Thread
+from messaging.models import AlternateAddress, Message, OutboundEmail, ReplyTemplate, Thread
 from metrics.models import OrderFeedback
 from returns.models import Claim, Refund, ReturnEvent, ReturnRequest
 
@@ -40,6 +40,7 @@ def snapshot():
         list(Message.objects.values_list("pk", "no_response_needed")), OutboundEmail.objects.count(),
         list(Claim.objects.values_list("pk", "status", "seller_response")), AlternateAddress.objects.count(),
         list(OrderFeedback.objects.values_list("pk", "rating")),
+        list(ReplyTemplate.objects.values_list("pk", "name", "language", "body")),
     )  # fmt: skip
 
 
