@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .fields import FilterDateField, SearchField
 
@@ -70,3 +71,16 @@ class OrderSearchForm(FilterForm):
     """Manage Orders' search box: an order id or its start."""
 
     q = SearchField(label="Order ID", max_length=40)
+
+
+class CommunicationPreferencesForm(forms.Form):
+    """The buyer's "Communication preferences" on the storefront."""
+
+    opted_out_of_unsolicited_messages = forms.BooleanField(
+        label=_("Do not send me unsolicited messages from sellers"),
+        required=False,
+        help_text=_(
+            "Sellers can still answer messages you send them, and send you messages needed to "
+            "complete your order, such as a request for information they need to deliver it."
+        ),
+    )

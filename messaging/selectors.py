@@ -10,10 +10,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
+from returns.selectors import order_has_return_request
 from sellercentral.compiled_queries import CompiledQuery
 
 from .models import AlternateAddress, Attachment, Message, OutboundEmail, Thread
-from .policy import awaiting_response, shown_to_buyer
+from .policy import ContactReason, awaiting_response, contact_reasons, order_stage, shown_to_buyer
 
 # The inbox's folders: a direction (Received, the default, is what buyers wrote; Sent; System,
 # the product's own messages), or all of them.
@@ -208,3 +209,18 @@ def attachment_for_seller(seller: SellerAccount, attachment_id: int) -> Attachme
 
 def attachment_for_customer(customer: Customer, attachment_id: int) -> Attachment | None:
     return Attachment.objects.filter(pk=attachment_id, message__thread__customer=customer).first()
+
+
+# --- A seller writing first --------------------------------------------------------------------
+def contact_reasons_for(order: Order) -> list[ContactReason]:
+    """The reasons the order's state offers a seller writing first (``policy.CONTACT_REASONS``)."""
+    stage = order_stage(dispatched=order.is_dispatched, return_requested=order_has_return_request(order.pk))
+    return contact_reasons(stage)
+
+
+def buyer_has_written(thread_id: int) -> bool:
+    """Whether the buyer wrote in the thread (not an automatic reply): the seller's messages
+    there answer a conversation the buyer started or took part in, never unsolicited."""
+    return Message.objects.filter(
+        thread=thread_id, direction=Message.Direction.RECEIVED, is_auto_reply=False
+    ).exists()
