@@ -217,6 +217,18 @@ def test_the_page_sends_a_critical_message_to_an_opted_out_buyer(order, seller_c
     assert Message.objects.get().subject.startswith("[Important] Additional information required")
 
 
+def test_the_thread_pages_reply_box_shows_the_refusal_and_the_way_to_contact_the_buyer(order, seller_client):
+    _opt_out(order.customer)
+    thread = services.open_thread_for_order(order=order)  # returns' "Contact buyer" opens it
+    url = reverse("messaging:thread", args=[thread.pk])
+    response = seller_client.post(url, {"body": "Please change your feedback"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This buyer has chosen not to receive unsolicited messages" in html
+    assert f'href="{_page(order)}"' in html
+    assert not Message.objects.exists()
+
+
 def test_another_sellers_order_is_a_404(order, client):
     client.force_login(factories.seller_user())
     assert client.get(_page(order)).status_code == 404
