@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from commerce.models import Order
 
@@ -188,7 +189,10 @@ def contact_subject(order: Order, reason: str) -> str:
     """The subject of a seller's first message, in the buyer's language; a critical reason's is
     marked "[Important]", so the seller's later replies, by page or mail, keep the mark."""
     with translation.override(order.customer.language):
-        subject = f"{policy.ContactReason(reason).label} (Order: {order.order_id})"
+        subject = gettext("%(reason)s (Order: %(order_id)s)") % {
+            "reason": policy.ContactReason(reason).label,
+            "order_id": order.order_id,
+        }
     return f"{policy.IMPORTANT_MARK} {subject}" if policy.is_critical(reason=reason) else subject
 
 

@@ -3,7 +3,8 @@
 A mail is taken whole or refused whole (``InboundRefused``: the SMTP reply and HTTP status to
 give): known masked recipients, readable, within ``policy``'s limits, from a sender allowed
 to write there (the seller from one of its real addresses, a buyer who bought from the
-seller), and, to a buyer who opted out of unsolicited messages, not unsolicited. A mail already stored (its Message-ID, per seller) counts as a duplicate.
+seller), and, to a buyer who opted out of unsolicited messages, not unsolicited. A mail
+already stored (its Message-ID, per seller) counts as a duplicate.
 
 It continues the conversation it answers (In-Reply-To / References), else that of the order
 its subject names, else the pair's latest; a first mail makes one. Most mails continue one,
