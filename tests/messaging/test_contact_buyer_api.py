@@ -1,14 +1,18 @@
-"""The API's "Contact buyer" (docs/api.md): the reasons an order offers, and the message."""
+"""The API's "Contact buyer" (docs/api.md): the reasons an order offers, and the message; and the
+inbound webhook's refusal of a seller's unsolicited mail."""
 
 import pytest
 from django.core import mail
+from django.test import Client
 from rest_framework.test import APIClient
 
 from commerce import services as commerce_services
+from messaging import services
 from messaging.models import Message
 
 from .. import factories
-from .conftest import BUYER_REAL
+from ..mailauth import stamped
+from .conftest import BUYER_REAL, SELLER_REAL, plain_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +81,27 @@ def test_another_sellers_order_is_a_404(order):
     client.force_authenticate(factories.seller_user())
     assert client.get(_url(order)).status_code == 404
     assert client.post(_url(order), {"reason": "delivery_information", "body": "Hi"}).status_code == 404
+
+
+def test_the_inbound_webhook_refuses_unsolicited_mail_with_a_403(order, settings):
+    settings.INBOUND_EMAIL_SECRET = "dev-inbound-secret"
+    commerce_services.set_communication_preferences(
+        customer=order.customer, opted_out_of_unsolicited_messages=True
+    )
+    to = services.buyer_alias(
+        customer=order.customer, seller=order.seller, marketplace=order.marketplace
+    ).address
+
+    def post(subject: str):
+        raw = plain_mail(sender=SELLER_REAL, to=to, subject=subject).as_bytes()
+        return Client().post(
+            "/api/v1/inbound-email/",
+            stamped(raw),
+            content_type="message/rfc822",
+            HTTP_X_INBOUND_SECRET="dev-inbound-secret",
+        )
+
+    assert post("Our summer sale").status_code == 403
+    assert not Message.objects.exists()
+    assert post("[Important] Your delivery address").status_code == 202
+    assert Message.objects.get().direction == "sent"
