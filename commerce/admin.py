@@ -49,9 +49,9 @@ class SellerMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "user", "created_at"]
+    list_display = ["name", "email", "user", "opted_out_of_unsolicited_messages", "created_at"]
     search_fields = ["name", "email", "user__username"]
-    list_filter = ["created_at"]
+    list_filter = ["opted_out_of_unsolicited_messages", "created_at"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
 

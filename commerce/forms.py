@@ -79,3 +79,16 @@ class InventoryFilterForm(FilterForm):
 
     q = SearchField(label=_("ASIN, SKU or title"))
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, key) for key in SORTS])
+
+
+class CommunicationPreferencesForm(forms.Form):
+    """The buyer's "Communication preferences" on the storefront."""
+
+    opted_out_of_unsolicited_messages = forms.BooleanField(
+        label=_("Do not send me unsolicited messages from sellers"),
+        required=False,
+        help_text=_(
+            "Sellers can still answer messages you send them, and send you messages needed to "
+            "complete your order, such as a request for information they need to deliver it."
+        ),
+    )

@@ -97,6 +97,15 @@ class Customer(models.Model):
         related_name="+",
         help_text="The buyer's home storefront: its language is used on their pages and e-mails.",
     )
+    # The buyer's "Communication preferences": sellers may then only answer the buyer, or send
+    # what is needed to complete an order (messaging.policy.is_critical). Database default too:
+    # the bench loads customers with COPY and names only the columns it knows.
+    opted_out_of_unsolicited_messages = models.BooleanField(
+        "no unsolicited messages from sellers",
+        default=False,
+        db_default=False,
+        help_text="The buyer asked sellers not to send unsolicited messages.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

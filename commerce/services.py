@@ -149,6 +149,13 @@ def place_order(**fields) -> Order:
     return place_orders([NewOrder(**fields)])[0]
 
 
+def set_communication_preferences(*, customer: Customer, opted_out_of_unsolicited_messages: bool) -> Customer:
+    """The buyer's "Communication preferences": whether sellers may write to them first."""
+    customer.opted_out_of_unsolicited_messages = opted_out_of_unsolicited_messages
+    customer.save(update_fields=["opted_out_of_unsolicited_messages"])
+    return customer
+
+
 def mark_order_dispatched(*, order: Order, at: datetime, tracking_number: str = "") -> Order:
     order.status = Order.Status.DISPATCHED
     order.dispatched_at = at

@@ -11,4 +11,9 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(next_page="storefront:home"), name="signout"),
     path("orders/", views.buyer_orders, name="orders"),
     path("orders/<str:order_id>/", views.buyer_order_detail, name="order"),
+    path(
+        "account/communication-preferences/",
+        views.communication_preferences,
+        name="communication_preferences",
+    ),
 ]

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from mimetypes import guess_type
 
+from django.contrib import messages as flash
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 
 from sellercentral.throttling import rate_limited
 
-from . import inventory, order_page, selectors, todos
+from . import inventory, order_page, selectors, services, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
-from .forms import InventoryFilterForm, OrderSearchForm
+from .forms import CommunicationPreferencesForm, InventoryFilterForm, OrderSearchForm
 
 SELLER_ORDERS_PER_PAGE = 25
 INVENTORY_PER_PAGE = 25
@@ -106,3 +108,19 @@ def buyer_orders(request: HttpRequest) -> HttpResponse:
 def buyer_order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = buyer_order_or_404(request, order_id)
     return render(request, "storefront/order_detail.html", {"order": order})
+
+
+@buyer_required
+def communication_preferences(request: HttpRequest) -> HttpResponse:
+    customer = request.customer
+    if request.method == "POST":
+        form = CommunicationPreferencesForm(request.POST)
+        if form.is_valid():
+            services.set_communication_preferences(customer=customer, **form.cleaned_data)
+            flash.success(request, _("Your communication preferences have been saved."))
+            return redirect("storefront:communication_preferences")
+    else:
+        form = CommunicationPreferencesForm(
+            initial={"opted_out_of_unsolicited_messages": customer.opted_out_of_unsolicited_messages}
+        )
+    return render(request, "storefront/communication_preferences.html", {"form": form})

@@ -13,6 +13,8 @@ from .policy import (
     CONTACT_SUBJECTS,
     MAX_BODY_CHARS,
     MAX_TEMPLATE_NAME_CHARS,
+    REASON_NOT_OFFERED,
+    ContactReason,
 )
 from .selectors import ALL_FOLDERS
 
@@ -55,6 +57,28 @@ class ContactSellerForm(forms.Form):
         label="Message", max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_TOO_LONG
     )
     attachments = _attachments_field()
+
+
+class ContactBuyerForm(forms.Form):
+    """The seller writing first about an order: only the reasons its state offers are choices
+    (the service checks again)."""
+
+    reason = forms.ChoiceField(
+        label=_("Contact reason"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": REASON_NOT_OFFERED},
+    )
+    body = forms.CharField(
+        label=_("Message to the buyer"),
+        max_length=MAX_BODY_CHARS,
+        widget=_body_widget(),
+        help_text=BODY_TOO_LONG,
+    )
+    attachments = _attachments_field()
+
+    def __init__(self, *args, reasons: list[ContactReason], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(reason.value, reason.label) for reason in reasons]
 
 
 class ReplyForm(forms.Form):

@@ -13,10 +13,19 @@ from django.db.models.functions import Left
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 from returns import selectors as returns_selectors
+from returns.selectors import order_has_return_request
 from sellercentral.compiled_queries import CompiledQuery
 
 from .models import AlternateAddress, Attachment, Message, OutboundEmail, ReplyTemplate, Thread
-from .policy import awaiting_response, fill_placeholders, placeholders_in, shown_to_buyer
+from .policy import (
+    ContactReason,
+    awaiting_response,
+    contact_reasons,
+    fill_placeholders,
+    order_stage,
+    placeholders_in,
+    shown_to_buyer,
+)
 
 # The inbox's folders: a direction (Received, the default, is what buyers wrote; Sent; System,
 # the product's own messages), or all of them.
@@ -310,3 +319,18 @@ def template_choice(thread: Thread, template_id: int) -> TemplateChoice | None:
     if template is None:
         return None
     return _choice(template, placeholder_values(thread, with_rma="rma" in placeholders_in(template.body)))
+
+
+# --- A seller writing first --------------------------------------------------------------------
+def contact_reasons_for(order: Order) -> list[ContactReason]:
+    """The reasons the order's state offers a seller writing first (``policy.CONTACT_REASONS``)."""
+    stage = order_stage(dispatched=order.is_dispatched, return_requested=order_has_return_request(order.pk))
+    return contact_reasons(stage)
+
+
+def buyer_has_written(thread_id: int) -> bool:
+    """Whether the buyer wrote in the thread (not an automatic reply): the seller's messages
+    there answer a conversation the buyer started or took part in, never unsolicited."""
+    return Message.objects.filter(
+        thread=thread_id, direction=Message.Direction.RECEIVED, is_auto_reply=False
+    ).exists()

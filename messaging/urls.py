@@ -32,6 +32,7 @@ urlpatterns = [
         views.remove_alternate_address,
         name="remove_alternate_address",
     ),
+    path("seller/orders/<str:order_id>/contact-buyer/", views.contact_buyer, name="contact_buyer"),
     path("orders/<str:order_id>/contact/", views.contact_seller, name="contact_seller"),
     path("orders/<str:order_id>/messages/", views.order_messages, name="order_messages"),
     path("messages/attachments/<int:pk>/", views.buyer_attachment, name="buyer_attachment"),

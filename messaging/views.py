@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commerce import selectors as commerce_selectors
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
 from commerce.pagination import capped_count, keyset_page
@@ -17,7 +19,14 @@ from metrics import selectors as metrics_selectors
 from sellercentral.throttling import rate_limited
 
 from . import selectors, services
-from .forms import AlternateAddressForm, ContactSellerForm, InboxFilterForm, ReplyForm, ReplyTemplateForm
+from .forms import (
+    AlternateAddressForm,
+    ContactBuyerForm,
+    ContactSellerForm,
+    InboxFilterForm,
+    ReplyForm,
+    ReplyTemplateForm,
+)
 from .models import Attachment, Message, ReplyTemplate, Thread
 from .policy import MAX_TEMPLATES_PER_SELLER
 
@@ -127,6 +136,28 @@ def reply_template_text(request: HttpRequest, pk: int, template_pk: int) -> Http
     if not choice.usable:
         return HttpResponse(_missing_words(choice), status=409, content_type="text/plain; charset=utf-8")
     return HttpResponse(choice.text, content_type="text/plain; charset=utf-8")
+
+
+@rate_limited("reply")
+def contact_buyer(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = get_object_or_404(commerce_selectors.orders_for_seller(request.seller), order_id=order_id)
+    reasons = selectors.contact_reasons_for(order)
+    posted = request.method == "POST"
+    form = ContactBuyerForm(
+        request.POST if posted else None, request.FILES if posted else None, reasons=reasons
+    )
+    if posted and form.is_valid():
+        try:
+            sent = services.contact_buyer(order=order, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            flash.success(
+                request, _("Your message has been sent to %(buyer)s.") % {"buyer": order.customer.name}
+            )
+            return redirect("messaging:thread", pk=sent.thread_id)
+    context = {"order": order, "form": form, "opted_out": order.customer.opted_out_of_unsolicited_messages}
+    return render(request, "messaging/contact_buyer.html", context, status=400 if posted else 200)
 
 
 @seller_required

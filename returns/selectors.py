@@ -275,6 +275,13 @@ def order_has_claim(order_id: int) -> bool:
     return Claim.objects.filter(order_id=order_id).exists()
 
 
+def order_has_return_request(order_id: int) -> bool:
+    """Whether the order has a return request its buyer has not withdrawn (the seller may
+    then write about the return: ``messaging.policy.contact_reasons``)."""
+    requests = ReturnRequest.objects.filter(order_id=order_id)
+    return requests.exclude(close_reason=ReturnRequest.CloseReason.WITHDRAWN_BY_BUYER).exists()
+
+
 def order_items_paid(order_id: int) -> Decimal:
     """What the buyer paid for the order's items: the most its refunds may add up to (the
     same measure a return's per-line cap uses)."""

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from messaging import api as messaging_api
+from messaging import api_contact as messaging_contact_api
 from messaging import template_api as messaging_template_api
 from metrics import api as metrics_api
 from returns import api as returns_api
@@ -17,6 +18,11 @@ api_v1 = [
         "buyer/orders/<str:order_id>/messages/",
         messaging_api.BuyerContactSeller.as_view(),
         name="buyer-order-messages",
+    ),
+    path(
+        "seller/orders/<str:order_id>/contact-buyer/",
+        messaging_contact_api.SellerContactBuyer.as_view(),
+        name="seller-order-contact-buyer",
     ),
     path("seller/messages/", messaging_api.SellerMessageList.as_view(), name="seller-messages"),
     path(

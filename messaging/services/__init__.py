@@ -3,7 +3,8 @@ call ``services.<name>``.
 
 - ``aliases``: masked addresses and the seller's alternate addresses;
 - ``conversations``: the doors of the pages and the API (contact seller, reply, no response
-  needed, contact buyer, system messages) and the thread of an order;
+  needed, contact buyer with a reason, system messages), the thread of an order, and the
+  refusal of unsolicited messages to a buyer who opted out of them;
 - ``bounces``: bounces to the VERP address of a sent mail (``messaging.verp``);
 - ``inbound``: inbound e-mail (SMTP server and webhook): who may write, which conversation;
 - ``relay``: storing a message, whichever door it came in by, and queueing its relayed copy;
@@ -28,6 +29,7 @@ from .aliases import (
 )
 from .bounces import allow_delivery_again, bounce_outbound_email, check_bounce_recipient, receive_bounce
 from .conversations import (
+    contact_buyer,
     contact_seller,
     mark_no_response_needed,
     open_thread_for_order,
@@ -50,6 +52,7 @@ __all__ = [
     "buyer_alias",
     "check_bounce_recipient",
     "check_recipient",
+    "contact_buyer",
     "contact_seller",
     "create_reply_template",
     "delete_reply_template",

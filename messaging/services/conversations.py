@@ -1,7 +1,7 @@
 """The doors of the pages and the API: the buyer's "Contact seller" form, the seller's Reply
 box and "No response needed" (both with files, held to inbound mail's rules), "Contact buyer"
-on an order, and the messages the product posts into an order's conversation ("Return
-requested" …).
+on an order (a reason its state offers), and the messages the product posts into an order's
+conversation ("Return requested" …).
 
 A conversation (``Thread``) is between one buyer and one seller on one marketplace; the one
 about an order is found, or made, under the order's lock (``thread_for_order``).
@@ -16,11 +16,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from commerce.models import Order
 
-from .. import events, locks, mime, policy
+from .. import events, locks, mime, policy, selectors
 from ..models import Message, MessageEvent, Thread
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
@@ -50,6 +51,17 @@ def _check_uploads(files: Sequence[UploadedFile]) -> list[mime.ParsedAttachment]
         upload.seek(0)
         checked.append(mime.ParsedAttachment(name, content_type, upload.read(), upload.charset or ""))
     return checked
+
+
+def refuse_unsolicited(thread: Thread, *, critical: bool) -> None:
+    """A seller's message to a buyer who opted out of unsolicited messages: refused (nothing
+    stored, nothing sent) unless critical or in a conversation the buyer wrote in."""
+    if policy.refuses_unsolicited(
+        opted_out=thread.customer.opted_out_of_unsolicited_messages,
+        critical=critical,
+        buyer_has_written=lambda: selectors.buyer_has_written(thread.pk),
+    ):
+        raise ValidationError(policy.UNSOLICITED_REFUSED)
 
 
 def thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
@@ -133,6 +145,7 @@ def reply_to_thread(
     if not body:
         return None
     subject = thread.subject if thread.subject.lower().startswith("re:") else f"Re: {thread.subject}"
+    refuse_unsolicited(thread, critical=policy.is_critical(subject=subject))
     return store_message(
         thread=thread,
         direction=Message.Direction.SENT,
@@ -170,6 +183,52 @@ def mark_no_response_needed(*, message: Message, actor: AbstractBaseUser | None 
         events.record(locked.pk, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor)
     message.no_response_needed = True
     return message
+
+
+def contact_subject(order: Order, reason: str) -> str:
+    """The subject of a seller's first message, in the buyer's language; a critical reason's is
+    marked "[Important]", so the seller's later replies, by page or mail, keep the mark."""
+    with translation.override(order.customer.language):
+        subject = gettext("%(reason)s (Order: %(order_id)s)") % {
+            "reason": policy.ContactReason(reason).label,
+            "order_id": order.order_id,
+        }
+    return f"{policy.IMPORTANT_MARK} {subject}" if policy.is_critical(reason=reason) else subject
+
+
+@transaction.atomic
+def contact_buyer(
+    *,
+    order: Order,
+    reason: str,
+    body: str,
+    author: AbstractBaseUser | None = None,
+    channel: str = Message.Channel.WEB,
+    attachments: Sequence[UploadedFile] = (),
+) -> Message:
+    """The seller's "Contact buyer" page: the seller writes first about an order, for a reason
+    its state offers (``selectors.contact_reasons_for``), in the order's conversation. A buyer
+    who opted out of unsolicited messages gets it only when the reason is critical or the buyer
+    wrote in that conversation (``refuse_unsolicited``)."""
+    if reason not in selectors.contact_reasons_for(order):
+        raise ValidationError({"reason": policy.REASON_NOT_OFFERED})
+    body = _check_body(body)
+    files = _check_uploads(attachments)
+    now = timezone.now()
+    subject = contact_subject(order, reason)
+    thread = _order_thread(order, subject=subject, at=now)
+    refuse_unsolicited(thread, critical=policy.is_critical(reason=reason))
+    return store_message(
+        thread=thread,
+        direction=Message.Direction.SENT,
+        channel=channel,
+        sender_name=order.seller.name,
+        subject=subject,
+        text=body,
+        sent_at=now,
+        author=author,
+        attachments=files,
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 A mail is taken whole or refused whole (``InboundRefused``: the SMTP reply and HTTP status to
 give): known masked recipients, readable, within ``policy``'s limits, from a sender allowed
 to write there (the seller from one of its real addresses, a buyer who bought from the
-seller). A mail already stored (its Message-ID, per seller) counts as a duplicate.
+seller), and, to a buyer who opted out of unsolicited messages, not unsolicited. A mail
+already stored (its Message-ID, per seller) counts as a duplicate.
 
 It continues the conversation it answers (In-Reply-To / References), else that of the order
 its subject names, else the pair's latest; a first mail makes one. Most mails continue one,
@@ -27,7 +28,7 @@ from commerce.models import Customer, Order
 from .. import mime, policy
 from ..authentication import Verdict
 from ..models import Alias, Message, Thread
-from ..selectors import SellerAddresses, seller_addresses
+from ..selectors import SellerAddresses, buyer_has_written, seller_addresses
 from .aliases import buyer_alias, find_alias, seller_alias
 from .continued import continued_thread, same_mail
 from .conversations import thread_for_order
@@ -52,6 +53,19 @@ def _sender_not_allowed() -> InboundRefused:
     return InboundRefused(
         "550 5.7.1 Sender is not allowed to write to this address", 403, "sender not allowed"
     )
+
+
+def _refuse_unsolicited(alias: Alias, parsed: mime.ParsedMail, thread: Thread | None) -> None:
+    """The seller's mail to a buyer who opted out of unsolicited messages goes through only in a
+    conversation the buyer wrote in, or marked "[Important]" in its subject (needed to complete
+    the order); otherwise 550 with what the seller may still send. The buyer's preference came
+    with the alias (read at RCPT time): the thread is read only for a buyer who opted out."""
+    if policy.refuses_unsolicited(
+        opted_out=alias.customer.opted_out_of_unsolicited_messages,
+        critical=policy.is_critical(subject=parsed.subject),
+        buyer_has_written=lambda: thread is not None and buyer_has_written(thread.pk),
+    ):
+        raise InboundRefused(policy.UNSOLICITED_REFUSED_SMTP, 403, "buyer opted out of unsolicited messages")
 
 
 @dataclass(frozen=True)
@@ -224,6 +238,8 @@ def _conversation(
     if thread is not None:
         if thread.stored:
             return None
+        if from_seller:
+            _refuse_unsolicited(alias, parsed, thread)
         _with_parties(thread, alias)
         sender_name = alias.seller.name if from_seller else thread.customer.name
         return _Conversation(direction, sender_name, thread, addresses)
@@ -233,6 +249,8 @@ def _conversation(
         stored = same_mail(pair.seller_id, message_id).exists()
     if stored:
         return None
+    if from_seller:
+        _refuse_unsolicited(alias, parsed, None)
     sender_name = pair.seller.name if from_seller else pair.customer.name
     if order is not None:
         thread = thread_for_order(order=order, subject=parsed.subject or f"Order {order.order_id}", at=now)

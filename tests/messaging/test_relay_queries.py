@@ -12,6 +12,7 @@ from email.message import EmailMessage
 import pytest
 from django.core import mail
 
+from commerce.services import set_communication_preferences
 from messaging import services
 from messaging.models import Message, OutboundEmail
 
@@ -182,3 +183,18 @@ def test_a_first_mail_delivered_twice_is_stored_once(order, on_commit):
     assert (result.messages, result.duplicates) == ([], 1)
     assert Message.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_seller_reply_to_a_buyer_who_opted_out_reads_one_query_more(order, on_commit, receive):
+    set_communication_preferences(customer=order.customer, opted_out_of_unsolicited_messages=True)
+    first = on_commit(services.contact_seller, order=order, subject="enquiry", body="Is it Class 10?")
+    [to_seller] = mail.outbox
+    mail.outbox.clear()
+    to = to_seller.extra_headers["Reply-To"]
+    raw = _raw(
+        sender=SELLER_REAL, to=to, subject="Re: Enquiry", In_Reply_To=to_seller.extra_headers["Message-ID"]
+    )
+    # as a seller's reply above, and 1 "has the buyer written in this thread?" (the buyer's
+    # preference came with the alias at RCPT time: a buyer who did not opt out costs nothing)
+    message = receive(raw, to, 9)
+    assert (message.thread_id, message.direction) == (first.thread_id, "sent")
