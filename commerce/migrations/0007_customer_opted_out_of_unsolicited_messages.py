@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0005_order_gift'),
+        ('commerce', '0006_product_image_and_title_index'),
     ]
 
     operations = [
