@@ -170,18 +170,17 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 # --- Who must answer what, and by when --------------------------------------------------------
-def needs_response(
-    *, direction: str, is_auto_reply: bool, is_system: bool, sender_unverified: bool = False
-) -> bool:
-    """A buyer's own message: not an automatic reply, not a message the product wrote, and not
-    mail whose sender could not be authenticated (anyone could have sent it to hurt the
-    seller's response time)."""
-    return direction == "received" and not is_auto_reply and not is_system and not sender_unverified
+def needs_response(*, direction: str, is_auto_reply: bool, sender_unverified: bool = False) -> bool:
+    """A buyer's own message: not an automatic reply, not a message the product wrote (its
+    direction is "system", never "received"), and not mail whose sender could not be
+    authenticated (anyone could have sent it to hurt the seller's response time)."""
+    return direction == "received" and not is_auto_reply and not sender_unverified
 
 
-def answers_buyer(*, direction: str, is_auto_reply: bool, is_system: bool) -> bool:
-    """A seller's own message answers every earlier unanswered buyer message of its thread."""
-    return direction == "sent" and not is_auto_reply and not is_system
+def answers_buyer(*, direction: str, is_auto_reply: bool) -> bool:
+    """A seller's own message (never a system one, whose direction is "system") answers every
+    earlier unanswered buyer message of its thread."""
+    return direction == "sent" and not is_auto_reply
 
 
 def response_deadline(received_at: datetime) -> datetime:
