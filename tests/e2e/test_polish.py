@@ -1,5 +1,5 @@
-"""Rough edges, seen in a browser: the dev mailbox shows a mail's HTML part as its recipient
-sees it, styled, and never runs the mail's script."""
+"""Rough edges, seen in a browser: the site's icon at /favicon.ico; the dev mailbox shows a
+mail's HTML part as its recipient sees it, styled, and never runs the mail's script."""
 
 from django.core.mail import EmailMultiAlternatives
 from playwright.sync_api import expect
@@ -50,3 +50,10 @@ def test_staff_see_a_styled_mail_in_the_dev_mailbox_and_its_script_never_runs(
     )
     axe("A mail in the dev mailbox")
     screenshot(page, "50-dev-mailbox-mail")
+
+
+def test_the_browser_finds_the_sites_icon_at_favicon_ico(live_server, page):
+    # Browsers, bookmarks and feed readers ask for /favicon.ico whatever the pages link.
+    response = page.request.get(live_server.url + "/favicon.ico")
+    assert response.ok and response.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in response.text()
