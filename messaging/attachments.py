@@ -1,8 +1,4 @@
-"""Which files a message may carry, and real addresses inside them: masked where the file can
-be masked, else withheld.
-
-``refusal`` is the one rule for refusing a message's files whole (too big in all, or a kind a
-message may not carry), whichever door they came by: the pages and the API, or inbound mail.
+"""Real addresses inside attachments: masked where the file can be masked, else withheld.
 
 An attachment is relayed as it is stored, so it is stored masked, as a body is (``masking.py``,
 the same replacements). By its kind (``policy.ATTACHMENT_KINDS``): text files are masked in
@@ -28,7 +24,7 @@ import quopri
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from pathlib import PurePosixPath
@@ -47,29 +43,6 @@ _AT = rb"(?:@|&\#0{0,4}64;?|&\#x0{0,4}40;?|%40|=40|&commat;|\\100)"
 _TAG = re.compile(rb"<[^<>]{0,1000}>")
 _PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PDF_KERNING = re.compile(rb"\)\s{0,20}-?[\d.]{1,20}\s{0,20}\(")  # "(luca.de) -20 (pasqua@…" in a TJ array
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a message's files are refused, whole: ``reason`` is a sentence for the sender (ASCII,
-    so an SMTP reply can carry it); ``too_big`` tells a door which of its answers to give."""
-
-    reason: str
-    too_big: bool = False
-
-
-def refusal(files: Iterable[tuple[str, str]], *, total_bytes: int) -> Refusal | None:
-    """The files (``(filename, content_type)`` each) refused, or None when they may go: more
-    than ``policy.MAX_ATTACHMENTS_BYTES`` in all, else the first of a kind a message may not
-    carry names itself. The size is asked for apart so that an upload is refused before it is
-    read."""
-    if total_bytes > policy.MAX_ATTACHMENTS_BYTES:
-        return Refusal(policy.ATTACHMENTS_TOO_BIG, too_big=True)
-    for filename, content_type in files:
-        why = policy.attachment_refusal(filename, content_type)
-        if why is not None:
-            return Refusal(why)
-    return None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ read these; none keeps a copy. The product rules behind them are described in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -140,6 +141,29 @@ def attachment_refusal(filename: str, content_type: str) -> str | None:
     else:
         why = f"files of type {content_type}{f' ({extension})' if extension else ''} are not accepted"
     return f'The attachment "{name}" cannot be sent: {why}. Accepted: {ATTACHMENTS_ALLOWED}.'
+
+
+@dataclass(frozen=True)
+class FilesRefusal:
+    """Why a message's files are refused, whole: ``reason`` is a sentence for the sender (ASCII,
+    so an SMTP reply can carry it); ``too_big`` tells a door which of its answers to give."""
+
+    reason: str
+    too_big: bool = False
+
+
+def files_refusal(files: Iterable[tuple[str, str]], *, total_bytes: int) -> FilesRefusal | None:
+    """The one rule every door refuses a message's files by (the pages and the API, inbound
+    mail): more than ``MAX_ATTACHMENTS_BYTES`` in all, else the first file (``(filename,
+    content_type)``) of a kind a message may not carry names itself; None when they may go.
+    The size is given apart, so that an upload is refused before it is read."""
+    if total_bytes > MAX_ATTACHMENTS_BYTES:
+        return FilesRefusal(ATTACHMENTS_TOO_BIG, too_big=True)
+    for filename, content_type in files:
+        why = attachment_refusal(filename, content_type)
+        if why is not None:
+            return FilesRefusal(why)
+    return None
 
 
 # --- The outbox -------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from django.utils import timezone
 from commerce.models import Order
 
 from .. import events, locks, mime, policy
-from ..attachments import refusal
 from ..models import Message, MessageEvent, Thread
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
@@ -37,7 +36,7 @@ def _check_body(body: str, *, allow_empty: bool = False) -> str:
 
 
 def _check_uploads(files: Sequence[UploadedFile]) -> list[mime.ParsedAttachment]:
-    """Files sent from a page or the API, held to inbound mail's rules (``attachments.refusal``)."""
+    """Files sent from a page or the API, held to inbound mail's rules (``policy.files_refusal``)."""
     named = [
         (
             upload,
@@ -46,7 +45,7 @@ def _check_uploads(files: Sequence[UploadedFile]) -> list[mime.ParsedAttachment]
         )
         for upload in files
     ]
-    refused = refusal(
+    refused = policy.files_refusal(
         [(name, content_type) for _, name, content_type in named],
         total_bytes=sum(upload.size or 0 for upload in files),
     )

@@ -25,7 +25,6 @@ from django.utils import timezone
 from commerce.models import Customer, Order
 
 from .. import mime, policy
-from ..attachments import refusal
 from ..authentication import Verdict
 from ..models import Alias, Message, Thread
 from ..selectors import SellerAddresses, seller_addresses
@@ -99,10 +98,10 @@ def _unverified_buyer_allowed(aliases: list[Alias]) -> None:
 
 
 def _check_attachments(parsed: mime.ParsedMail) -> None:
-    """Files a message may not carry (``attachments.refusal``) refuse the whole mail: over 10 MB
+    """Files a message may not carry (``policy.files_refusal``) refuse the whole mail: over 10 MB
     in all at 552 5.3.4; a refused kind at 554 5.6.1 "media not supported", saying which file
     and why, so the sender's server tells the sender."""
-    refused = refusal(
+    refused = policy.files_refusal(
         [(a.filename, a.content_type) for a in parsed.attachments],
         total_bytes=sum(len(a.content) for a in parsed.attachments),
     )

@@ -506,7 +506,7 @@ def test_the_pages_and_the_relay_refuse_the_same_files_in_the_same_words(
     raw = _mail(BUYER_REAL, seller_alias.address, (content, content_type, filename, "")).as_bytes()
     with pytest.raises(services.InboundRefused) as by_mail:
         services.receive_inbound_email(raw=raw, verdict=genuine(raw), recipients=[seller_alias.address])
-    # Then both doors give the one reason (attachments.refusal), the relay with its SMTP code
+    # Then both doors give the one reason (policy.files_refusal), the relay with its SMTP code
     [reason] = on_the_page.value.message_dict["attachments"]
     assert by_mail.value.reason == reason
     assert by_mail.value.smtp_reply == smtp_reply + reason
