@@ -14,6 +14,7 @@ import email.policy
 import html
 import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
@@ -31,6 +32,10 @@ ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "li",
     "ol", "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
+# A file name is at most this many characters, and this many bytes in UTF-8: file systems
+# count bytes (255 on most), and Django's storage adds a suffix to a name already taken.
+MAX_FILENAME_CHARS = 120
+MAX_FILENAME_BYTES = 200
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
@@ -211,16 +216,18 @@ def _attachments(message: EmailMessage) -> list[ParsedAttachment]:
     attached mail (message/rfc822) whole, as one .eml file, never its parts one by one (a
     forwarded mail's headers and text would otherwise be lost, or relayed without masking)."""
     found = []
-    parts = [message]
-    while parts:
-        part = parts.pop(0)
+    # Depth first, in the mail's order: a stack, its children pushed last-first (popping the
+    # head of a list instead costs a copy of the rest for every part).
+    stack = [message]
+    while stack:
+        part = stack.pop()
         if part is not message and part.get_content_type() == "message/rfc822":
             name = safe_filename(part.get_filename() or "forwarded message")
-            name = name if name.lower().endswith(".eml") else f"{name[:116]}.eml"
+            name = name if name.lower().endswith(".eml") else safe_filename(f"{name}.eml")
             found.append(ParsedAttachment(name, "message/rfc822", _attached_mail(part)))
             continue
         if part.is_multipart():
-            parts[:0] = part.get_payload()
+            stack.extend(reversed(part.get_payload()))
             continue
         filename = part.get_filename()
         if not filename and part.get_content_disposition() != "attachment":
@@ -250,13 +257,23 @@ def _attached_mail(part: Message) -> bytes:
 
 
 def safe_filename(name: str) -> str:
-    """A file name without a path, nor characters a file system or a header would choke on, at
-    most 120 characters: a long one is cut before its extension, which says what kind it is."""
-    name = re.sub(r"[^\w.\- ]+", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .") or "attachment"
-    stem, _, extension = name.rpartition(".")
-    if len(name) > 120 and stem and len(extension) <= 10:
-        return f"{stem[: 119 - len(extension)]}.{extension}"
-    return name[:120]
+    """A file name safe to store, show and send on: no path (either separator), only letters,
+    digits, ``_ - .`` and spaces (control characters, quotes, direction overrides … become
+    ``_``), no leading or trailing dot or space (no hidden file, no ``..``), composed Unicode
+    (macOS sends names decomposed), at most ``MAX_FILENAME_CHARS`` characters and
+    ``MAX_FILENAME_BYTES`` bytes. A long name is cut before its extension, which says what kind
+    of file it is."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[^\w.\- ]+", "_", name).strip(" .") or "attachment"
+    stem, dot, extension = name.rpartition(".")
+    if not stem or len(extension) > 10:
+        stem, dot, extension = name, "", ""
+    ending = dot + extension
+    room = MAX_FILENAME_BYTES - len(ending.encode())
+    stem = stem[: MAX_FILENAME_CHARS - len(ending)]
+    while len(stem.encode()) > room:  # a character at a time: never half of one
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or "attachment") + ending
 
 
 def html_to_text(markup: str) -> str:

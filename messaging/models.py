@@ -158,6 +158,8 @@ class Message(models.Model):
         help_text="A buyer's mail taken though its sender was not authenticated (the operator allows "
         "it): shown with a warning, not counted in Contact Response Time.",
     )
+    # direction == "system", kept as a column for filters, the admin and the API; the check
+    # constraint below holds the two together and store_message derives it, never takes it.
     is_system = models.BooleanField(default=False)
     needs_response = models.BooleanField(
         default=False, help_text="A buyer message that is not automatic and not a system message."

@@ -8,7 +8,7 @@ read these; none keeps a copy. The product rules behind them are described in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -231,6 +231,29 @@ def attachment_refusal(filename: str, content_type: str) -> str | None:
     return f'The attachment "{name}" cannot be sent: {why}. Accepted: {ATTACHMENTS_ALLOWED}.'
 
 
+@dataclass(frozen=True)
+class FilesRefusal:
+    """Why a message's files are refused, whole: ``reason`` is a sentence for the sender (ASCII,
+    so an SMTP reply can carry it); ``too_big`` tells a door which of its answers to give."""
+
+    reason: str
+    too_big: bool = False
+
+
+def files_refusal(files: Iterable[tuple[str, str]], *, total_bytes: int) -> FilesRefusal | None:
+    """The one rule every door refuses a message's files by (the pages and the API, inbound
+    mail): more than ``MAX_ATTACHMENTS_BYTES`` in all, else the first file (``(filename,
+    content_type)``) of a kind a message may not carry names itself; None when they may go.
+    The size is given apart, so that an upload is refused before it is read."""
+    if total_bytes > MAX_ATTACHMENTS_BYTES:
+        return FilesRefusal(ATTACHMENTS_TOO_BIG, too_big=True)
+    for filename, content_type in files:
+        why = attachment_refusal(filename, content_type)
+        if why is not None:
+            return FilesRefusal(why)
+    return None
+
+
 # --- The outbox -------------------------------------------------------------------------------
 # Wait 1, 2, 4 … minutes between attempts (``retry_delay``), then give up after this many.
 MAX_SEND_ATTEMPTS = 8
@@ -259,18 +282,17 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 # --- Who must answer what, and by when --------------------------------------------------------
-def needs_response(
-    *, direction: str, is_auto_reply: bool, is_system: bool, sender_unverified: bool = False
-) -> bool:
-    """A buyer's own message: not an automatic reply, not a message the product wrote, and not
-    mail whose sender could not be authenticated (anyone could have sent it to hurt the
-    seller's response time)."""
-    return direction == "received" and not is_auto_reply and not is_system and not sender_unverified
+def needs_response(*, direction: str, is_auto_reply: bool, sender_unverified: bool = False) -> bool:
+    """A buyer's own message: not an automatic reply, not a message the product wrote (its
+    direction is "system", never "received"), and not mail whose sender could not be
+    authenticated (anyone could have sent it to hurt the seller's response time)."""
+    return direction == "received" and not is_auto_reply and not sender_unverified
 
 
-def answers_buyer(*, direction: str, is_auto_reply: bool, is_system: bool) -> bool:
-    """A seller's own message answers every earlier unanswered buyer message of its thread."""
-    return direction == "sent" and not is_auto_reply and not is_system
+def answers_buyer(*, direction: str, is_auto_reply: bool) -> bool:
+    """A seller's own message (never a system one, whose direction is "system") answers every
+    earlier unanswered buyer message of its thread."""
+    return direction == "sent" and not is_auto_reply
 
 
 def response_deadline(received_at: datetime) -> datetime:

@@ -74,6 +74,9 @@ class RelaySMTP(SMTP):
             return
         self._sessions.add(self)
         super().connection_made(transport)
+        # A new session (at connect, and again after STARTTLS): whether its peer is one of our
+        # MX hosts is settled here, once, for EHLO, XFORWARD and DATA to read.
+        xforward.session_from_mx(self.session)
 
     def connection_lost(self, error) -> None:
         if self._refused:
@@ -102,7 +105,7 @@ class RelaySMTP(SMTP):
     async def smtp_EHLO(self, hostname: str) -> None:
         # aiosmtpd ends its EHLO reply with "250 HELP"; push() adds XFORWARD just before it,
         # for our MX hosts only (nobody else is told, nor allowed to use it).
-        self._announce_xforward = bool(hostname) and xforward.from_mx(self.session.peer)
+        self._announce_xforward = bool(hostname) and xforward.session_from_mx(self.session)
         try:
             await super().smtp_EHLO(hostname)
         finally:
@@ -114,7 +117,7 @@ class RelaySMTP(SMTP):
         await super().push(status)
 
     async def smtp_XFORWARD(self, arg: str | None) -> None:
-        if not (self.session.extended_smtp and xforward.from_mx(self.session.peer)):
+        if not (self.session.extended_smtp and xforward.session_from_mx(self.session)):
             await self.push(xforward.NOT_AUTHORISED)
             return
         if self.envelope.mail_from:

@@ -42,6 +42,15 @@ def from_mx(peer) -> bool:
     return in_networks(str(peer[0]), settings.RELAY_MX_NETWORKS)
 
 
+def session_from_mx(session) -> bool:
+    """``from_mx`` for the session's peer, decided once per connection (its peer never changes)
+    and kept on the session, rather than matched against the networks at every command."""
+    known = vars(session).get("from_mx")
+    if known is None:
+        known = vars(session)["from_mx"] = from_mx(session.peer)
+    return known
+
+
 def _xtext(value: str) -> str:
     """RFC 3461 xtext: ``+HH`` is the byte HH (ASCII only, as the syntax allows)."""
     decoded = _XTEXT.sub(lambda match: chr(int(match.group(1), 16)), value)
@@ -79,7 +88,7 @@ def parse(arg: str | None) -> dict[str, str]:
 def client_of(session) -> tuple[str, str]:
     """(client address, HELO name) to authenticate a mail by: the MX's XFORWARD values for
     a peer in ``RELAY_MX_NETWORKS`` ("" where it sent none), else the peer's own."""
-    if from_mx(session.peer):
+    if session_from_mx(session):
         forwarded = vars(session).get("xforward") or {}
         return forwarded.get("ADDR", ""), forwarded.get("HELO", "")
     address = session.peer[0] if isinstance(session.peer, tuple) else ""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -135,23 +134,15 @@ def contact_response_time(
     )
 
 
-SIDEBAR_AVERAGE_SECONDS = 300
-
-
-def average_response_time(seller: SellerAccount, *, days: int = 7) -> timedelta | None:
-    """The inbox sidebar's "7 day average response time": the same figure as Account Health.
-
-    An average over a week barely moves in minutes, so the inbox shows one up to five minutes
-    old (cached per seller) rather than aggregating a week of messages on every page view;
-    Account Health always computes it afresh.
+def average_response_time(
+    seller: SellerAccount, *, days: int = 7, now: datetime | None = None
+) -> timedelta | None:
+    """The inbox sidebar's "7 day average response time": Account Health's own figure for the
+    window, from the same query (``contact_response_time``), read afresh on every page, so the
+    two never disagree, not even just after a reply. Not cached: the aggregate is one
+    index-only scan of a week of the seller's counted messages (``message_counted_covering_idx``).
     """
-    key = f"inbox-average:{seller.pk}:{days}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached[0]  # a 1-tuple, so that "no average" (None) is cached too
-    average = contact_response_time(seller, windows=(days,)).windows[0].average_response
-    cache.set(key, (average,), SIDEBAR_AVERAGE_SECONDS)
-    return average
+    return contact_response_time(seller, now=now, windows=(days,)).windows[0].average_response
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ class StoredMail:
 
     def body(self, subtype: str) -> str:
         part = self.message.get_body(preferencelist=(subtype,))
-        return part.get_content() if part is not None else ""
+        # Stored as sent, with the wire's CRLF line ends: shown with the text's own newlines.
+        return part.get_content().replace("\r\n", "\n") if part is not None else ""
 
     @property
     def text(self) -> str:

@@ -103,6 +103,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
     path("dev/mailbox/<str:key>/", views.dev_mail, name="dev-mail"),
+    path("dev/mailbox/<str:key>/html/", views.dev_mail_html, name="dev-mail-html"),
     path("", include("messaging.urls")),
     path("", include("returns.urls")),
     path("", include("metrics.urls")),

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.defaults import server_error as django_server_error
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
@@ -29,6 +30,23 @@ from .api import INVALID, ActionRateThrottle, WriteRateThrottle
 from .models import Heartbeat
 
 MAILS_PER_PAGE = 25
+# The policy of a mail's HTML part, which the dev mailbox frames: the site's own policy forbids
+# inline styles, and mail is styled inline, so the part gets one of its own. Styles inline,
+# images from data: or this site (nothing fetched from elsewhere, as a careful mail client
+# does), never a script; a sandbox (no scripts, an origin of its own) even opened on its own;
+# framed by this site's pages only.
+MAIL_FRAME_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' data:",
+        "script-src 'none'",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'self'",
+        "sandbox",
+    ]
+)
 SERVER_ERROR_DETAIL = "Something went wrong on our side. Please try again in a moment."
 
 
@@ -83,6 +101,19 @@ def dev_mail(request: HttpRequest, key: str) -> HttpResponse:
     if mail is None:
         raise Http404("No such mail.")
     return render(request, "dev/mail.html", {"mail": mail})
+
+
+@_dev_tools_only
+@xframe_options_sameorigin
+def dev_mail_html(request: HttpRequest, key: str) -> HttpResponse:
+    """The mail's HTML part as its recipient would see it, for the mail page's sandboxed frame."""
+    mail = mailbox.load_mail(key)
+    if mail is None or not mail.html:
+        raise Http404("No such mail, or no HTML part.")
+    response = HttpResponse(mail.html, content_type="text/html; charset=utf-8")
+    # Set here, so django-csp's middleware leaves it as it is (it adds the site's otherwise).
+    response["Content-Security-Policy"] = MAIL_FRAME_POLICY
+    return response
 
 
 class TokenSerializer(serializers.Serializer):

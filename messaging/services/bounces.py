@@ -187,6 +187,5 @@ def _tell_the_sender(thread, notice: str, *, now) -> None:
         subject=NOTICE_SUBJECT,
         text=f"{NOTICE_SUBJECT}. {notice}",
         sent_at=now,
-        is_system=True,
         relay=False,
     )

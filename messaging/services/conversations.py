@@ -37,17 +37,23 @@ def _check_body(body: str, *, allow_empty: bool = False) -> str:
 
 
 def _check_uploads(files: Sequence[UploadedFile]) -> list[mime.ParsedAttachment]:
-    """Files sent from a page or the API, held to inbound mail's rules: 10 MB in all, and
-    only the kinds a message may carry (the first refused one names itself)."""
-    if sum(upload.size or 0 for upload in files) > policy.MAX_ATTACHMENTS_BYTES:
-        raise ValidationError({"attachments": policy.ATTACHMENTS_TOO_BIG})
+    """Files sent from a page or the API, held to inbound mail's rules (``policy.files_refusal``)."""
+    named = [
+        (
+            upload,
+            mime.safe_filename(upload.name or "attachment"),
+            (upload.content_type or "application/octet-stream").lower(),
+        )
+        for upload in files
+    ]
+    refused = policy.files_refusal(
+        [(name, content_type) for _, name, content_type in named],
+        total_bytes=sum(upload.size or 0 for upload in files),
+    )
+    if refused is not None:
+        raise ValidationError({"attachments": refused.reason})
     checked = []
-    for upload in files:
-        name = mime.safe_filename(upload.name or "attachment")
-        content_type = (upload.content_type or "application/octet-stream").lower()
-        refusal = policy.attachment_refusal(name, content_type)
-        if refusal is not None:
-            raise ValidationError({"attachments": refusal})
+    for upload, name, content_type in named:
         upload.seek(0)
         checked.append(mime.ParsedAttachment(name, content_type, upload.read(), upload.charset or ""))
     return checked
@@ -255,6 +261,5 @@ def post_system_message(*, order: Order, subject: str, body: str) -> Message:
         subject=subject,
         text=body,
         sent_at=now,
-        is_system=True,
         relay=False,
     )

@@ -111,13 +111,19 @@ def _unverified_buyer_allowed(aliases: list[Alias]) -> None:
         raise _sender_not_allowed()
 
 
-def _check_attachment_kinds(attachments: list[mime.ParsedAttachment]) -> None:
-    """A file of a kind a message may not carry refuses the whole mail, saying which and why
-    (554 5.6.1 "media not supported" at DATA, so the sender's server tells the sender)."""
-    for attachment in attachments:
-        refusal = policy.attachment_refusal(attachment.filename, attachment.content_type)
-        if refusal is not None:
-            raise InboundRefused(f"554 5.6.1 {refusal}", 422, refusal)
+def _check_attachments(parsed: mime.ParsedMail) -> None:
+    """Files a message may not carry (``policy.files_refusal``) refuse the whole mail: over 10 MB
+    in all at 552 5.3.4; a refused kind at 554 5.6.1 "media not supported", saying which file
+    and why, so the sender's server tells the sender."""
+    refused = policy.files_refusal(
+        [(a.filename, a.content_type) for a in parsed.attachments],
+        total_bytes=sum(len(a.content) for a in parsed.attachments),
+    )
+    if refused is None:
+        return
+    if refused.too_big:
+        raise InboundRefused(f"552 5.3.4 {refused.reason}", 413, refused.reason)
+    raise InboundRefused(f"554 5.6.1 {refused.reason}", 422, refused.reason)
 
 
 def receive_inbound_email(
@@ -144,9 +150,7 @@ def receive_inbound_email(
         parsed = mime.parse(raw, envelope_from=envelope_from)
     except mime.UnparseableMail as exc:
         raise InboundRefused(f"554 5.6.0 Unparseable message: {exc}", 400, str(exc)) from exc
-    if sum(len(a.content) for a in parsed.attachments) > policy.MAX_ATTACHMENTS_BYTES:
-        raise InboundRefused("552 5.3.4 Attachments over 10 MB in all", 413, "attachments over 10 MB")
-    _check_attachment_kinds(parsed.attachments)
+    _check_attachments(parsed)
     unverified = _check_sender(verdict, parsed)
     if aliases is None:
         candidates = recipients if recipients is not None else parsed.recipients

@@ -43,7 +43,6 @@ def store_message(
     message_id: str = "",
     in_reply_to: str = "",
     is_auto_reply: bool = False,
-    is_system: bool = False,
     raw: bytes = b"",
     author: AbstractBaseUser | None = None,
     attachments: list[mime.ParsedAttachment] = (),
@@ -66,7 +65,7 @@ def store_message(
         text, html = with_notes(text, html, screened.notes)
     content = mask_content(sender_name=sender_name, subject=subject, text=text, html=html, masking=masking)
     domain = thread.marketplace.relay_domain
-    kind = {"direction": direction, "is_auto_reply": is_auto_reply, "is_system": is_system}
+    kind = {"direction": direction, "is_auto_reply": is_auto_reply}
     needs_response = policy.needs_response(**kind, sender_unverified=sender_unverified)
     message = Message.objects.create(
         thread=thread,
@@ -82,7 +81,8 @@ def store_message(
         in_reply_to=in_reply_to,
         sent_at=sent_at,
         is_auto_reply=is_auto_reply,
-        is_system=is_system,
+        # Derived, never passed: a system message is the one whose direction says so.
+        is_system=direction == Message.Direction.SYSTEM,
         needs_response=needs_response,
         response_deadline=policy.response_deadline(sent_at) if needs_response else None,
         source=_source_file(raw, thread),

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -484,3 +485,29 @@ def test_the_privacy_scan_finds_an_address_packed_inside_an_attachment(content):
     message.set_content("see file")
     message.add_attachment(content, maintype="application", subtype="octet-stream", filename="f.bin")
     assert privacy.leaks_in_bytes(message.as_bytes(), [BUYER_REAL])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "content_type", "filename", "smtp_reply"),
+    [
+        (b"MZ\x90\x00", "application/x-msdownload", "setup.exe", "554 5.6.1 "),
+        (b"%PDF" + b"0" * policy.MAX_ATTACHMENTS_BYTES, "application/pdf", "big.pdf", "552 5.3.4 "),
+    ],
+)
+def test_the_pages_and_the_relay_refuse_the_same_files_in_the_same_words(
+    order, content, content_type, filename, smtp_reply
+):
+    # Given one file, sent from the contact form and by e-mail to the seller's masked address
+    upload = SimpleUploadedFile(filename, content, content_type)
+    with pytest.raises(ValidationError) as on_the_page:
+        services.contact_seller(order=order, subject="enquiry", body="See attached", attachments=[upload])
+    _, seller_alias = _aliases(order)
+    raw = _mail(BUYER_REAL, seller_alias.address, (content, content_type, filename, "")).as_bytes()
+    with pytest.raises(services.InboundRefused) as by_mail:
+        services.receive_inbound_email(raw=raw, verdict=genuine(raw), recipients=[seller_alias.address])
+    # Then both doors give the one reason (policy.files_refusal), the relay with its SMTP code
+    [reason] = on_the_page.value.message_dict["attachments"]
+    assert by_mail.value.reason == reason
+    assert by_mail.value.smtp_reply == smtp_reply + reason
+    assert not Message.objects.exists()

@@ -2,6 +2,7 @@
 their own direction and sender, their own folder of the inbox, out of every figure."""
 
 import importlib
+import inspect
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from messaging import services
 from messaging.models import Message
+from messaging.services.relay import store_message
 
 from .. import factories
 
@@ -36,6 +38,22 @@ def test_a_system_message_is_seller_centrals_not_the_buyers(order):
     assert (message.direction, message.sender_name, message.is_system) == ("system", "Seller Central", True)
     assert (message.needs_response, message.response_deadline) == (False, None)
     assert not message.outbound_emails.exists()  # never relayed
+
+
+def test_a_message_is_a_system_one_by_its_direction_alone(order):
+    # Storing takes no separate flag to disagree with the direction: it is derived from it.
+    assert "is_system" not in inspect.signature(store_message).parameters
+    asked = services.contact_seller(order=order, subject="enquiry", body="Where is my card?")
+    answered = services.reply_to_thread(thread=asked.thread, body="Posted today")
+    denied = _decision(order)
+    assert [(m.direction, m.is_system) for m in (asked, answered, denied)] == [
+        ("received", False),
+        ("sent", False),
+        ("system", True),
+    ]
+    assert (asked.needs_response, answered.needs_response) == (True, False)
+    asked.refresh_from_db()
+    assert asked.responded_at == answered.sent_at  # a reply answers; a system message never does
 
 
 def test_the_inbox_opens_on_what_buyers_wrote_and_lists_system_messages_apart(seller, seller_client, order):

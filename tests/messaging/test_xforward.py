@@ -125,3 +125,19 @@ def test_attributes_are_read_as_postfix_writes_them(arg, parsed):
 def test_malformed_attributes_are_refused(arg):
     with pytest.raises(ValueError):
         xforward.parse(arg)
+
+
+def test_whether_the_peer_is_our_mx_is_decided_once_a_connection(order, relay_server, behind_mx, monkeypatch):
+    # Counted where the networks are matched: EHLO, XFORWARD and two mails' DATA read one answer.
+    matched = []
+    real = xforward.in_networks
+    monkeypatch.setattr(xforward, "in_networks", lambda *args: matched.append(args) or real(*args))
+    alias = _alias(order)
+    with smtplib.SMTP("127.0.0.1", relay_server, timeout=30, source_address=MX) as mx:
+        mx.ehlo("mx.sellercentral.test")
+        for subject in ["first", "second"]:
+            assert mx.docmd(f"XFORWARD ADDR={BUYERS_SERVER} HELO=mail.example.com")[0] == 250
+            mail = plain_mail(sender=BUYER_REAL, to=alias.address, subject=subject)
+            mx.sendmail(BUYER_REAL, [alias.address], mail.as_bytes())
+    assert Message.objects.filter(channel="email").count() == 2
+    assert len(matched) == 1

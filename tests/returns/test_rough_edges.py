@@ -1,6 +1,8 @@
 """Rough edges of the returns pages: errors said once, real labels, a message where nothing
 happened, buttons that say what they do."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,3 +51,25 @@ def test_the_close_quick_link_button_says_close(make_request, seller_client):
     html = seller_client.get(tokens.action_url(request, "close")).content.decode()
     assert "Close Request" in html and ">Close request</button>" in html
     assert "Deny request</button>" not in html
+
+
+def _described_by_nothing(html: str) -> list[str]:
+    """The ids fields name in aria-describedby that no element of the page has."""
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    named = [i for value in re.findall(r'aria-describedby="([^"]+)"', html) for i in value.split()]
+    return [i for i in named if i not in ids]
+
+
+def test_every_fields_help_text_is_the_one_its_field_is_described_by(make_request, seller_client):
+    # Django names a field's help "<id>_helptext" in aria-describedby: the help must carry that id,
+    # or a screen reader reads the field without its help ("Street address. Enter …").
+    request = make_request()
+    seller_client.post(reverse("returns:authorise", args=[request.pk]), {})
+    for url in [
+        reverse("returns:account_info"),
+        reverse("returns:refund", args=[request.pk]),
+        reverse("returns:settings"),
+    ]:
+        html = seller_client.get(url).content.decode()
+        assert 'class="field__help"' in html and "_helptext" in html, url
+        assert _described_by_nothing(html) == [], url
