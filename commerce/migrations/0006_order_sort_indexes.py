@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['seller', 'order_id'], name='order_seller_order_id_idx'),
+            index=models.Index(fields=['seller', 'order_id', 'id'], name='order_seller_order_id_idx'),
         ),
         migrations.AddIndex(
             model_name='order',
