@@ -72,7 +72,7 @@ class Sorting:
 
     def links(self, params: QueryDict, current: str) -> list[SortLink]:
         """A link per column that keeps the list's filters and search (a new order starts on
-        its first page)."""
+        its first page, whether the list pages by number or by cursor)."""
         active, descending = current.removeprefix("-"), current.startswith("-")
         links = []
         for column in self.columns:
@@ -84,7 +84,8 @@ class Sorting:
                 target = f"-{column.key}" if column.first_descending else column.key
                 aria_sort = ""
             query = params.copy()
-            query.pop("page", None)
+            for position in ("page", "before", "after"):  # numbered or keyset pages
+                query.pop(position, None)
             query[SORT_PARAM] = target
             links.append(SortLink(column, f"?{query.urlencode()}", aria_sort))
         return links

@@ -8,8 +8,10 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
+from commerce.sorting import Column, Sorting
 from sellercentral.compiled_queries import CompiledQuery
 
 from .models import AlternateAddress, Attachment, Message, OutboundEmail, Thread
@@ -20,6 +22,13 @@ from .policy import awaiting_response, shown_to_buyer
 ALL_FOLDERS = "all"
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
 ASIN_SEARCH = re.compile(r"^[0-9A-Za-z]{10}$")
+
+
+# The inbox pages by keyset on (sent time, id) through ``message_inbox_idx``, so it sorts by
+# that alone, either way: another column would need its value in the page cursor.
+INBOX_SORTING = Sorting(
+    columns=(Column("sent", _("Date"), ("sent_at",), first_descending=True),), default="-sent"
+)
 
 
 def inbox(

@@ -45,6 +45,7 @@ def keyset_pagination(context, page):
         return f"?{urlencode({**params.dict(), **cursor})}"
 
     return {
+        "page": page,
         "newer_url": link(after=page.newer) if page.newer else None,
         "older_url": link(before=page.older) if page.older else None,
     }
