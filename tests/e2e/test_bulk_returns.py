@@ -88,3 +88,7 @@ def test_seller_sorts_the_lists(world, live_server, page, axe):
     page.click(".sort-options >> text=Status")
     assert "sort=status" in page.url
     axe("Claims sorted")
+    page.goto(live_server.url + "/seller/messages/")
+    page.click("th >> text=Date")
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text("Date ▲")
+    axe("Inbox oldest first")
