@@ -222,6 +222,9 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["seller", "-placed_at", "-id"], name="order_seller_placed_idx"),
             models.Index(fields=["customer", "-placed_at", "-id"], name="order_customer_placed_idx"),
+            # Manage Orders' other sort orders (commerce.selectors.ORDER_SORTING), either way.
+            models.Index(fields=["seller", "order_id", "id"], name="order_seller_order_id_idx"),
+            models.Index(fields=["seller", "total", "id"], name="order_seller_total_idx"),
         ]
 
     def __str__(self) -> str:

@@ -35,16 +35,19 @@ Position = tuple[datetime, int]
 
 @dataclass
 class KeysetPage:
-    """One page of a list ordered newest first by ``(time, id)``, reached by a cursor.
+    """One page of a list ordered by ``(time, id)``, newest first (or oldest first), reached
+    by a cursor.
 
     Every page costs the same however deep it is (no OFFSET): the next page starts where
-    this one ended, through the same index the list is ordered by.
+    this one ended, through the same index the list is ordered by (read backwards for the
+    other direction).
     """
 
     rows: list
     count: int
-    newer: str | None  # cursor of the page before (newer rows), None on the first page
-    older: str | None  # cursor of the page after (older rows), None on the last page
+    newer: str | None  # cursor of the newer rows' page, None when there is none
+    older: str | None  # cursor of the older rows' page, None when there is none
+    oldest_first: bool = False  # then the page after this one holds the newer rows
 
     def __iter__(self):
         return iter(self.rows)
@@ -83,43 +86,64 @@ def keyset_page(
     before: Position | None = None,
     after: Position | None = None,
     time_field: str,
+    oldest_first: bool = False,
 ) -> KeysetPage:
-    """``queryset`` ordered by ``-time_field, -id``; rows older than ``before`` or newer than
-    ``after`` (positions read by ``parse_cursor``, through ``commerce.fields.CursorField``)."""
-    position = after
-    if position is not None:
+    """``queryset`` ordered by ``-time_field, -id`` (``oldest_first``: ``time_field, id``);
+    rows older than ``before`` or newer than ``after`` (positions read by ``parse_cursor``,
+    through ``commerce.fields.CursorField``)."""
+    newest = queryset.order_by(f"-{time_field}", "-pk")
+    oldest = queryset.order_by(time_field, "pk")
+
+    def older_than(position: Position) -> QuerySet:
         moment, pk = position
-        newer_first = queryset.filter(
-            Q(**{f"{time_field}__gt": moment}) | Q(**{time_field: moment, "pk__gt": pk}),
-            **{f"{time_field}__gte": moment},
-        ).order_by(time_field, "pk")
-        rows = list(newer_first[: per_page + 1])
-        if not rows:  # everything newer went away (answered, say): offer the way back
-            return KeysetPage(rows, count, newer=None, older=cursor_of(moment, pk + 1))
-        more_newer = len(rows) > per_page
-        rows = rows[:per_page][::-1]
-        return _page(rows, count, time_field, newer=more_newer, older=True)
-    position = before
-    if position is not None:
-        moment, pk = position
-        queryset = queryset.filter(
+        return newest.filter(
             Q(**{f"{time_field}__lt": moment}) | Q(**{time_field: moment, "pk__lt": pk}),
             **{f"{time_field}__lte": moment},
         )
-    rows = list(queryset[: per_page + 1])
-    if not rows and position is not None:
+
+    def newer_than(position: Position) -> QuerySet:
         moment, pk = position
-        return KeysetPage(rows, count, newer=cursor_of(moment, max(pk - 1, 0)), older=None)
-    return _page(rows[:per_page], count, time_field, newer=position is not None, older=len(rows) > per_page)
+        return oldest.filter(
+            Q(**{f"{time_field}__gt": moment}) | Q(**{time_field: moment, "pk__gt": pk}),
+            **{f"{time_field}__gte": moment},
+        )
 
-
-def _page(rows: list, count: int, time_field: str, *, newer: bool, older: bool) -> KeysetPage:
-    if not rows:
-        return KeysetPage(rows, count, None, None)
-    first, last = rows[0], rows[-1]
-    return KeysetPage(
-        rows,
-        count,
-        newer=cursor_of(getattr(first, time_field), first.pk) if newer else None,
-        older=cursor_of(getattr(last, time_field), last.pk) if older else None,
+    # In the list's order: the rows ahead of a position (its next pages) and behind it.
+    ahead, behind = (newer_than, older_than) if oldest_first else (older_than, newer_than)
+    forward, backward = (after, before) if oldest_first else (before, after)
+    page = _Pager(count, time_field, oldest_first)
+    if backward is not None:
+        rows = list(behind(backward)[: per_page + 1])
+        if not rows:  # everything behind went away (answered, say): offer the way back
+            return page.way_back(backward, towards_older=not oldest_first)
+        return page.of(rows[:per_page][::-1], has_previous=len(rows) > per_page, has_next=True)
+    rows = list(
+        (ahead(forward) if forward is not None else (oldest if oldest_first else newest))[: per_page + 1]
     )
+    if not rows and forward is not None:
+        return page.way_back(forward, towards_older=oldest_first)
+    return page.of(rows[:per_page], has_previous=forward is not None, has_next=len(rows) > per_page)
+
+
+@dataclass
+class _Pager:
+    count: int
+    time_field: str
+    oldest_first: bool
+
+    def of(self, rows: list, *, has_previous: bool, has_next: bool) -> KeysetPage:
+        """The page of ``rows`` (in the list's order) with the links that have rows behind them."""
+        if not rows:
+            return KeysetPage(rows, self.count, None, None, self.oldest_first)
+        first, last = rows[0], rows[-1]
+        before = cursor_of(getattr(first, self.time_field), first.pk) if has_previous else None
+        beyond = cursor_of(getattr(last, self.time_field), last.pk) if has_next else None
+        newer, older = (beyond, before) if self.oldest_first else (before, beyond)
+        return KeysetPage(rows, self.count, newer=newer, older=older, oldest_first=self.oldest_first)
+
+    def way_back(self, position: Position, *, towards_older: bool) -> KeysetPage:
+        """An empty page past ``position``: one link back, to the rows up to and including it."""
+        moment, pk = position
+        if towards_older:
+            return KeysetPage([], self.count, None, cursor_of(moment, pk + 1), self.oldest_first)
+        return KeysetPage([], self.count, cursor_of(moment, max(pk - 1, 0)), None, self.oldest_first)

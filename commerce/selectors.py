@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import Customer, Order, OrderItem, Product, SellerAccount, SellerMembership
+from .sorting import Column, Sorting
 
 
 def membership_for_user(user: AbstractBaseUser | AnonymousUser) -> SellerMembership | None:
@@ -42,13 +44,27 @@ def orders_for_customer(customer: Customer) -> QuerySet[Order]:
     return _with_items(Order.objects.filter(customer=customer))
 
 
-def orders_for_seller(seller: SellerAccount, *, search: str = "") -> QuerySet[Order]:
-    """The seller's orders, newest first; ``search`` matches an order id or its start."""
+# Manage Orders' sortable columns; each order has an index on ``Order`` (seller first).
+ORDER_SORTING = Sorting(
+    columns=(
+        Column("placed", _("Order date"), ("placed_at",), first_descending=True),
+        Column("order_id", _("Order ID"), ("order_id",)),
+        Column("total", _("Total"), ("total",), first_descending=True),
+    ),
+    default="-placed",
+)
+
+
+def orders_for_seller(
+    seller: SellerAccount, *, search: str = "", sort: str = ORDER_SORTING.default
+) -> QuerySet[Order]:
+    """The seller's orders, newest first unless ``sort`` (``ORDER_SORTING``) says otherwise;
+    ``search`` matches an order id or its start."""
     orders = Order.objects.filter(seller=seller)
     search = search.strip()
     if search:
         orders = orders.filter(order_id__startswith=search)
-    return _with_items(orders)
+    return _with_items(orders).order_by(*ORDER_SORTING.order_by(sort))
 
 
 def products_with_image(seller: SellerAccount) -> QuerySet[Product]:

@@ -46,9 +46,10 @@ def seller_home(request: HttpRequest) -> HttpResponse:
 def seller_orders(request: HttpRequest) -> HttpResponse:
     form = OrderSearchForm(request.GET or None)
     search = form.valid_data().get("q", "")
-    orders = selectors.orders_for_seller(request.seller, search=search)
+    sort = selectors.ORDER_SORTING.read(request.GET.get("sort"))
+    orders = selectors.orders_for_seller(request.seller, search=search, sort=sort)
     page = Paginator(orders, SELLER_ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "search": search, "form": form}
+    context = {"page": page, "search": search, "form": form, "sorting": selectors.ORDER_SORTING, "sort": sort}
     return render(request, "seller/orders.html", context, status=400 if form.errors else 200)
 
 

@@ -115,11 +115,13 @@ class InboxFilterForm(DateRangeForm):
         marketplace's inbox does; any filter or folder link asks for itself."""
         data = self.valid_data()
         since, until = self.bounds()
+        # The list's order alone (``?sort=``) asks for no filter: still what awaits a response.
+        asked = self.is_bound and bool(set(self.data) - {"sort"})
         return {
             "direction": data.get("direction") or Message.Direction.RECEIVED,
             "since": since,
             "until": until,
-            "awaiting_response": bool(data.get("awaiting")) if self.is_bound else True,
+            "awaiting_response": bool(data.get("awaiting")) if asked else True,
             "search": data.get("q", ""),
         }
 

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Left
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Customer, Order, OrderItem, SellerAccount
+from commerce.sorting import Column, Sorting
 from returns import selectors as returns_selectors
 from returns.selectors import order_has_return_request
 from sellercentral.compiled_queries import CompiledQuery
@@ -32,6 +34,13 @@ from .policy import (
 ALL_FOLDERS = "all"
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
 ASIN_SEARCH = re.compile(r"^[0-9A-Za-z]{10}$")
+
+
+# The inbox pages by keyset on (sent time, id) through ``message_inbox_idx``, so it sorts by
+# that alone, either way: another column would need its value in the page cursor.
+INBOX_SORTING = Sorting(
+    columns=(Column("sent", _("Date"), ("sent_at",), first_descending=True),), default="-sent"
+)
 
 
 def inbox(

@@ -42,16 +42,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filter_form = InboxFilterForm(request.GET or None)
     filters = filter_form.filters()
     before, after = filter_form.cursors()
+    sort = selectors.INBOX_SORTING.read(request.GET.get("sort"))
     messages = selectors.inbox_rows(request.seller, **filters)
     count, more = capped_count(messages, MESSAGE_COUNT_CAP)
     page = keyset_page(
-        messages, per_page=MESSAGES_PER_PAGE, count=count, before=before, after=after, time_field="sent_at"
+        messages,
+        per_page=MESSAGES_PER_PAGE,
+        count=count,
+        before=before,
+        after=after,
+        time_field="sent_at",
+        oldest_first=sort == "sent",
     )
     context = {
         "filter_form": filter_form,
         "filters": filters,
         "date_range": filter_form.days(),
         "page": page,
+        "sorting": selectors.INBOX_SORTING,
+        "sort": sort,
         "more_than_counted": more,
         "average_response_time": metrics_selectors.average_response_time(request.seller, days=7),
     }

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commerce.fields import SearchField
+from commerce.fields import SearchField, WholeNumberField
 from commerce.formats import money
 from commerce.forms import DateRangeForm, add_service_errors
 from commerce.models import Marketplace
@@ -20,7 +20,7 @@ from .policy import (
     RETURN_WINDOW_DAYS,
 )
 from .selectors import STATUS_FILTERS
-from .services import RequestedItem
+from .services import BulkAction, RequestedItem
 
 POLICY_NOTE = "NOTE: We aren't able to offer policy exceptions or special handling in response to comments entered on this page."
 
@@ -181,6 +181,35 @@ class DenyForm(forms.Form):
             attrs={"rows": 8, "maxlength": MAX_DENY_MESSAGE_CHARS, "data-counter": MAX_DENY_MESSAGE_CHARS}
         ),
     )
+
+
+class IdListField(forms.Field):
+    """Several ids of one name (checkboxes, hidden inputs), each a whole number."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise ValidationError(_("Select return requests from the list."), code="invalid")
+        number = WholeNumberField()
+        return [number.clean(item) for item in value]
+
+
+class BulkSelectionForm(forms.Form):
+    """Manage Returns' bulk bar: the ticked requests (or every one of the page, which works
+    without JavaScript) and the action. Whose they are, and how many, the service checks."""
+
+    action = forms.ChoiceField(choices=BulkAction.choices)
+    ids = IdListField(required=False)
+    all_on_page = forms.BooleanField(required=False)
+    page_ids = IdListField(required=False)
+
+    def selected_ids(self) -> list[int]:
+        data = self.cleaned_data
+        chosen = set(data["ids"]) | (set(data["page_ids"]) if data["all_on_page"] else set())
+        return sorted(chosen)
 
 
 class RefundForm(forms.Form):

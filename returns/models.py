@@ -273,6 +273,9 @@ class ReturnRequest(models.Model):
                 fields=["seller", "status", "-requested_at", "-id"], name="return_seller_status_idx"
             ),
             models.Index(fields=["customer", "-requested_at"], name="return_customer_recent_idx"),
+            # Manage Returns sorted by return-by date, soonest first (nulls last, PostgreSQL's
+            # default for an ascending index).
+            models.Index(fields=["seller", "return_by", "id"], name="return_seller_return_by_idx"),
             # Timers: only the rows still live are in these indexes.
             models.Index(
                 fields=["requested_at"],
@@ -466,7 +469,11 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-filed_at", "-id"]
-        indexes = [models.Index(fields=["seller", "-filed_at"], name="claim_seller_recent_idx")]
+        indexes = [
+            # The claims list's sort orders (selectors.CLAIM_SORTING), either way.
+            models.Index(fields=["seller", "-filed_at", "-id"], name="claim_seller_filed_idx"),
+            models.Index(fields=["seller", "status", "id"], name="claim_seller_status_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order"], condition=Q(status="open"), name="claim_one_open_per_order"

@@ -28,6 +28,13 @@ MAX_CLAIM_CHARS = 2000  # an A-to-z claim's account, the seller's answer, staff'
 MAX_RATING_COMMENT_CHARS = 500
 
 
+# --- Bulk decisions in Manage Returns ---------------------------------------------------
+# The most requests one "Authorise selected" or "Deny selected" decides: a page of Manage
+# Returns holds fewer, so the cap only stops a crafted form from holding the seller's
+# requests' locks, one after the other, for minutes.
+MAX_BULK_DECISIONS = 50
+
+
 # --- Returns Settings -------------------------------------------------------------------
 # Return window: days from the order date in which a request meets policy.
 RETURN_WINDOW_DAYS = 30

@@ -7,9 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
 
 from commerce.aggregates import SpaceJoined
 from commerce.models import Customer, Order, OrderItem, SellerAccount
+from commerce.sorting import Column, Sorting
 
 from .models import (
     Claim,
@@ -51,6 +53,24 @@ STATUS_FILTERS: dict[str, tuple[str, Q]] = {
         Q(status=ReturnStatus.CLOSED, close_reason=CloseReason.DENIED_BY_SELLER),
     ),
 }
+
+
+# The lists' sort orders (``?sort=``), each backed by an index of ``ReturnRequest`` / ``Claim``.
+RETURN_SORTING = Sorting(
+    columns=(
+        Column("requested", _("Request date"), ("requested_at",), first_descending=True),
+        # The soonest return-by first (the parcels due back); requests not authorised have none.
+        Column("return_by", _("Return-by date"), ("return_by",), one_way=True, nullable=True),
+    ),
+    default="-requested",
+)
+CLAIM_SORTING = Sorting(
+    columns=(
+        Column("filed", _("Date filed"), ("filed_at",), first_descending=True),
+        Column("status", _("Status"), ("status",)),
+    ),
+    default="-filed",
+)
 
 
 def held_quantities(order_ids: list[int]) -> dict[int, int]:
@@ -144,13 +164,14 @@ def returns_for_seller(
     since: datetime | None = None,
     until: datetime | None = None,
     search: str = "",
+    sort: str = RETURN_SORTING.default,
 ) -> QuerySet[ReturnRequest]:
     requests = _date_range(ReturnRequest.objects.filter(seller=seller), since, until)
     requests = requests.filter(STATUS_FILTERS.get(status, STATUS_FILTERS["all"])[1])
     search = search.strip()
     if search:
         requests = requests.filter(_search(search))
-    return _with_details(requests).order_by("-requested_at", "-id")
+    return _with_details(requests).order_by(*RETURN_SORTING.order_by(sort))
 
 
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
@@ -218,6 +239,7 @@ def claims_for_seller(
     since: datetime | None = None,
     until: datetime | None = None,
     order_id: str = "",
+    sort: str = CLAIM_SORTING.default,
 ) -> QuerySet[Claim]:
     """``order_id``: only the claims on that order (the order page links to them)."""
     claims = claims_to_answer(seller) if to_answer else Claim.objects.filter(seller=seller)
@@ -227,7 +249,7 @@ def claims_for_seller(
         claims = claims.filter(filed_at__gte=since)
     if until is not None:
         claims = claims.filter(filed_at__lt=until)
-    return claims.select_related("order", "customer").order_by("-filed_at", "-id")
+    return claims.select_related("order", "customer").order_by(*CLAIM_SORTING.order_by(sort))
 
 
 # --- Reports: the lists' rows as flat columns, for a CSV file ------------------------------

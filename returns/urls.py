@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import buyer, seller, settings
+from .views import bulk, buyer, seller, settings
 
 app_name = "returns"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("returns/<int:pk>/barcode.svg", buyer.label_barcode, name="label_barcode"),
     # Seller: Manage Returns
     path("seller/returns/", seller.manage, name="manage"),
+    path("seller/returns/bulk/", bulk.bulk, name="bulk"),
     path("seller/returns/claims/", seller.claims, name="claims"),
     path("seller/returns/claims/<int:pk>/respond/", seller.respond_to_claim, name="respond_to_claim"),
     path("seller/returns/<int:pk>/authorise/", seller.authorise, name="authorise"),

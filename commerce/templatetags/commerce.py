@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from commerce import formats, navigation, todos
+from commerce.sorting import Sorting, SortLink
 
 register = template.Library()
 
@@ -44,9 +45,16 @@ def keyset_pagination(context, page):
         return f"?{urlencode({**params.dict(), **cursor})}"
 
     return {
+        "page": page,
         "newer_url": link(after=page.newer) if page.newer else None,
         "older_url": link(before=page.older) if page.older else None,
     }
+
+
+@register.simple_tag(takes_context=True)
+def sort_links(context, sorting: Sorting, current: str) -> dict[str, SortLink]:
+    """Each sortable column's header link, by column key, keeping the other query parameters."""
+    return {link.column.key: link for link in sorting.links(context["request"].GET, current)}
 
 
 register.filter("duration", formats.duration_in_words)

@@ -6,6 +6,7 @@
 - ``refunds``: full and partial refunds, never more than was paid.
 - ``addresses``: the seller's return addresses and their rules.
 - ``rules``: Returns Settings and the rules in force for a new request.
+- ``bulk``: Manage Returns' "Authorise selected" / "Deny selected", one guarded decision each.
 - ``claims``: A-to-z Guarantee claims: filed, answered once, granted (with a refund) or denied.
 
 Callers use ``from returns import services`` and the names below. Locks are in
@@ -23,11 +24,13 @@ from .addresses import (
     replace_return_addresses,
     save_return_address,
 )
+from .bulk import BulkAction, BulkOutcome, BulkResult, decide_in_bulk, selected_returns, would_apply
 from .claims import decide_claim, deny_claim, file_claim, grant_claim, respond_to_claim
 from .decisions import (
     authorise_by_system,
     authorise_return,
     cancel_return,
+    clean_denial,
     deny_return,
     transition_by_system,
 )
@@ -36,6 +39,9 @@ from .requests import RequestedItem, check_order_for_return, rate_return, reques
 from .rules import return_by_days, rules_in_force, update_return_settings
 
 __all__ = [
+    "BulkAction",
+    "BulkOutcome",
+    "BulkResult",
     "RequestedItem",
     "TransitionRefused",
     "absolute",
@@ -44,8 +50,10 @@ __all__ = [
     "authorise_return",
     "cancel_return",
     "check_order_for_return",
+    "clean_denial",
     "clean_return_address",
     "decide_claim",
+    "decide_in_bulk",
     "deny_claim",
     "deny_return",
     "file_claim",
@@ -63,6 +71,8 @@ __all__ = [
     "return_by_days",
     "rules_in_force",
     "save_return_address",
+    "selected_returns",
     "transition_by_system",
     "update_return_settings",
+    "would_apply",
 ]

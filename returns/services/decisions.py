@@ -151,10 +151,8 @@ def _check_units_still_free(locked: ReturnRequest) -> None:
 
 
 # --- Deny, cancel ----------------------------------------------------------------------------
-@transaction.atomic
-def deny_return(
-    *, return_request: ReturnRequest, actor: AbstractBaseUser | None, reason: str, message: str
-) -> ReturnRequest:
+def clean_denial(*, reason: str, message: str) -> str:
+    """The denial's message as stored, or ``ValidationError`` by field (one denial or many)."""
     message = (message or "").replace("\r\n", "\n").strip()
     errors = {}
     if reason not in DenyReason.values:
@@ -165,6 +163,14 @@ def deny_return(
         errors["message"] = f"At most {policy.MAX_DENY_MESSAGE_CHARS:,} characters."
     if errors:
         raise ValidationError(errors)
+    return message
+
+
+@transaction.atomic
+def deny_return(
+    *, return_request: ReturnRequest, actor: AbstractBaseUser | None, reason: str, message: str
+) -> ReturnRequest:
+    message = clean_denial(reason=reason, message=message)
 
     def change(denied: ReturnRequest, now: datetime) -> list[str]:
         denied.deny_reason, denied.deny_message = reason, message

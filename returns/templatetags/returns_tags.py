@@ -3,7 +3,7 @@ from django import template
 from commerce.models import Order
 from returns import policy
 from returns.models import ReturnRequest, ReturnStatus
-from returns.states import SELLER_ACTIONS
+from returns.states import SELLER_ACTIONS, Event, allows
 
 register = template.Library()
 
@@ -41,3 +41,15 @@ def returnable_order(order: Order) -> bool:
 def seller_actions(return_request: ReturnRequest) -> list[str]:
     """What the seller may do now, in the seed's order (states.SELLER_ACTIONS)."""
     return SELLER_ACTIONS[return_request.status]
+
+
+@register.filter
+def decidable(return_request: ReturnRequest) -> bool:
+    """Whether the seller can authorise or deny it now: Manage Returns offers its checkbox."""
+    return allows(Event.AUTHORISE, return_request.status) or allows(Event.DENY, return_request.status)
+
+
+@register.filter
+def decidable_any(return_requests) -> bool:
+    """Whether any of a page's requests can be decided: the bulk bar is shown only then."""
+    return any(decidable(r) for r in return_requests)

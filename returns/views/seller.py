@@ -23,7 +23,7 @@ from commerce.models import ORDER_ID_PATTERN
 from commerce.pagination import CountedPaginator
 from messaging import services as messaging
 
-from .. import selectors, services, tokens
+from .. import policy, selectors, services, tokens
 from ..forms import ClaimResponseForm, DenyForm, RefundForm, ReturnAddressForm, ReturnFilterForm
 from ..models import Claim, ReturnRequest
 from . import RETURNS_PER_PAGE
@@ -74,7 +74,8 @@ def _decide(
 def manage(request: HttpRequest) -> HttpResponse:
     filter_form = ReturnFilterForm(request.GET or None)
     filters = filter_form.filters()
-    return_requests = selectors.returns_for_seller(request.seller, **filters)
+    sort = selectors.RETURN_SORTING.read(request.GET.get("sort"))
+    return_requests = selectors.returns_for_seller(request.seller, **filters, sort=sort)
     counts = selectors.status_counts(request.seller, since=filters["since"], until=filters["until"])
     status, search = filters["status"], filters["search"]
     # Without a search the filter's count is already known: no second COUNT over the range.
@@ -92,6 +93,9 @@ def manage(request: HttpRequest) -> HttpResponse:
         "search": search,
         "date_form": filter_form,
         "date_range": filter_form.days(),
+        "sorting": selectors.RETURN_SORTING,
+        "sort": sort,
+        "bulk_cap": policy.MAX_BULK_DECISIONS,
     }
     # An invalid filter is shown beside its field and the list falls back to its default.
     status_code = 400 if filter_form.errors else 200
@@ -240,11 +244,18 @@ def _claims_page(
     # Anything but an order id (the query string is the visitor's to edit) shows every claim.
     order_id = request.GET.get("order", "")
     order_id = order_id if re.fullmatch(ORDER_ID_PATTERN, order_id) else ""
-    claims = selectors.claims_for_seller(request.seller, to_answer=to_answer, order_id=order_id)
+    sort = selectors.CLAIM_SORTING.read(request.GET.get("sort"))
+    claims = selectors.claims_for_seller(request.seller, to_answer=to_answer, order_id=order_id, sort=sort)
     page = Paginator(claims, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "form": form, "answering": answering, "to_answer": to_answer, "order_id": order_id,
-    }  # fmt: skip
+        "page": page,
+        "form": form,
+        "answering": answering,
+        "to_answer": to_answer,
+        "order_id": order_id,
+        "sorting": selectors.CLAIM_SORTING,
+        "sort": sort,
+    }
     return render(request, "returns/claims.html", context, status=status)
 
 

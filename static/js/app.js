@@ -96,3 +96,23 @@
     document.querySelectorAll("form[data-template-picker]").forEach(attach);
   });
 })();
+
+// A "select all" checkbox (data-select-all="<form id>") ticks every row checkbox of that form
+// (name="ids", joined by form="<form id>"), and follows them when one is ticked by hand.
+// Without JavaScript the server reads the same box as "every request of this page".
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+      var id = all.getAttribute("data-select-all");
+      var rows = document.querySelectorAll('input[type=checkbox][name=ids][form="' + id + '"]');
+      all.addEventListener("change", function () {
+        rows.forEach(function (row) { row.checked = all.checked; });
+      });
+      rows.forEach(function (row) {
+        row.addEventListener("change", function () {
+          all.checked = Array.prototype.every.call(rows, function (r) { return r.checked; });
+        });
+      });
+    });
+  });
+})();

@@ -28,8 +28,10 @@ def test_the_inbox_lists_received_messages_of_the_last_30_days(seller, seller_cl
     recent = _conversation(seller, buyer_name="Recent Buyer", days_ago=2)
     _conversation(seller, buyer_name="Old Buyer", days_ago=45)
     html = seller_client.get("/seller/messages/").content.decode()
-    for column in ["Date", "Sender", "Subject", "Reference"]:
+    for column in ["Sender", "Subject", "Reference"]:
         assert f'<th scope="col">{column}</th>' in html
+    # Newest first: the date's header says so and links to the other order
+    assert '<th scope="col" aria-sort="descending" class="sortable"><a href="?sort=sent">Date' in html
     assert "Recent Buyer" in html and "Old Buyer" not in html
     assert recent.thread.order.order_id in html
     assert "7 day average response time" in html
