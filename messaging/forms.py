@@ -115,8 +115,9 @@ class InboxFilterForm(DateRangeForm):
         marketplace's inbox does; any filter or folder link asks for itself."""
         data = self.valid_data()
         since, until = self.bounds()
-        # The list's order alone (``?sort=``) asks for no filter: still what awaits a response.
-        asked = self.is_bound and bool(set(self.data) - {"sort"})
+        # The list's order (``?sort=``) and its page links ask for no filter: the default view's
+        # next page still shows what awaits a response.
+        asked = self.is_bound and bool(set(self.data) - {"sort", "before", "after"})
         return {
             "direction": data.get("direction") or Message.Direction.RECEIVED,
             "since": since,

@@ -58,6 +58,21 @@ def test_the_inbox_opens_on_what_needs_a_response_and_its_tab_shows_every_receiv
     assert "Waiting Buyer" in received and "Answered Buyer" in received
 
 
+def test_the_default_views_next_page_still_shows_only_what_awaits_a_response(
+    seller, seller_client, monkeypatch
+):
+    monkeypatch.setattr("messaging.views.MESSAGES_PER_PAGE", 1)
+    older = _conversation(seller, buyer_name="Older Waiting", days_ago=3)
+    answered = _conversation(seller, buyer_name="Answered Buyer", days_ago=2)
+    services.reply_to_thread(thread=answered.thread, body="done")
+    _conversation(seller, buyer_name="Newest Waiting", days_ago=1)
+    first = seller_client.get("/seller/messages/").content.decode()
+    assert "Newest Waiting" in first
+    older_link = re.search(r'<a class="button button--secondary" href="([^"]+)" rel="next">', first).group(1)
+    second = seller_client.get("/seller/messages/" + older_link.replace("&amp;", "&")).content.decode()
+    assert older.sender_name in second and "Answered Buyer" not in second
+
+
 def test_awaiting_response_filter(seller, seller_client):
     waiting = _conversation(seller, buyer_name="Waiting Buyer")
     answered = _conversation(seller, buyer_name="Answered Buyer")
