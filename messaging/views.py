@@ -147,6 +147,7 @@ def reply_template_text(request: HttpRequest, pk: int, template_pk: int) -> Http
     return HttpResponse(choice.text, content_type="text/plain; charset=utf-8")
 
 
+@seller_required
 @rate_limited("reply")
 def contact_buyer(request: HttpRequest, order_id: str) -> HttpResponse:
     order = get_object_or_404(commerce_selectors.orders_for_seller(request.seller), order_id=order_id)
