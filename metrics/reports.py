@@ -20,7 +20,7 @@ from commerce.models import Marketplace, SellerAccount
 from commerce.policy import REPORT_CHUNK_ROWS
 from messaging import selectors as messaging_selectors
 from messaging.models import Message
-from returns import selectors as returns_selectors
+from returns import reports as returns_reports
 from returns.models import Claim, ReturnReason, status_label
 
 from . import business, selectors
@@ -46,7 +46,7 @@ def _chunked(rows: QuerySet) -> Iterator[tuple]:
 
 def _return_rows(seller: SellerAccount, since: datetime, until: datetime) -> Iterator[Row]:
     reasons = {code: str(label) for code, label in ReturnReason.choices}
-    rows = returns_selectors.returns_report(seller, since=since, until=until)
+    rows = returns_reports.returns_report(seller, since=since, until=until)
     for row in _chunked(rows):
         requested_at, order_id, rma, buyer, market, status, close_reason, asins, codes, *money = row
         reason_words = "; ".join(reasons.get(code, code) for code in (codes or "").split())
@@ -79,7 +79,7 @@ def _message_rows(seller: SellerAccount, since: datetime, until: datetime) -> It
 
 def _claim_rows(seller: SellerAccount, since: datetime, until: datetime) -> Iterator[Row]:
     reasons, statuses = dict(Claim.Reason.choices), dict(Claim.Status.choices)
-    rows = returns_selectors.claims_report(seller, since=since, until=until)
+    rows = returns_reports.claims_report(seller, since=since, until=until)
     for filed_at, order_id, buyer, reason, status, responded_at, decided_at, total, currency in _chunked(
         rows
     ):
