@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from .models import Customer, Order, OrderItem, SellerAccount, SellerMembership
+from .models import Customer, Order, OrderItem, Product, SellerAccount, SellerMembership
+from .pictures import label_for
 
 
 def membership_for_user(user: AbstractBaseUser | AnonymousUser) -> SellerMembership | None:
@@ -49,3 +50,10 @@ def orders_for_seller(seller: SellerAccount, *, search: str = "") -> QuerySet[Or
     if search:
         orders = orders.filter(order_id__startswith=search)
     return _with_items(orders)
+
+
+def picture_label(asin: str) -> str | None:
+    """The label of the ASIN's picture (its brand, else its category), or None for an ASIN
+    nobody lists. Listings of one ASIN share a picture: the lowest id's brand names it."""
+    row = Product.objects.filter(asin=asin).order_by("pk").values_list("brand", "category").first()
+    return None if row is None else label_for(brand=row[0], category=row[1], asin=asin)

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(next_page="storefront:home"), name="signout"),
     path("orders/", views.buyer_orders, name="orders"),
     path("orders/<str:order_id>/", views.buyer_order_detail, name="order"),
+    re_path(r"^products/(?P<asin>[0-9A-Z]{10})/picture\.svg$", views.product_picture, name="product_picture"),
 ]

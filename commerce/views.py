@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from sellercentral.throttling import rate_limited
 
-from . import selectors, todos
+from . import pictures, selectors, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
 from .forms import OrderSearchForm
 
@@ -78,3 +80,17 @@ def buyer_orders(request: HttpRequest) -> HttpResponse:
 def buyer_order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = buyer_order_or_404(request, order_id)
     return render(request, "storefront/order_detail.html", {"order": order})
+
+
+# --- Product pictures ---------------------------------------------------------------------
+# Public, like a catalogue's images: the picture shows only the ASIN's colour and its brand.
+@require_GET
+@cache_control(public=True, max_age=86400)
+def product_picture(request: HttpRequest, asin: str) -> HttpResponse:
+    label = selectors.picture_label(asin)
+    if label is None:
+        raise Http404
+    response = HttpResponse(pictures.product_svg(asin, label), content_type=pictures.CONTENT_TYPE)
+    response["Content-Security-Policy"] = pictures.CONTENT_SECURITY_POLICY  # not the pages' policy
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
