@@ -236,7 +236,10 @@ def as_of(moment: datetime) -> Iterator[None]:
 
 
 def run_steps(steps: list[Step]) -> None:
-    """The steps in the order they happened (ties in the order given)."""
+    """The steps in the order they happened (ties in the order given); all in the past."""
+    now = timezone.now()
+    if any(step.at > now for step in steps):
+        raise ValueError("A step of the demo's history is in the future.")
     for step in sorted(steps, key=lambda step: step.at):
         with as_of(step.at):
             step.action()

@@ -151,7 +151,10 @@ def _return_steps(rng, world, order, requested_at: datetime, outcome: str, selle
     steps = [Step(requested_at, lambda: _request(world, order, reason, COMMENTS.get(reason, "")))]
     if outcome == "cancel":
         steps.append(
-            Step(decided_at, lambda: services.cancel_return(return_request=_latest(order), actor=None))
+            Step(
+                decided_at,
+                lambda: services.cancel_return(return_request=_latest(order), actor=order.customer.user),
+            )
         )
     elif outcome == "deny_late_request":
         steps.append(
@@ -168,6 +171,8 @@ def _return_steps(rng, world, order, requested_at: datetime, outcome: str, selle
     else:
         if outcome == "late_refund":  # one that waited over the weekend: a late response
             decided_at = requested_at + timedelta(hours=rng.randint(50, 70))
+        if decided_at >= world.now:
+            return steps  # still waiting for the seller (and late, by now)
         steps.append(
             Step(
                 decided_at,
