@@ -259,5 +259,5 @@ def test_the_storefront_shows_the_pictures_instead_of_grey_squares():
     client = Client()
     client.post("/signin/", {"username": "luca", "password": "luca"})
     page = client.get("/orders/").content.decode()
-    assert 'src="/products/B0000F2F36/picture.svg"' in page or "/products/" in page
+    assert 'src="/products/B0000F2F36/picture.svg"' in page
     assert '<div class="order-item__thumb"' not in page
