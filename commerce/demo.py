@@ -3,18 +3,12 @@
 Every step looks up what it creates first, so running it again changes nothing. Dates are
 relative to today so that return windows and metrics windows have something to show.
 
-Besides the screens' fixtures, the demo seller gets 90 days of history: a few hundred orders
-from a dozen-plus buyers over the five marketplaces (``seed_history_orders``), and, from the
-other apps' demo modules, the conversations, returns, claims and feedback that followed them.
-That history is a list of ``Step``s, each run through the product's own services at its past
-moment (``as_of``), so its timers, history rows and figures are the ones the product makes.
+Besides the screens' fixtures, the demo seller gets 90 days of history (``demo_history``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import demo_history as history
 from . import services
 from .models import Customer, Marketplace, Order, Product, SellerAccount
 
@@ -171,31 +166,6 @@ ORDERS = [
 GIFTS = {"202-3318870-5526014": ("Jan Smit", "GR7K-M4QD-9XWP")}
 GENERATED_ORDER_PREFIX = "206"  # --orders N: ids 206-<n>-<digits>, apart from the seed's ones
 
-# The demo seller's regular buyers (username: name, home marketplace); they cannot sign in.
-HISTORY_BUYERS = {
-    "olivia.bennett": ("Olivia Bennett", "uk"),
-    "harry.patel": ("Harry Patel", "uk"),
-    "amelia.hughes": ("Amelia Hughes", "uk"),
-    "george.okafor": ("George Okafor", "uk"),
-    "sophie.clarke": ("Sophie Clarke", "uk"),
-    "thomas.wright": ("Thomas Wright", "uk"),
-    "camille.laurent": ("Camille Laurent", "fr"),
-    "hugo.moreau": ("Hugo Moreau", "fr"),
-    "lukas.weber": ("Lukas Weber", "de"),
-    "anna.schneider": ("Anna Schneider", "de"),
-    "giulia.romano": ("Giulia Romano", "it"),
-    "marco.bianchi": ("Marco Bianchi", "it"),
-    "lucia.garcia": ("Lucía García", "es"),
-    "pablo.fernandez": ("Pablo Fernández", "es"),
-}
-HISTORY_DAYS = 90
-HISTORY_ORDERS_PER_DAY = (5, 8)  # orders a day, at random between the two
-HISTORY_SEED = 20261130  # the history's random choices: the same every run
-# One order from before the 90 days, so that a request left waiting 50 days has closed itself.
-OLD_ORDER_DAYS = 115
-# Share of each marketplace in the seller's orders.
-MARKETPLACE_WEIGHTS = {"uk": 50, "de": 20, "fr": 15, "it": 8, "es": 7}
-
 
 @dataclass
 class DemoWorld:
@@ -209,40 +179,6 @@ class DemoWorld:
     orders: dict[str, Order] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: timezone.now().replace(minute=0, second=0, microsecond=0))
     history: list[Order] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One thing that happened in the demo's past: ``action`` run as if it were ``at``."""
-
-    at: datetime
-    action: Callable[[], object]
-
-
-@contextlib.contextmanager
-def as_of(moment: datetime) -> Iterator[None]:
-    """Run the product's services as if it were ``moment``: every ``timezone.now()`` inside
-    reads it, so a past step stamps its rows, history, deadlines and outbox with its own time.
-
-    Seeding only: ``seed_demo`` is one thread doing nothing else, and the real clock is back
-    on the way out, whatever happens.
-    """
-    real_now = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = real_now
-
-
-def run_steps(steps: list[Step]) -> None:
-    """The steps in the order they happened (ties in the order given); all in the past."""
-    now = timezone.now()
-    if any(step.at > now for step in steps):
-        raise ValueError("A step of the demo's history is in the future.")
-    for step in sorted(steps, key=lambda step: step.at):
-        with as_of(step.at):
-            step.action()
 
 
 def _user(username: str, *, email: str = "", staff: bool = False):
@@ -325,22 +261,7 @@ def seed_core(*, demo_admin: bool = True) -> DemoWorld:
                 username=username, password=username, name=name, email=email, marketplace=marketplaces[home]
             )
         world.customers[username] = customer
-    known = set(
-        Customer.objects.filter(user__username__in=HISTORY_BUYERS).values_list("user__username", flat=True)
-    )
-    for username, (name, home) in HISTORY_BUYERS.items():
-        if username not in known:
-            services.register_customer(
-                username=username,
-                password=None,
-                name=name,
-                email=f"{username}@example.net",
-                marketplace=marketplaces[home],
-            )
-    world.customers |= {
-        c.user.username: c
-        for c in Customer.objects.filter(user__username__in=HISTORY_BUYERS).select_related("user")
-    }
+    world.customers |= history.regular_buyers(marketplaces)
     existing = set(
         Order.objects.filter(order_id__in=[o[0] for o in ORDERS]).values_list("order_id", flat=True)
     )
@@ -348,59 +269,10 @@ def seed_core(*, demo_admin: bool = True) -> DemoWorld:
         [_delivered_order(world, spec, marketplaces) for spec in ORDERS if spec[0] not in existing]
     )
     world.orders = {o.order_id: o for o in Order.objects.filter(order_id__in=[o[0] for o in ORDERS])}
-    world.history = seed_history_orders(world, marketplaces)
-    return world
-
-
-def _history_order_specs(world: DemoWorld, marketplaces: dict[str, Marketplace]) -> list[services.NewOrder]:
-    """The demo seller's orders of the last 90 days (and one older): the same every run, but
-    for the dates, which count back from ``world.now``."""
-    rng = random.Random(HISTORY_SEED)
-    seller = world.sellers["seller"]
-    products = [p for p in seller.products.order_by("pk") if p.sku != "OFFICE-KEY"]
-    buyers_by_code: dict[str, list[Customer]] = {}
-    for username, (_name, code) in HISTORY_BUYERS.items():
-        buyers_by_code.setdefault(code, []).append(world.customers[username])
-    codes, weights = list(MARKETPLACE_WEIGHTS), list(MARKETPLACE_WEIGHTS.values())
-    moments = [world.now - timedelta(days=OLD_ORDER_DAYS, hours=5)]
-    for days_ago in range(HISTORY_DAYS, 0, -1):
-        for _ in range(rng.randint(*HISTORY_ORDERS_PER_DAY)):
-            moments.append(world.now - timedelta(days=days_ago, minutes=rng.randint(0, 24 * 60 - 1)))
-    specs = []
-    for placed in sorted(moments):
-        code = rng.choices(codes, weights)[0]
-        picked = rng.sample(products, k=rng.choice([1, 1, 1, 2, 2, 3]))
-        lines = [
-            services.OrderLine(p, rng.choice([1, 1, 1, 2]), Decimal(rng.randint(399, 8999)) / 100)
-            for p in picked
-        ]
-        delivered = placed + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 9))
-        specs.append(
-            services.NewOrder(
-                order_id=f"{services.ORDER_ID_PREFIXES[code]}-{rng.randrange(10**7):07d}-{rng.randrange(10**7):07d}",
-                seller=seller,
-                customer=rng.choice(buyers_by_code[code]),
-                marketplace=marketplaces[code],
-                lines=lines,
-                placed_at=placed,
-                delivery_estimate=((placed + timedelta(days=2)).date(), (placed + timedelta(days=5)).date()),
-                dispatched_at=placed + timedelta(hours=rng.randint(3, 30)),
-                delivered_at=delivered if delivered < world.now else None,
-                tracking_number=f"QH{rng.randrange(10**9):09d}GB" if code == "uk" else "",
-            )
-        )
-    return specs
-
-
-def seed_history_orders(world: DemoWorld, marketplaces: dict[str, Marketplace]) -> list[Order]:
-    """Place the history orders not there yet; all of them, oldest first."""
-    specs = _history_order_specs(world, marketplaces)
-    ids = [spec.order_id for spec in specs]
-    existing = set(Order.objects.filter(order_id__in=ids).values_list("order_id", flat=True))
-    services.place_orders([spec for spec in specs if spec.order_id not in existing])
-    return list(
-        Order.objects.filter(order_id__in=ids).prefetch_related("items__product").order_by("placed_at", "pk")
+    world.history = history.seed_history_orders(
+        seller=world.sellers["seller"], customers=world.customers, marketplaces=marketplaces, now=world.now
     )
+    return world
 
 
 def generated_orders_count() -> int:

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from commerce.demo import HISTORY_DAYS, DemoWorld, Step
+from commerce.demo import DemoWorld
+from commerce.demo_history import HISTORY_DAYS, Step
 from commerce.models import Order
 
 from . import services

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from commerce.demo import DemoWorld, Step
+from commerce.demo import DemoWorld
+from commerce.demo_history import Step
 
 from . import services
 from .models import OrderFeedback

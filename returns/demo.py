@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from commerce.demo import DemoWorld, Step
+from commerce.demo import DemoWorld
+from commerce.demo_history import Step
 from commerce.models import Order
 
 from . import automation, locks, services

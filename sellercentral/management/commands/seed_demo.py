@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
-from commerce import demo
+from commerce import demo, demo_history
 from messaging import demo as messaging_demo
 from messaging.demo import seed_messages
 from metrics import demo as metrics_demo
@@ -101,8 +101,8 @@ def seed_history(world: demo.DemoWorld) -> None:
     nights = range((world.now - first).days + 1, 0, -1)
     for days_ago in nights:  # 3 a.m. each night
         night = (world.now - timedelta(days=days_ago)).replace(hour=3)
-        steps.append(demo.Step(night, returns_demo.timers_sweep))
-        steps.append(demo.Step(night, messaging_demo.overdue_sweep))
+        steps.append(demo_history.Step(night, returns_demo.timers_sweep))
+        steps.append(demo_history.Step(night, messaging_demo.overdue_sweep))
     outbox_before = messaging_demo.last_outbox_id()
-    demo.run_steps(steps)
+    demo_history.run_steps(steps)
     messaging_demo.mark_history_mail_sent(after_id=outbox_before, before=world.now)
