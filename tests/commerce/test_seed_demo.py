@@ -261,3 +261,17 @@ def test_the_storefront_shows_the_pictures_instead_of_grey_squares():
     page = client.get("/orders/").content.decode()
     assert 'src="/products/B0000F2F36/picture.svg"' in page
     assert '<div class="order-item__thumb"' not in page
+
+
+def test_a_history_step_runs_at_its_moment_and_the_real_clock_comes_back_even_after_a_failure():
+    from commerce.demo_history import Step, as_of, run_steps
+
+    moment = timezone.now() - timedelta(days=30)
+    seen = []
+    run_steps([Step(moment, lambda: seen.append(timezone.now()))])
+    assert seen == [moment]
+    with pytest.raises(RuntimeError), as_of(moment):
+        raise RuntimeError("a step fails")
+    assert timezone.now() - moment > timedelta(days=29)
+    with pytest.raises(ValueError, match="in the future"):
+        run_steps([Step(timezone.now() + timedelta(hours=1), lambda: None)])
