@@ -2,19 +2,22 @@
 
 Every step looks up what it creates first, so running it again changes nothing. Dates are
 relative to today so that return windows and metrics windows have something to show.
+
+Besides the screens' fixtures, the demo seller gets 90 days of history (``demo_history``).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import demo_history as history
 from . import services
 from .models import Customer, Marketplace, Order, Product, SellerAccount
 
@@ -45,6 +48,65 @@ PRODUCTS = {
         ),
         ("B00NH11KIK", "USB-C-2M", "Braided USB-C charging cable, 2 m", "Voltline", "Electronics", True),
         ("B07PXGQC1Q", "HP-ANC-01", "Wireless noise-cancelling headphones", "Sonora", "Electronics", True),
+        (
+            "B08L5NP6NG",
+            "HUB-7IN1",
+            "7-in-1 USB-C hub with 4K HDMI, SD card reader and 100 W charging",
+            "Voltline",
+            "Electronics",
+            True,
+        ),
+        (
+            "B09JQMJHXY",
+            "MOUSE-WL",
+            "Silent wireless mouse, 2.4 GHz, 1600 DPI, graphite",
+            "Clikk",
+            "Electronics",
+            True,
+        ),
+        (
+            "B07FZ8S74R",
+            "KB-UK-BT",
+            "Slim Bluetooth keyboard, UK layout, rechargeable",
+            "Clikk",
+            "Electronics",
+            True,
+        ),
+        (
+            "B0BDHWDR12",
+            "SPK-MINI",
+            "Waterproof mini Bluetooth speaker, 12 h playtime",
+            "Sonora",
+            "Electronics",
+            True,
+        ),
+        (
+            "B0B3F8Y4RT",
+            "EARBUDS-TW",
+            "True wireless earbuds with charging case",
+            "Sonora",
+            "Electronics",
+            True,
+        ),
+        ("B08F7PTF53", "CHRG-65W", "65 W GaN USB-C charger, 3 ports", "Voltline", "Electronics", True),
+        (
+            "B09G9FPHY6",
+            "USB-A-64",
+            "DataTraveler 64 GB USB 3.2 flash drive, metal casing",
+            "Kingston",
+            "Electronics",
+            True,
+        ),
+        ("B07YX5PQ2N", "CASE-SD24", "Hard case for 24 SD and microSD cards", "Cardsafe", "Accessories", True),
+        (
+            "B08KTZ8249",
+            "LAMP-LED",
+            "LED desk lamp with USB charging port, 5 brightness levels",
+            "Lumo",
+            "Home",
+            True,
+        ),
+        ("B0C1KQ7G5V", "STAND-LT", "Aluminium laptop stand, adjustable height", "Lumo", "Home", True),
         (
             "B01N4HS7B8",
             "OFFICE-KEY",
@@ -107,11 +169,16 @@ GENERATED_ORDER_PREFIX = "206"  # --orders N: ids 206-<n>-<digits>, apart from t
 
 @dataclass
 class DemoWorld:
-    """What the demo made, by username / order id, for the other apps' demo data."""
+    """What the demo made, by username / order id, for the other apps' demo data.
+
+    ``now``: the seed's present, the real time on the hour, which the history counts back
+    from; ``history``: the demo seller's history orders, oldest first, each with its items."""
 
     sellers: dict[str, SellerAccount] = field(default_factory=dict)
     customers: dict[str, Customer] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: timezone.now().replace(minute=0, second=0, microsecond=0))
+    history: list[Order] = field(default_factory=list)
 
 
 def _user(username: str, *, email: str = "", staff: bool = False):
@@ -194,6 +261,7 @@ def seed_core(*, demo_admin: bool = True) -> DemoWorld:
                 username=username, password=username, name=name, email=email, marketplace=marketplaces[home]
             )
         world.customers[username] = customer
+    world.customers |= history.regular_buyers(marketplaces)
     existing = set(
         Order.objects.filter(order_id__in=[o[0] for o in ORDERS]).values_list("order_id", flat=True)
     )
@@ -201,6 +269,9 @@ def seed_core(*, demo_admin: bool = True) -> DemoWorld:
         [_delivered_order(world, spec, marketplaces) for spec in ORDERS if spec[0] not in existing]
     )
     world.orders = {o.order_id: o for o in Order.objects.filter(order_id__in=[o[0] for o in ORDERS])}
+    world.history = history.seed_history_orders(
+        seller=world.sellers["seller"], customers=world.customers, marketplaces=marketplaces, now=world.now
+    )
     return world
 
 

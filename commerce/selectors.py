@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Customer, Order, OrderItem, Product, SellerAccount, SellerMembership
+from .pictures import label_for
 from .sorting import Column, Sorting
 
 
@@ -69,3 +70,10 @@ def orders_for_seller(
 
 def products_with_image(seller: SellerAccount) -> QuerySet[Product]:
     return Product.objects.filter(seller=seller).exclude(image="")
+
+
+def picture_label(asin: str) -> str | None:
+    """The label of the ASIN's picture (its brand, else its category), or None for an ASIN
+    nobody lists. Listings of one ASIN share a picture: the lowest id's brand names it."""
+    row = Product.objects.filter(asin=asin).order_by("pk").values_list("brand", "category").first()
+    return None if row is None else label_for(brand=row[0], category=row[1], asin=asin)

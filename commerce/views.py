@@ -11,10 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from sellercentral.throttling import rate_limited
 
-from . import inventory, order_page, selectors, services, todos
+from . import inventory, order_page, pictures, selectors, services, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
 from .forms import CommunicationPreferencesForm, InventoryFilterForm, OrderSearchForm
 
@@ -125,3 +127,17 @@ def communication_preferences(request: HttpRequest) -> HttpResponse:
             initial={"opted_out_of_unsolicited_messages": customer.opted_out_of_unsolicited_messages}
         )
     return render(request, "storefront/communication_preferences.html", {"form": form})
+
+
+# --- Product pictures ---------------------------------------------------------------------
+# Public, like a catalogue's images: the picture shows only the ASIN's colour and its brand.
+@require_GET
+@cache_control(public=True, max_age=86400)
+def product_picture(request: HttpRequest, asin: str) -> HttpResponse:
+    label = selectors.picture_label(asin)
+    if label is None:
+        raise Http404
+    response = HttpResponse(pictures.product_svg(asin, label), content_type=pictures.CONTENT_TYPE)
+    response["Content-Security-Policy"] = pictures.CONTENT_SECURITY_POLICY  # not the pages' policy
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,17 +1,23 @@
 """Demo conversations like the seed's inbox: answered, waiting, late, automatic, thank-you;
-and the demo seller's reply templates, in English and French."""
+and 90 days of the demo seller's conversations with their regular buyers, most answered
+within a few hours, a few late, some thank-yous marked "no response needed"; and the demo
+seller's reply templates, in English and French."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from commerce.demo import DemoWorld
+from commerce.demo_history import HISTORY_DAYS, Step
+from commerce.models import Order
 
 from . import services
-from .models import ReplyTemplate, Thread
+from .models import OutboundEmail, ReplyTemplate, Thread
 
 CONVERSATIONS = [
     # (order id, subject, buyer's words, hours ago, seller's answer, answered after hours)
@@ -58,3 +64,128 @@ def seed_messages(world: DemoWorld) -> None:
             services.reply_to_thread(
                 thread=message.thread, body=answer, sent_at=asked_at + timedelta(hours=answered_after)
             )
+
+
+HISTORY_SEED = 2402
+QUESTIONS = [
+    # (subject, buyer's words; {title} is the first item's title)
+    (
+        "order_delivery",
+        "Hello, my order of the {title} has not arrived yet. Could you check the tracking please?",
+    ),
+    ("order_delivery", "The tracking has not moved for two days. Is my {title} still on its way?"),
+    ("enquiry", "Hi, does the {title} come with a UK plug or an EU one?"),
+    ("enquiry", "Can you confirm the {title} works with a 2019 MacBook Pro?"),
+    ("enquiry", "Is there a warranty on the {title}? Mine came without any paperwork."),
+    ("order_cancellation", "Please cancel my order, I ordered the {title} twice by mistake."),
+    ("return_policy", "If the {title} does not suit me, can I send it back after opening the box?"),
+    ("other", "Could you send me a VAT invoice for my order of the {title}?"),
+]
+ANSWERS = [
+    "Hello, thank you for your message. Your parcel left our warehouse and is with the courier: "
+    "it should reach you within two working days. Kind regards, the Test UK Seller 4 Luca team",
+    "Hello, thanks for getting in touch. Yes, it does; the details are on the product page too. Kind regards",
+    "Hello, sorry about that. We have checked with the courier and a replacement is on its way today. Best regards",
+    "Hello, of course: you can return it within 30 days of the order date with Return items on your order. Kind regards",
+    "Hello, the invoice is attached to your order in Your orders. Have a good day!",
+]
+THANKS = [
+    "Thank you, it arrived this morning. Great service!",
+    "Got it, all working. Thanks for the quick help.",
+    "Many thanks, that answers my question.",
+]
+MESSAGES_PER_DAY = (1, 3)
+LATE_SHARE, UNANSWERED_SHARE, THANKS_SHARE = 0.03, 0.015, 0.1
+
+
+def history_steps(world: DemoWorld) -> list[Step]:
+    """The demo seller's conversations of the last 90 days, a few every day, each on an order
+    of the days before it; none if the history's orders have conversations already."""
+    orders = [o for o in world.history if o.placed_at >= world.now - timedelta(days=HISTORY_DAYS + 5)]
+    if not orders or Thread.objects.filter(order__in=orders).exists():
+        return []
+    rng = random.Random(HISTORY_SEED)
+    seller_user = world.sellers["seller"].users.order_by("pk").first()
+    steps: list[Step] = []
+    talked_about: set[int] = set()
+    midnight = timezone.localtime(world.now).replace(hour=0, minute=0, second=0, microsecond=0)
+    for days_ago in range(HISTORY_DAYS - 1, -1, -1):
+        day_start = midnight - timedelta(days=days_ago)  # the seller's calendar day, as the chart shows it
+        for n in range(rng.randint(*MESSAGES_PER_DAY)):
+            # Each day's first message comes in the morning and is answered within two hours,
+            # so that every day of the 90-day chart has a bar.
+            first = n == 0
+            asked_at = day_start + timedelta(
+                minutes=rng.randint(8 * 60, 11 * 60) if first else rng.randint(7 * 60, 22 * 60)
+            )
+            if asked_at > world.now - timedelta(hours=1):
+                continue
+            candidates = [
+                o
+                for o in orders
+                if o.pk not in talked_about and asked_at - timedelta(days=12) < o.placed_at < asked_at
+            ]
+            if not candidates:
+                continue
+            order = rng.choice(candidates)
+            talked_about.add(order.pk)
+            steps += _conversation(rng, world, order, asked_at, seller_user, first=first)
+    return steps
+
+
+def _conversation(
+    rng: random.Random, world: DemoWorld, order: Order, asked_at, seller_user, *, first: bool
+) -> list[Step]:
+    title = order.items.all()[0].product.title
+    roll = rng.random()
+    if first:
+        roll = 1.0  # a question, answered on time
+    if roll < THANKS_SHARE:
+        words, subject = rng.choice(THANKS), "other"
+        answer, delay, no_response_needed = "", timedelta(minutes=rng.randint(20, 600)), True
+    else:
+        subject, template = rng.choice(QUESTIONS)
+        words, answer, no_response_needed = template.format(title=title), rng.choice(ANSWERS), False
+        if roll < THANKS_SHARE + UNANSWERED_SHARE:
+            answer = ""  # never answered: a late response in the figures
+        elif roll < THANKS_SHARE + UNANSWERED_SHARE + LATE_SHARE:
+            delay = timedelta(hours=rng.randint(26, 50), minutes=rng.randint(0, 59))
+        elif first:
+            delay = timedelta(minutes=rng.randint(8, 120))
+        else:  # most within a working day, a few overnight
+            delay = timedelta(
+                minutes=rng.choice([rng.randint(8, 120), rng.randint(60, 480), rng.randint(300, 1200)])
+            )
+    steps = [Step(asked_at, lambda: services.contact_seller(order=order, subject=subject, body=words))]
+    if answer or no_response_needed:
+        answered_at = asked_at + delay
+        if answered_at < world.now:
+            steps.append(
+                Step(
+                    answered_at,
+                    lambda: services.reply_to_thread(
+                        thread=Thread.objects.filter(order=order).latest("last_message_at"),
+                        body=answer,
+                        author=seller_user,
+                        no_response_needed=no_response_needed,
+                    ),
+                )
+            )
+    return steps
+
+
+def overdue_sweep() -> None:
+    """The 24-hour timer's sweep, as beat runs it (at the step's moment)."""
+    services.mark_overdue_messages()
+
+
+def last_outbox_id() -> int:
+    return OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def mark_history_mail_sent(*, after_id: int, before) -> int:
+    """The history's mail went out when it happened: its outbox rows (those after
+    ``after_id``, from before ``before``) are stamped as sent then, not mailed now, months late."""
+    return OutboundEmail.objects.filter(
+        pk__gt=after_id, status=OutboundEmail.Status.PENDING, created_at__lt=before
+    ).update(status=OutboundEmail.Status.SENT, sent_at=F("created_at"))
