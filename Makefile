@@ -95,7 +95,9 @@ mail-interop: install-dev mail-packages
 
 # A PNG of every seed screen and of each story's screens, for the README's gallery.
 screenshots: install-dev var/axe/axe.min.js
+	rm -rf var/screenshots
 	SCREENSHOTS_DIR=var/screenshots $(BIN)/pytest -m e2e -p no:cacheprovider
+	cp var/screenshots/*.png docs/screenshots/
 
 # Translations: the .po files under locale/ are the one source; edit them, then compile.
 # After changing templates or code, refresh the catalogues first (needs GNU gettext).

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import FilterDateField, SearchField
-from .inventory import SORTS
 
 DEFAULT_DAYS = 30
 
@@ -75,10 +74,9 @@ class OrderSearchForm(FilterForm):
 
 
 class InventoryFilterForm(FilterForm):
-    """Manage Inventory's search box and sort (a whitelist: ``inventory.SORTS``)."""
+    """Manage Inventory's search box (its order is read apart: ``inventory.INVENTORY_SORTING``)."""
 
     q = SearchField(label=_("ASIN, SKU or title"))
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, key) for key in SORTS])
 
 
 class CommunicationPreferencesForm(forms.Form):

@@ -11,7 +11,6 @@ database and a page costs the same number of queries however many products and o
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import Combinable
@@ -19,18 +18,20 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from .models import Order, OrderItem, Product, SellerAccount
+from .sorting import Column, Sorting
 
-# The sort parameter's whitelist: each key, its column's ordering (ties broken by title, id).
-SORTS: dict[str, list] = {
-    "title": [F("title").asc(), F("pk").asc()],
-    "-title": [F("title").desc(), F("pk").desc()],
-    "units_sold": [F("units_sold").asc(), F("title").asc(), F("pk").asc()],
-    "-units_sold": [F("units_sold").desc(), F("title").asc(), F("pk").asc()],
-    # A product never sold has no return rate: last, whichever the direction.
-    "return_rate": [F("return_rate").asc(nulls_last=True), F("title").asc(), F("pk").asc()],
-    "-return_rate": [F("return_rate").desc(nulls_last=True), F("title").asc(), F("pk").asc()],
-}
-DEFAULT_SORT = "title"
+# Titles read A to Z first; figures largest first (the products a seller looks at). A product
+# never sold has no return rate: last, whichever the direction. Ties read by title.
+INVENTORY_SORTING = Sorting(
+    columns=(
+        Column("title", _("Title"), ("title",)),
+        Column("units_sold", _("Units sold"), ("units_sold", "title"), first_descending=True),
+        Column(
+            "return_rate", _("Return rate"), ("return_rate", "title"), first_descending=True, nullable=True
+        ),
+    ),
+    default="title",
+)
 
 _returned_units: dict[str, Callable[[], Combinable]] = {}
 
@@ -61,10 +62,10 @@ def _units_returned() -> Combinable:
 
 
 def products_for_seller(
-    seller: SellerAccount, *, search: str = "", sort: str = DEFAULT_SORT
+    seller: SellerAccount, *, search: str = "", sort: str = INVENTORY_SORTING.default
 ) -> QuerySet[Product]:
     """The seller's products with ``units_sold``, ``units_returned`` and ``return_rate`` (a
-    percentage, None when none sold), sorted by a ``SORTS`` key.
+    percentage, None when none sold), sorted by an ``INVENTORY_SORTING`` value.
 
     ``search`` matches the start of an ASIN or a SKU, or any part of the title."""
     products = Product.objects.filter(seller=seller)
@@ -79,30 +80,4 @@ def products_for_seller(
     products = products.annotate(
         return_rate=Cast(F("units_returned"), FloatField()) * 100 / NullIf(F("units_sold"), 0)
     )
-    return products.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
-
-
-@dataclass(frozen=True)
-class SortHeader:
-    """A sortable column's header: its state for screen readers and the sort its link asks."""
-
-    label: str
-    aria_sort: str  # "ascending", "descending" or "none"
-    link_sort: str  # the other direction when sorted by it, else its usual first one
-
-
-# Titles read A to Z first; figures largest first (the products a seller looks at).
-SORTABLE = {"title": _("Title"), "units_sold": _("Units sold"), "return_rate": _("Return rate")}
-FIRST_DIRECTION = {"title": "title", "units_sold": "-units_sold", "return_rate": "-return_rate"}
-
-
-def sort_headers(sort: str) -> dict[str, SortHeader]:
-    headers = {}
-    for column, label in SORTABLE.items():
-        if sort == column:
-            headers[column] = SortHeader(label, "ascending", f"-{column}")
-        elif sort == f"-{column}":
-            headers[column] = SortHeader(label, "descending", column)
-        else:
-            headers[column] = SortHeader(label, "none", FIRST_DIRECTION[column])
-    return headers
+    return products.order_by(*INVENTORY_SORTING.order_by(sort))

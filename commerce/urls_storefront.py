@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -16,5 +16,5 @@ urlpatterns = [
         views.communication_preferences,
         name="communication_preferences",
     ),
-    re_path(r"^products/(?P<asin>[0-9A-Z]{10})/picture\.svg$", views.product_picture, name="product_picture"),
+    path("products/<str:asin>/picture.svg", views.product_picture, name="product_picture"),
 ]

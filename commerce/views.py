@@ -66,11 +66,12 @@ def seller_order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 def seller_inventory(request: HttpRequest) -> HttpResponse:
     form = InventoryFilterForm(request.GET or None)
     filters = form.valid_data()
-    search, sort = filters.get("q", ""), filters.get("sort") or inventory.DEFAULT_SORT
+    search = filters.get("q", "")
+    sort = inventory.INVENTORY_SORTING.read(request.GET.get("sort"))
     products = inventory.products_for_seller(request.seller, search=search, sort=sort)
     page = Paginator(products, INVENTORY_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "search": search, "sort": sort, "form": form, "headers": inventory.sort_headers(sort),
+        "page": page, "search": search, "sort": sort, "form": form, "sorting": inventory.INVENTORY_SORTING,
     }  # fmt: skip
     return render(request, "seller/inventory.html", context, status=400 if form.errors else 200)
 

@@ -65,6 +65,7 @@ def build_world() -> dict:
         "claim": claim.pk,
         "feedback": feedback.pk,
         "product": item.product_id,
+        "asin": item.product.asin,
         "alternate": AlternateAddress.objects.get().pk,
         "template": template.pk,
         "token": tokens.make_token(authorised, "authorise"),
@@ -81,6 +82,8 @@ def parameter_for(route: str, world: dict) -> str:
         return world["token"]
     if "<str:code>" in route:  # a marketplace code
         return "uk"
+    if "<str:asin>" in route:  # a product's public catalogue picture
+        return world["asin"]
     if "<str:key>" in route:  # a development mailbox's file
         return "no-such-mail"
     kind = (

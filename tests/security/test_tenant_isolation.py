@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 EXEMPT = {
     "returns/gift/<str:order_id>/": "a gift recipient returns someone else's order by design (a gift order, with the order number and the gift receipt number from the packing slip)",
     "dev/mailbox/<str:key>/": "development tool for staff only (tested in tests/sellercentral/test_mailbox.py)",
+    "dev/mailbox/<str:key>/html/": "the same development tool's framed HTML part, staff only (tests/sellercentral/test_mailbox.py)",
+    "products/<str:asin>/picture.svg": "a product's catalogue picture is public, as a catalogue's are (tests/commerce/test_seed_demo.py)",
     "seller/settings/account-info/exceptions/<str:code>/remove/": "the parameter is a marketplace code; other sellers' rows are never addressed",
 }
 
