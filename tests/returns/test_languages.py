@@ -102,6 +102,10 @@ def test_the_api_keeps_the_contracts_english_labels(customer, buyer_client):
 def test_compiled_catalogues_match_their_sources(language):
     po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
-    translated = {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete}
-    assert {e.msgid: e.msgstr for e in mo if e.msgid} == translated
+    def text(entry):  # a plural entry's forms, else its one translation
+        return tuple(entry.msgstr_plural[n] for n in sorted(entry.msgstr_plural)) or entry.msgstr
+
+    translated = {e.msgid: text(e) for e in po if text(e) and not e.obsolete and "fuzzy" not in e.flags}
+    assert {e.msgid: text(e) for e in mo if e.msgid} == translated
     assert not po.untranslated_entries()
+    assert not po.fuzzy_entries()  # gettext's guesses are wrong more often than not
