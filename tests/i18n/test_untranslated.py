@@ -20,9 +20,11 @@ import os
 import re
 import time
 from collections import Counter
+from datetime import datetime
 from email.utils import parseaddr
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -79,6 +81,9 @@ def world_rule() -> pseudo.Rule:
     brands += [product, product.replace(" ", "")]
     brands += [name for _code, name in settings.LANGUAGES]  # a language's own name for itself
     brands += list(settings.RELAY_DOMAINS.values())
+    # The time zone's names in winter and summer ("GMT", "BST"): the baseline holds all year.
+    zone = ZoneInfo(settings.TIME_ZONE)
+    brands += [datetime(2024, month, 1, tzinfo=zone).tzname() or "" for month in (1, 7)] + ["UTC"]
     return pseudo.Rule(typed=[text for row in typed for text in row], brands=brands)
 
 
@@ -191,7 +196,7 @@ def test_no_page_or_email_shows_untranslated_text_beyond_the_baseline(
     with capsys.disabled():
         print(
             f"\ni18n crawl: {crawled} pages and {len(mail.outbox)} e-mails in {time.monotonic() - started:.0f} s; "
-            f"{sum(areas.values())} untranslated texts on {len(found)} pages/e-mails "
+            f"{sum(areas.values())} untranslated texts in {len(found)} pages, layouts and e-mails "
             f"({', '.join(f'{area} {n}' for area, n in areas.most_common())}); report: {REPORT}"
         )
         if skipped:
@@ -206,7 +211,9 @@ def test_no_page_or_email_shows_untranslated_text_beyond_the_baseline(
     gone = {key: sorted(set(runs) - set(found.get(key, []))) for key, runs in baseline.items()}
     gone = {key: runs for key, runs in gone.items() if runs}
     regenerate = "regenerate with I18N_BASELINE_UPDATE=1 .venv/bin/pytest tests/i18n -p no:cacheprovider"
-    assert not new, f"untranslated text not in {BASELINE.name} (mark it for translation):\n{_lines(new)}"
+    assert not new, (
+        f"untranslated text not in {BASELINE.name} (mark it for translation; {REPORT}):\n{_lines(new)}"
+    )
     assert not gone, f"translated since the baseline: well done; shrink it ({regenerate}):\n{_lines(gone)}"
     assert crawled >= 40
 
