@@ -106,18 +106,23 @@ def test_the_rule_finds_words_outside_markers_only():
     assert rule.untranslated(pseudo.read_html(page)) == ["Hello …", "Return window", "Order …, …, …, …"]
 
 
+SENDS_ITSELF = re.compile(r'<form(?![^>]*\baction="[^"]+")[^>]*\bmethod="post"', re.I)
+
+
 def crawl_pages(world: dict, rule: pseudo.Rule) -> tuple[dict[str, list[str]], int, list[str]]:
     seller, buyer, anonymous = Client(), Client(), Client(HTTP_ACCEPT_LANGUAGE=pseudo.PSEUDO)
     seller.force_login(world["seller_user"])
     buyer.force_login(world["buyer_user"])
-    found, skipped, crawled = {}, [], 0
+    found, skipped, crawled, forms = {}, [], 0, []
     for route in all_routes():
         path = path_of(route, world)
         if route.startswith("api/") or path.startswith(ENGLISH_ONLY):
             continue  # English by design: the API's contract, the admin, the developer's tools
-        response = (seller if path.startswith("/seller/") else buyer).get(path)
+        client = seller if path.startswith("/seller/") else buyer
+        response = client.get(path)
         if response.status_code in {301, 302}:  # a page for visitors who are not signed in
-            response = anonymous.get(path)
+            client = anonymous
+            response = client.get(path)
         if response.status_code != 200:
             skipped.append(f"{route} ({response.status_code})")
             continue
@@ -131,7 +136,18 @@ def crawl_pages(world: dict, rule: pseudo.Rule) -> tuple[dict[str, list[str]], i
             continue  # pictures, downloads: no sentence to read
         area = resolve(path).func.__module__.split(".")[0]
         found[f"{area} /{route}"] = sorted(set(rule.untranslated(texts)))
+        if kind.startswith("text/html") and SENDS_ITSELF.search(response.content.decode()):
+            forms.append((f"{area} /{route}", client, path))
     shared = layouts(found)
+    # Then each page's own form, sent empty: its error messages, and the notice the page it
+    # leads to shows, are words too (what any page shows anyway is not counted twice). After
+    # every GET, so what a form changes cannot change another page's text.
+    seen = {text for texts in [*found.values(), *shared.values()] for text in texts}
+    for key, client, path in forms:
+        response = client.post(path, {}, follow=True)
+        if response.status_code in {200, 400} and response.get("Content-Type", "").startswith("text/html"):
+            errors = set(rule.untranslated(pseudo.read_html(response.content.decode()))) - seen
+            found[f"{key} sent empty"] = sorted(errors)
     return {**found, **shared}, crawled, skipped
 
 
