@@ -1,5 +1,8 @@
-"""What is left untranslated, found without a list: every page of the URLconf, the e-mails the
-world's actions send and the return label, in a pseudo language (``tests/i18n/pseudo.py``).
+"""What is left untranslated, found without a list: every page of the URLconf (GET for the
+buyer, the seller or a visitor; then each page's own form sent empty, for its errors), the
+e-mails the world's actions send and the return label's PDF, in a pseudo language
+(``tests/i18n/pseudo.py``). The text a base template shows on most pages is counted once,
+under its layout. The findings go to ``var/i18n-untranslated.json``.
 
 Text a person reads outside the pseudo language's markers was never marked for translation,
 unless a rule says it is not the product's words: numbers, dates, money, ids, e-mail
@@ -103,7 +106,10 @@ def test_the_rule_finds_words_outside_markers_only():
     rule = pseudo.Rule(typed=["Luca de Pasqua", "Return"], brands=["Amazon.co.uk", "Amazon"])
     page = "<h1>⟦Your <b>orders</b>⟧</h1><p>Hello Luca de Pasqua</p><td>Return</td><td>Return window</td>"
     page += '<img alt="Amazon.co.uk"><p>Order 202-1234567-1234567, 21 Nov 2012, £4.20, a@b.example</p>'
-    assert rule.untranslated(pseudo.read_html(page)) == ["Hello …", "Return window", "Order …, …, …, …"]
+    page += '<script>const hidden = "words";</script><input type="submit" value="Send">'
+    page += '<input type="text" value="typed" placeholder="⟦Search⟧"><a title="Help">?</a>'
+    expected = ["Hello …", "Return window", "Order …, …, …, …", "Send", "Help"]
+    assert rule.untranslated(pseudo.read_html(page)) == expected
 
 
 SENDS_ITSELF = re.compile(r'<form(?![^>]*\baction="[^"]+")[^>]*\bmethod="post"', re.I)
