@@ -78,13 +78,12 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []  # one stream, so markers may span elements
         self.attributes: list[str] = []
-        self.hidden = 0
-        self.title = False
+        self.hidden = 0  # inside a script or style
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag in HIDDEN:
-            self.hidden += tag not in VOID
+            self.hidden += 1
             return
         for name in READ_ATTRIBUTES & values.keys():
             self.attributes.append(values[name] or "")
