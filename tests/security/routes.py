@@ -8,6 +8,7 @@ import re
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 
+from commerce.models import Marketplace
 from messaging import services as messaging
 from messaging.models import AlternateAddress, Attachment
 from metrics import services as metrics
@@ -29,11 +30,12 @@ def all_routes() -> list[str]:
     return [r for r in walk(get_resolver().url_patterns) if not r.startswith("admin/")]
 
 
-def build_world() -> dict:
-    """Seller A with a buyer A and every kind of object, each route's parameter names one."""
+def build_world(*, buyer_marketplace: Marketplace | None = None) -> dict:
+    """Seller A with a buyer A and every kind of object, each route's parameter names one
+    (the buyer's home storefront sets the language of their pages and e-mails)."""
     seller = factories.SellerAccountFactory()
     seller_user = factories.seller_user(seller)
-    buyer = factories.CustomerFactory()
+    buyer = factories.CustomerFactory(marketplace=buyer_marketplace)
     order = factories.order_with_items(seller=seller, customer=buyer)
     item = order.items.get()
     item.product.image.save("card.png", ContentFile(b"\x89PNG\r\n\x1a\n"))  # its seller may see it
