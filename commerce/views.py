@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from mimetypes import guess_type
 
 from django.contrib import messages as flash
@@ -95,7 +96,9 @@ def seller_product_image(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(image, content_type=guess_type(product.image.name)[0])
 
 
-def _choose_language(request: HttpRequest, choose, template: str, home: str) -> HttpResponse:
+def _choose_language(
+    request: HttpRequest, choose: Callable[[str], object], template: str, home: str
+) -> HttpResponse:
     """The header's language menu: save the choice and go back to the page it was made on; a
     language not offered is a 400 with the menu's error, and nothing changes."""
     if request.method == "POST":
