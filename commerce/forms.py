@@ -1,8 +1,11 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from .fields import FilterDateField, SearchField
@@ -90,3 +93,18 @@ class CommunicationPreferencesForm(forms.Form):
             "complete your order, such as a request for information they need to deliver it."
         ),
     )
+
+
+class LanguageForm(forms.Form):
+    """The language menu of Seller Central's and the storefront's headers. ``next`` is the
+    page it was sent from, where the reader goes back to (only a path of this site)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def next_page(self, request: HttpRequest, default: str) -> str:
+        target = self.cleaned_data.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return target if safe and target.startswith("/") else default

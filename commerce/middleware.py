@@ -1,8 +1,9 @@
 """The language of each page: the buyer's storefront, the seller's choice, English for the rest.
 
-A signed-in buyer sees the storefront in their home marketplace's language; a seller user
-sees Seller Central in the language of their membership; anonymous visitors get the
-browser's preferred language among the five. The API and admin stay in English, so the
+Who reads which language is ``commerce.languages``: a signed-in buyer reads the storefront
+in their chosen language, else their home marketplace's; a seller user reads Seller Central
+in the language chosen in its header, else the browser's preferred one among the five (as
+anonymous visitors do). The API and admin stay in English, so the
 API's labels are the contract's.
 """
 
@@ -13,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from . import selectors
+from . import languages, selectors
 
 ENGLISH_ONLY = ("/api/", "/admin/", "/dev/")
 
@@ -40,11 +41,8 @@ class PartyLanguageMiddleware:
         user = request.user
         if user.is_authenticated:
             if path.startswith("/seller/"):
-                membership = selectors.membership_for_user(user)
-                return membership.language if membership else settings.LANGUAGE_CODE
+                return languages.seller_language(selectors.membership_for_user(user), request)
             customer = selectors.customer_for_user(user)
             if customer is not None:
-                return customer.language
-        if path.startswith("/seller/"):
-            return settings.LANGUAGE_CODE
-        return translation.get_language_from_request(request)
+                return languages.buyer_language(customer)
+        return languages.browser_language(request)

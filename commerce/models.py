@@ -68,11 +68,15 @@ class SellerMembership(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_membership"
     )
+    # Empty until the user picks one in Seller Central's header: until then their pages follow
+    # the browser (commerce.languages.seller_language).
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
-        default="en-gb",
-        help_text="Seller Central's language for this user.",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Seller Central's language for this user; empty: not chosen yet.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -106,6 +110,16 @@ class Customer(models.Model):
         db_default=False,
         help_text="The buyer asked sellers not to send unsolicited messages.",
     )
+    # The storefront language the buyer picked in its header; empty: the marketplace's.
+    # A database default too, for the bench's COPY (above).
+    chosen_language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The buyer's storefront and e-mail language; empty: the home marketplace's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,7 +136,10 @@ class Customer(models.Model):
 
     @property
     def language(self) -> str:
-        return (self.marketplace.language if self.marketplace_id else "en-GB").lower()
+        """The buyer's reading language (``commerce.languages.buyer_language``)."""
+        from .languages import buyer_language  # the rule's one home imports these models
+
+        return buyer_language(self)
 
 
 class Product(models.Model):

@@ -10,8 +10,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from . import languages
 from .models import Customer, Marketplace, Order, OrderItem, Product, SellerAccount, SellerMembership
 from .policy import new_gift_receipt_number
 
@@ -153,6 +156,26 @@ def set_communication_preferences(*, customer: Customer, opted_out_of_unsolicite
     """The buyer's "Communication preferences": whether sellers may write to them first."""
     customer.opted_out_of_unsolicited_messages = opted_out_of_unsolicited_messages
     customer.save(update_fields=["opted_out_of_unsolicited_messages"])
+    return customer
+
+
+def _checked_language(language: str) -> str:
+    if not languages.is_language(language):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    return language
+
+
+def choose_seller_language(*, membership: SellerMembership, language: str) -> SellerMembership:
+    """A seller user's Seller Central and e-mail language, picked in the header."""
+    membership.language = _checked_language(language)
+    membership.save(update_fields=["language"])
+    return membership
+
+
+def choose_buyer_language(*, customer: Customer, language: str) -> Customer:
+    """The storefront and e-mail language a buyer picked in the storefront's header."""
+    customer.chosen_language = _checked_language(language)
+    customer.save(update_fields=["chosen_language"])
     return customer
 
 

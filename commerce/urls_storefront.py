@@ -16,5 +16,6 @@ urlpatterns = [
         views.communication_preferences,
         name="communication_preferences",
     ),
+    path("account/language/", views.buyer_language, name="language"),
     path("products/<str:asin>/picture.svg", views.product_picture, name="product_picture"),
 ]

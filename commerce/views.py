@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from mimetypes import guess_type
 
 from django.contrib import messages as flash
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sellercentral.throttling import rate_limited
 
 from . import inventory, order_page, pictures, selectors, services, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
-from .forms import CommunicationPreferencesForm, InventoryFilterForm, OrderSearchForm
+from .forms import (
+    CommunicationPreferencesForm,
+    InventoryFilterForm,
+    LanguageForm,
+    OrderSearchForm,
+    add_service_errors,
+)
 
 SELLER_ORDERS_PER_PAGE = 25
 INVENTORY_PER_PAGE = 25
@@ -87,6 +96,37 @@ def seller_product_image(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(image, content_type=guess_type(product.image.name)[0])
 
 
+def _choose_language(
+    request: HttpRequest, choose: Callable[[str], object], template: str, home: str
+) -> HttpResponse:
+    """The header's language menu: save the choice and go back to the page it was made on; a
+    language not offered is a 400 with the menu's error, and nothing changes."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            try:
+                choose(form.cleaned_data["language"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(form.next_page(request, default=reverse(home)))
+        return render(request, template, {"form": form}, status=400)
+    form = LanguageForm(initial={"language": request.LANGUAGE_CODE, "next": reverse(home)})
+    return render(request, template, {"form": form})
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def seller_language(request: HttpRequest) -> HttpResponse:
+    membership = selectors.membership_for_user(request.user)
+    return _choose_language(
+        request,
+        lambda language: services.choose_seller_language(membership=membership, language=language),
+        "seller/language.html",
+        "seller:home",
+    )
+
+
 # --- Storefront ---------------------------------------------------------------------------
 @method_decorator(rate_limited("sign_in"), name="dispatch")
 class BuyerSignInView(auth_views.LoginView):
@@ -128,6 +168,18 @@ def communication_preferences(request: HttpRequest) -> HttpResponse:
             initial={"opted_out_of_unsolicited_messages": customer.opted_out_of_unsolicited_messages}
         )
     return render(request, "storefront/communication_preferences.html", {"form": form})
+
+
+@buyer_required
+@require_http_methods(["GET", "POST"])
+def buyer_language(request: HttpRequest) -> HttpResponse:
+    customer = request.customer
+    return _choose_language(
+        request,
+        lambda language: services.choose_buyer_language(customer=customer, language=language),
+        "storefront/language.html",
+        "storefront:orders",
+    )
 
 
 # --- Product pictures ---------------------------------------------------------------------

@@ -14,12 +14,16 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from commerce.formats import day
 
 from . import events, locks, policy
 from .models import Message, MessageEvent
 from .outbox import send_notification
-from .selectors import seller_inboxes
+from .selectors import seller_inboxes_by_language
 
 
 def _running() -> QuerySet[Message]:
@@ -70,19 +74,27 @@ def warn_before_deadlines(*, now: datetime | None = None) -> int:
 
 
 def _send_warning(message: Message, *, now: datetime) -> None:
+    """The warning, to each of the seller's users in the language they read."""
     hours = max(1, round((message.response_deadline - now).total_seconds() / 3600))
     deadline = timezone.localtime(message.response_deadline)
-    send_notification(
-        key=f"deadline-warning:{message.pk}",
-        to=seller_inboxes(message.thread.seller),
-        subject=f"Reply within {hours} hour{'s' if hours != 1 else ''}: {message.subject}"[:200],
-        template="notification",
-        context={
-            "lines": [
-                f"{message.sender_name} is waiting for your answer; the 24 hours run out at {deadline:%d %b %Y %H:%M}.",
-                "Answers after 24 hours count as late in your Contact Response Time.",
-            ],
-            "link_label": "Reply now",
-            "link": settings.SITE_URL.rstrip("/") + f"/seller/messages/threads/{message.thread_id}/#reply",
-        },
-    )
+    for language, inboxes in seller_inboxes_by_language(message.thread.seller):
+        with translation.override(language):
+            subject = ngettext("Reply within %(hours)s hour", "Reply within %(hours)s hours", hours) % {
+                "hours": hours
+            }
+            send_notification(
+                key=f"deadline-warning:{message.pk}",
+                to=inboxes,
+                subject=f"{subject}: {message.subject}"[:200],
+                template="notification",
+                context={
+                    "lines": [
+                        _("%(name)s is waiting for your answer; the 24 hours run out at %(deadline)s.")
+                        % {"name": message.sender_name, "deadline": f"{day(deadline)} {deadline:%H:%M}"},
+                        _("Answers after 24 hours count as late in your Contact Response Time."),
+                    ],
+                    "link_label": _("Reply now"),
+                    "link": settings.SITE_URL.rstrip("/")
+                    + f"/seller/messages/threads/{message.thread_id}/#reply",
+                },
+            )

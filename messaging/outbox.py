@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import events, locks, verp
 from .mailer import InternationalAddressRefused
@@ -37,7 +37,10 @@ logger = logging.getLogger(__name__)
 def send_notification(*, key: str, to: list[str], subject: str, template: str, context: dict) -> None:
     """A product e-mail (returns, claims …) through the outbox, HTML + text from
     ``emails/<template>.txt|.html``; ``key`` + recipient make it unique, so a retried
-    action does not mail twice. Call inside the transaction of the change it reports."""
+    action does not mail twice. Call inside the transaction of the change it reports, in
+    the recipients' language (``translation.override``, ``commerce.languages``): the mail
+    is rendered in it and says so in its Content-Language header."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     now = timezone.now()
@@ -50,7 +53,7 @@ def send_notification(*, key: str, to: list[str], subject: str, template: str, c
                 "subject": subject,
                 "body_text": text,
                 "body_html": html,
-                "headers": {"Auto-Submitted": "auto-generated"},
+                "headers": {"Auto-Submitted": "auto-generated", "Content-Language": language},
                 "next_attempt_at": now,
                 "created_at": now,
             },

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
+from commerce import languages
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 from commerce.sorting import Column, Sorting
 from returns import selectors as returns_selectors
@@ -246,6 +247,16 @@ def seller_real_addresses(seller: SellerAccount) -> set[str]:
 def seller_inboxes(seller: SellerAccount) -> list[str]:
     """Where mail for a seller goes: its users' addresses."""
     return sorted({email.lower() for email in _users_with_email(seller).values_list("email", flat=True)})
+
+
+def seller_inboxes_by_language(seller: SellerAccount) -> list[tuple[str, list[str]]]:
+    """The seller's inboxes grouped by the language each user reads (``commerce.languages``),
+    in one query: a notification is written once per language, each user reading their own."""
+    by_language: dict[str, set[str]] = {}
+    rows = _users_with_email(seller).values_list("email", "seller_membership__language")
+    for email, chosen in rows:
+        by_language.setdefault(languages.seller_language_code(chosen), set()).add(email.lower())
+    return [(language, sorted(emails)) for language, emails in sorted(by_language.items())]
 
 
 def alternate_addresses(seller: SellerAccount) -> QuerySet[AlternateAddress]:

@@ -1,8 +1,8 @@
 """The e-mail copy of each change of a return or a claim: who is written to, and what it says.
 
-The buyer's e-mails are translated (``gettext``) and ``notifications.announce`` writes
-them in the buyer's language; the seller's are in English. The texts are the product's
-(tests and translations match them word for word).
+Every text is translated (``gettext``): ``notifications`` writes each reader's e-mail in
+that reader's language (``commerce.languages``), the buyer's and each seller user's. The
+texts are the product's (tests and translations match them word for word).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def quick_links(return_request: ReturnRequest) -> list[tuple[str, str]]:
         return []
     return [
         (label, absolute(action_url(return_request, action)))
-        for action, label in [("authorise", "Authorise"), ("close", "Close"), ("reply", "Reply")]
+        for action, label in [("authorise", _("Authorise")), ("close", _("Close")), ("reply", _("Reply"))]
     ]
 
 
@@ -58,7 +58,7 @@ def notes_for(
     seller_link: str,
     seller_to: list[str],
 ) -> list[Note]:
-    """The e-mails of one change; the buyer's in the buyer's language (active here)."""
+    """The e-mails of one change, in the language active here (the reader's)."""
     order, customer = return_request.order, return_request.customer
     notes: list[Note] = []
     if what == "requested":
@@ -78,13 +78,13 @@ def notes_for(
         notes.append(
             Note(
                 seller_to,
-                f"Return requested for {about}",
+                _("Return requested for %(about)s") % {"about": about},
                 [
-                    f"{customer.name} asks to return:",
+                    _("%(name)s asks to return:") % {"name": customer.name},
                     *items,
-                    "Please authorise or deny the request within 48 hours.",
+                    _("Please authorise or deny the request within 48 hours."),
                 ],
-                "Manage Returns",
+                _("Manage Returns"),
                 seller_link,
                 quick_links(return_request),
             )
@@ -110,13 +110,14 @@ def notes_for(
         notes.append(
             Note(
                 [customer.email],
-                f"Return request denied for {about}",
+                _("Return request denied for %(about)s") % {"about": about},
                 [
-                    f"The seller did not authorise your return: {return_request.get_deny_reason_display()}.",
-                    "Message from the seller:",
+                    _("The seller did not authorise your return: %(reason)s.")
+                    % {"reason": return_request.get_deny_reason_display()},
+                    _("Message from the seller:"),
                     return_request.deny_message,
                 ],
-                "Your returns",
+                _("Your returns"),
                 buyer_link,
             )
         )
@@ -124,27 +125,27 @@ def notes_for(
         notes.append(
             Note(
                 seller_to,
-                f"Return cancelled by the buyer for {about}",
-                [f"{customer.name} cancelled the return return_request.", *items],
-                "Manage Returns",
+                _("Return cancelled by the buyer for %(about)s") % {"about": about},
+                [_("%(name)s cancelled the return return_request.") % {"name": customer.name}, *items],
+                _("Manage Returns"),
                 seller_link,
             )
         )
     elif what == "refunded":
-        where = (
-            "as gift credit"
+        refunded = (
+            _("The seller refunded %(amount)s as gift credit.")
             if refund.destination == Refund.Destination.GIFT_CREDIT
-            else "to your original payment method"
+            else _("The seller refunded %(amount)s to your original payment method.")
         )
         notes.append(
             Note(
                 [customer.email],
-                f"Refund issued for {about}",
+                _("Refund issued for %(about)s") % {"about": about},
                 [
-                    f"The seller refunded {money(refund.amount, refund.currency)} {where}.",
-                    *([f"Reason: {refund.reason}"] if refund.reason else []),
+                    refunded % {"amount": money(refund.amount, refund.currency)},
+                    *([_("Reason: %(reason)s") % {"reason": refund.reason}] if refund.reason else []),
                 ],
-                "Your returns",
+                _("Your returns"),
                 buyer_link,
             )
         )
@@ -152,13 +153,14 @@ def notes_for(
         notes.append(
             Note(
                 seller_to,
-                f"Reminder: a return request for {about} is waiting",
+                _("Reminder: a return request for %(about)s is waiting") % {"about": about},
                 [
-                    f"{customer.name} asked to return items 24 hours ago and is still waiting.",
+                    _("%(name)s asked to return items 24 hours ago and is still waiting.")
+                    % {"name": customer.name},
                     *items,
-                    "Requests not handled within 48 hours count as late responses in your Account Health.",
+                    _("Requests not handled within 48 hours count as late responses in your Account Health."),
                 ],
-                "Manage Returns",
+                _("Manage Returns"),
                 seller_link,
                 quick_links(return_request),
             )
@@ -167,12 +169,15 @@ def notes_for(
         notes.append(
             Note(
                 [customer.email],
-                f"Return closed for {about}",
+                _("Return closed for %(about)s") % {"about": about},
                 [
-                    f"The items were not returned by {return_request.return_by:%d %b %Y}, so the return authorisation {return_request.rma} has expired.",
-                    "You can request a new return from Your orders if the item is still returnable.",
+                    _(
+                        "The items were not returned by %(day)s, so the return authorisation %(rma)s has expired."
+                    )
+                    % {"day": day(return_request.return_by), "rma": return_request.rma},
+                    _("You can request a new return from Your orders if the item is still returnable."),
                 ],
-                "Your returns",
+                _("Your returns"),
                 buyer_link,
             )
         )
@@ -180,12 +185,15 @@ def notes_for(
         notes.append(
             Note(
                 seller_to,
-                f"Return request for {about} closed without action",
+                _("Return request for %(about)s closed without action") % {"about": about},
                 [
-                    f"The request by {customer.name} waited 50 days without authorisation or denial and has been closed.",
+                    _(
+                        "The request by %(name)s waited 50 days without authorisation or denial and has been closed."
+                    )
+                    % {"name": customer.name},
                     *items,
                 ],
-                "Manage Returns",
+                _("Manage Returns"),
                 seller_link,
             )
         )
@@ -208,7 +216,10 @@ def claim_lines(claim: Claim, what: str, *, buyer: bool) -> list[str]:
         if buyer:
             said = _("We reviewed your A-to-z Guarantee claim on order %(order)s and denied it.")
             return [said % {"order": order_id}, *note]
-        return [f"We denied the buyer's A-to-z Guarantee claim on order {order_id}.", *note]
+        return [
+            _("We denied the buyer's A-to-z Guarantee claim on order %(order)s.") % {"order": order_id},
+            *note,
+        ]
     amount = money(claim.refund_amount, claim.order.currency)
     if buyer:
         said = (
@@ -224,13 +235,21 @@ def claim_lines(claim: Claim, what: str, *, buyer: bool) -> list[str]:
         )
         return [said % {"order": order_id, "amount": amount}, *note]
     if claim.refund_amount > 0:
-        said = (
-            f"We granted the buyer's A-to-z Guarantee claim on order {order_id} "
-            f"and refunded them {amount} to their original payment method."
+        said = _(
+            "We granted the buyer's A-to-z Guarantee claim on order %(order)s "
+            "and refunded them %(amount)s to their original payment method."
         )
     else:
-        said = (
-            f"We granted the buyer's A-to-z Guarantee claim on order {order_id}; "
+        said = _(
+            "We granted the buyer's A-to-z Guarantee claim on order %(order)s; "
             "it had been refunded in full already, so nothing more was refunded."
         )
-    return [said, *note]
+    return [said % {"order": order_id, "amount": amount}, *note]
+
+
+def claim_subject(claim: Claim, what: str) -> str:
+    """A claim e-mail's subject, in the reader's language; a decision names the new status."""
+    subject = _("A-to-z Guarantee claim on order %(order)s") % {"order": claim.order.order_id}
+    if what == "filed":
+        return subject
+    return _("%(subject)s: %(status)s") % {"subject": subject, "status": claim.get_status_display()}

@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from commerce import languages
 from commerce.formats import money
 from messaging import services as messaging
 
-from .emails import absolute, claim_lines, notes_for
+from .emails import absolute, claim_lines, claim_subject, notes_for
 from .models import Claim, Refund, ReturnItem, ReturnRequest
 
 
@@ -36,40 +38,45 @@ def announce(
     def describe(item: ReturnItem) -> str:
         return f"{item.quantity} x {item.order_item.product.title}: {item.get_reason_display()}"
 
-    items = [describe(item) for item in returned]
     buyer_link = absolute(reverse("returns:your_returns"))
     seller_link = absolute(reverse("returns:manage") + f"?q={order.order_id}")
-    seller_to = messaging.seller_inboxes(order.seller)
     about = f"order {order.order_id}"
-    with translation.override(customer.language):
-        buyer_items = [describe(item) for item in returned]
-        notes = notes_for(
-            return_request,
-            what,
-            refund,
-            items=items,
-            buyer_items=buyer_items,
-            about=about,
-            buyer_link=buyer_link,
-            seller_link=seller_link,
-            seller_to=seller_to,
-        )
-    thread = _thread_message(return_request, what, refund, items=items)
+    with translation.override(settings.LANGUAGE_CODE):  # stored once, whoever acted
+        thread = _thread_message(return_request, what, refund, items=[describe(item) for item in returned])
     key = f"return:{return_request.pk}:{what}:{refund.pk if refund else return_request.status}"
     if emails:
-        for note in notes:
-            with translation.override(
-                customer.language if note.to == [customer.email] else settings.LANGUAGE_CODE
-            ):
-                context = {
-                    "lines": note.lines,
-                    "link_label": note.link_label,
-                    "link": note.link,
-                    "actions": note.actions,
-                }
-                messaging.send_notification(
-                    key=key, to=note.to, subject=note.subject, template="notification", context=context
+        # Each reader's e-mail in their own language (commerce.languages), never the language
+        # of whoever made the change: the buyer's, then each language the seller's users read.
+        buyer = [customer.email]
+        readers = [(languages.buyer_language(customer), buyer)]
+        readers += messaging.seller_inboxes_by_language(order.seller)
+        for language, to in readers:
+            with translation.override(language):
+                items = [describe(item) for item in returned]
+                about = _("order %(order_id)s") % {"order_id": order.order_id}
+                notes = notes_for(
+                    return_request,
+                    what,
+                    refund,
+                    items=items,
+                    buyer_items=items,
+                    about=about,
+                    buyer_link=buyer_link,
+                    seller_link=seller_link,
+                    seller_to=[] if to is buyer else to,
                 )
+                for note in notes:
+                    if note.to != to:  # another reader's, written in their own pass
+                        continue
+                    context = {
+                        "lines": note.lines,
+                        "link_label": note.link_label,
+                        "link": note.link,
+                        "actions": note.actions,
+                    }
+                    messaging.send_notification(
+                        key=key, to=note.to, subject=note.subject, template="notification", context=context
+                    )
     # The order's thread is its buyer's conversation with the seller, and the buyer reads it
     # ("View your e-mails with seller"). A gift return is the recipient's: its reasons,
     # comments and gift credit stay out of the buyer's thread (the seller has them in
@@ -111,35 +118,39 @@ def announce_claim(claim: Claim, what: str) -> None:
     e-mail, and the order's thread (``what`` is "filed" or the claim's new status)."""
     claim = Claim.objects.select_related("order", "customer", "seller").get(pk=claim.pk)
     order, customer = claim.order, claim.customer
-    subject = f"A-to-z Guarantee claim on order {order.order_id}"
-    if what != "filed":
-        subject = f"{subject}: {claim.get_status_display()}"
     link = absolute(reverse("returns:claim", args=[order.order_id]))
-    with translation.override(customer.language):
-        buyer_lines = claim_lines(claim, what, buyer=True)
+    with translation.override(languages.buyer_language(customer)):
         messaging.send_notification(
             key=f"claim:{claim.pk}:{what}",
             to=[customer.email],
-            subject=subject,
+            subject=claim_subject(claim, what),
             template="notification",
-            context={"lines": buyer_lines, "link_label": "View the claim", "link": link},
+            context={
+                "lines": claim_lines(claim, what, buyer=True),
+                "link_label": _("View the claim"),
+                "link": link,
+            },
         )
-    seller_lines = claim_lines(claim, what, buyer=False)
-    messaging.send_notification(
-        key=f"claim:{claim.pk}:{what}",
-        to=messaging.seller_inboxes(claim.seller),
-        subject=subject,
-        template="notification",
-        context={
-            "lines": seller_lines,
-            "link_label": "View the claim",
-            "link": absolute(reverse("returns:claims")),
-        },
-    )
+    for language, inboxes in messaging.seller_inboxes_by_language(claim.seller):
+        with translation.override(language):
+            messaging.send_notification(
+                key=f"claim:{claim.pk}:{what}",
+                to=inboxes,
+                subject=claim_subject(claim, what),
+                template="notification",
+                context={
+                    "lines": claim_lines(claim, what, buyer=False),
+                    "link_label": _("View the claim"),
+                    "link": absolute(reverse("returns:claims")),
+                },
+            )
+    with translation.override(settings.LANGUAGE_CODE):  # the thread's record, stored once
+        seller_lines = claim_lines(claim, what, buyer=False)
+        status = claim.get_status_display()
     if what == "filed":
         system = ("A-to-z claim filed", claim.body)
     else:
-        system = (f"A-to-z claim {claim.get_status_display().lower()}", "\n\n".join(seller_lines))
+        system = (f"A-to-z claim {status.lower()}", "\n\n".join(seller_lines))
     messaging.post_system_message(
         order=order, subject=f"{system[0]} (order {order.order_id})", body=system[1]
     )

@@ -18,7 +18,13 @@ numbers and predicates are in ``messaging.policy``.
 from ..deadlines import mark_overdue_messages, warn_before_deadlines
 from ..outbox import deliver_outbound_email, due_outbound_email_ids, send_notification
 from ..policy import CONTACT_SUBJECTS, MAX_RELAY_RECIPIENTS, MAX_SEND_ATTEMPTS
-from ..selectors import SellerAddresses, seller_addresses, seller_inboxes, seller_real_addresses
+from ..selectors import (
+    SellerAddresses,
+    seller_addresses,
+    seller_inboxes,
+    seller_inboxes_by_language,
+    seller_real_addresses,
+)
 from .aliases import (
     add_alternate_address,
     buyer_alias,
@@ -71,6 +77,7 @@ __all__ = [
     "seller_addresses",
     "seller_alias",
     "seller_inboxes",
+    "seller_inboxes_by_language",
     "seller_real_addresses",
     "send_notification",
     "update_reply_template",

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from commerce import languages
 from commerce.models import Order
 
 from .. import events, locks, mime, policy, selectors
@@ -194,7 +195,7 @@ def mark_no_response_needed(*, message: Message, actor: AbstractBaseUser | None 
 def contact_subject(order: Order, reason: str) -> str:
     """The subject of a seller's first message, in the buyer's language; a critical reason's is
     marked "[Important]", so the seller's later replies, by page or mail, keep the mark."""
-    with translation.override(order.customer.language):
+    with translation.override(languages.buyer_language(order.customer)):
         subject = gettext("%(reason)s (Order: %(order_id)s)") % {
             "reason": policy.ContactReason(reason).label,
             "order_id": order.order_id,
