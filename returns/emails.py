@@ -126,7 +126,7 @@ def notes_for(
             Note(
                 seller_to,
                 _("Return cancelled by the buyer for %(about)s") % {"about": about},
-                [_("%(name)s cancelled the return return_request.") % {"name": customer.name}, *items],
+                [_("%(name)s cancelled the return request.") % {"name": customer.name}, *items],
                 _("Manage Returns"),
                 seller_link,
             )
