@@ -30,7 +30,7 @@ def test_the_seller_and_the_buyer_each_pick_their_language(
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_label("Language")).to_have_value("fr")
     assert SellerMembership.objects.get(user__username="seller").language == "fr"
-    screenshot(page, "31-seller-language-menu")
+    screenshot(page, "32-seller-language-menu")
     page.goto(live_server.url + "/seller/language/")
     axe("The seller's language page")
     _fits_a_phone(browser, live_server, who="seller", seller=True, path="/seller/")
@@ -43,5 +43,5 @@ def test_the_seller_and_the_buyer_each_pick_their_language(
     expect(page.locator(".sf-nav")).to_contain_text("Meine Bestellungen")
     assert Customer.objects.get(user__username="luca").chosen_language == "de"
     axe("The storefront in German")
-    screenshot(page, "32-buyer-language-menu")
+    screenshot(page, "33-buyer-language-menu")
     _fits_a_phone(browser, live_server, who="luca", seller=False, path="/orders/")
