@@ -22,7 +22,9 @@ from .policy import (
 from .selectors import STATUS_FILTERS
 from .services import BulkAction, RequestedItem
 
-POLICY_NOTE = "NOTE: We aren't able to offer policy exceptions or special handling in response to comments entered on this page."
+POLICY_NOTE = _(
+    "NOTE: We aren't able to offer policy exceptions or special handling in response to comments entered on this page."
+)
 
 
 class ReturnItemsForm(forms.Form):
@@ -125,14 +127,14 @@ class GiftOrderForm(forms.Form):
     """The two numbers printed on a gift's packing slip."""
 
     order_id = forms.RegexField(
-        label="Order number (on the gift's packing slip)",
+        label=_("Order number (on the gift's packing slip)"),
         regex=r"^\d{3}-\d{7}-\d{7}$",
-        error_messages={"invalid": "Enter the order number as it is printed, like 202-0697275-2144321."},
+        error_messages={"invalid": _("Enter the order number as it is printed, like 202-0697275-2144321.")},
     )
     gift_receipt_number = forms.CharField(
-        label="Gift receipt number (on the same packing slip)",
+        label=_("Gift receipt number (on the same packing slip)"),
         max_length=40,
-        help_text="Twelve letters and digits, like GR7K-M4QD-9XWP.",
+        help_text=_("Twelve letters and digits, like GR7K-M4QD-9XWP."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -245,10 +247,10 @@ class RefundForm(forms.Form):
 
 class ClaimForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you filing a claim?", choices=[("", "- select -"), *Claim.Reason.choices]
+        label=_("Why are you filing a claim?"), choices=[("", _("- select -")), *Claim.Reason.choices]
     )
     body = forms.CharField(
-        label="Tell us what happened",
+        label=_("Tell us what happened"),
         max_length=MAX_CLAIM_CHARS,
         widget=forms.Textarea(
             attrs={"rows": 6, "data-counter": MAX_CLAIM_CHARS, "maxlength": MAX_CLAIM_CHARS}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode import createBarcodeDrawing
 from reportlab.lib.pagesizes import A4
@@ -12,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from .models import ReturnRequest
 
-TITLE = "Print this return authorisation and include a copy in your return package"
+TITLE = _("Print this return authorisation and include a copy in your return package")
 
 
 def barcode_svg(rma: str) -> str:
@@ -29,7 +32,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
     quantity, reason, comment) and the return address; its text layer carries the RMA."""
     buffer = BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    page.setTitle(f"Return label {return_request.rma}")
+    page.setTitle(gettext("Return label %(rma)s") % {"rma": return_request.rma})
     _width, height = A4
     x, y = 20 * mm, height - 25 * mm
 
@@ -39,9 +42,16 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
         page.drawString(x, y, text)
         y -= gap * mm
 
-    line(TITLE, 13, bold=True, gap=9)
-    line(f"All the items must be returned by {return_request.return_by:%d %b %Y}.", 12, bold=True, gap=9)
-    line(f"Return authorisation number (RMA): {return_request.rma}", 12, bold=True, gap=4)
+    line(str(TITLE), 13, bold=True, gap=9)
+    # Django's date format, not strftime, so the month's abbreviation follows the language.
+    return_by = format_date(return_request.return_by, "d M Y")
+    line(gettext("All the items must be returned by %(day)s.") % {"day": return_by}, 12, bold=True, gap=9)
+    line(
+        gettext("Return authorisation number (RMA): %(rma)s") % {"rma": return_request.rma},
+        12,
+        bold=True,
+        gap=4,
+    )
     drawing = createBarcodeDrawing(
         "Code128", value=return_request.rma, barHeight=16 * mm, barWidth=0.5 * mm, humanReadable=True
     )
@@ -50,15 +60,20 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
     y -= 8 * mm
     for n, item in enumerate(return_request.items.all(), start=1):
         product = item.order_item.product
-        line(f"{n} of {product.asin}: {item.get_reason_display()}", 11, bold=True)
-        line(f"Date: {return_request.requested_at:%d %b %Y}")
-        line(f"Order ID: {return_request.order.order_id}")
-        line(f"Title: {product.title}")
-        line(f"Quantity: {item.quantity}")
-        line(f"Reason: {item.get_reason_display()}")
-        line(f"Return Details: {item.comment or '-'}")
-        line("Action Requested: Refund", gap=8)
-    line("Return address", 11, bold=True)
+        reason = item.get_reason_display()
+        line(
+            gettext("%(n)s of %(asin)s: %(reason)s") % {"n": n, "asin": product.asin, "reason": reason},
+            11,
+            bold=True,
+        )
+        line(gettext("Date: %(day)s") % {"day": format_date(return_request.requested_at, "d M Y")})
+        line(gettext("Order ID: %(order_id)s") % {"order_id": return_request.order.order_id})
+        line(gettext("Title: %(title)s") % {"title": product.title})
+        line(gettext("Quantity: %(quantity)s") % {"quantity": item.quantity})
+        line(gettext("Reason: %(reason)s") % {"reason": reason})
+        line(gettext("Return Details: %(details)s") % {"details": item.comment or "-"})
+        line(gettext("Action Requested: Refund"), gap=8)
+    line(gettext("Return address"), 11, bold=True)
     for address_line in _address_lines(return_request.return_address or {}):
         line(address_line)
     page.showPage()

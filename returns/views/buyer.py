@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -116,7 +117,8 @@ def gift_items(request: HttpRequest, order_id: str) -> HttpResponse:
     order = selectors.gift_order(order_id) if number else None
     if order is None or not policy.is_gift_receipt_of(order, number):
         flash.info(
-            request, "Enter the order number and the gift receipt number from the gift's packing slip."
+            request,
+            gettext("Enter the order number and the gift receipt number from the gift's packing slip."),
         )
         return redirect(f"{reverse('returns:gift')}?{urlencode({'order_id': order_id})}")
     return _select_items(request, order, gift=True, gift_receipt_number=number)
@@ -179,7 +181,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except services.TransitionRefused as refused:
         flash.error(request, str(refused))
     else:
-        flash.success(request, "Your return request has been cancelled. The seller has been told.")
+        flash.success(request, gettext("Your return request has been cancelled. The seller has been told."))
     return redirect("returns:your_returns")
 
 
@@ -205,7 +207,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     except services.TransitionRefused as refused:
         flash.error(request, str(refused))
     else:
-        flash.success(request, "Thank you for rating your return.")
+        flash.success(request, gettext("Thank you for rating your return."))
     return redirect("returns:your_returns")
 
 
@@ -213,7 +215,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 def _authorised_for_buyer(request: HttpRequest, pk: int) -> ReturnRequest:
     return_request = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
     if not return_request.rma:
-        raise Http404("This return has no label: it has not been authorised.")
+        raise Http404(gettext("This return has no label: it has not been authorised."))
     return return_request
 
 
@@ -265,7 +267,8 @@ def claim(request: HttpRequest, order_id: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             flash.success(
-                request, "Your A-to-z Guarantee claim has been filed. We will e-mail you our decision."
+                request,
+                gettext("Your A-to-z Guarantee claim has been filed. We will e-mail you our decision."),
             )
             return redirect("returns:claim", order_id=order_id)
     status = 400 if request.method == "POST" else 200
