@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reportlab.graphics import renderSVG
@@ -43,8 +42,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
         y -= gap * mm
 
     line(str(TITLE), 13, bold=True, gap=9)
-    # Django's date format, not strftime, so the month's abbreviation follows the language.
-    return_by = format_date(return_request.return_by, "d M Y")
+    return_by = f"{return_request.return_by:%d %b %Y}"
     line(gettext("All the items must be returned by %(day)s.") % {"day": return_by}, 12, bold=True, gap=9)
     line(
         gettext("Return authorisation number (RMA): %(rma)s") % {"rma": return_request.rma},
@@ -66,7 +64,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
             11,
             bold=True,
         )
-        line(gettext("Date: %(day)s") % {"day": format_date(return_request.requested_at, "d M Y")})
+        line(gettext("Date: %(day)s") % {"day": f"{return_request.requested_at:%d %b %Y}"})
         line(gettext("Order ID: %(order_id)s") % {"order_id": return_request.order.order_id})
         line(gettext("Title: %(title)s") % {"title": product.title})
         line(gettext("Quantity: %(quantity)s") % {"quantity": item.quantity})
