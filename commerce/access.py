@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Order
 from .selectors import customer_for_user, orders_for_customer, seller_account_for_user
@@ -53,7 +54,7 @@ class _PartySignInForm(AuthenticationForm):
     """Sign-in that only admits one kind of account (a seller's user, or a buyer)."""
 
     lookup: Callable = staticmethod(lambda user: None)
-    refusal: str = ""
+    refusal: str = ""  # a lazy translation: read in the language of the request
     refusal_code: str = ""
 
     def confirm_login_allowed(self, user) -> None:
@@ -64,13 +65,13 @@ class _PartySignInForm(AuthenticationForm):
 
 class SellerSignInForm(_PartySignInForm):
     lookup = staticmethod(seller_account_for_user)
-    refusal = "This account is not a Seller Central account. Buyers sign in on the storefront."
+    refusal = _("This account is not a Seller Central account. Buyers sign in on the storefront.")
     refusal_code = "not_a_seller"
 
 
 class BuyerSignInForm(_PartySignInForm):
     lookup = staticmethod(customer_for_user)
-    refusal = "This account has no storefront orders. Sellers sign in to Seller Central."
+    refusal = _("This account has no storefront orders. Sellers sign in to Seller Central.")
     refusal_code = "not_a_buyer"
 
 

@@ -47,6 +47,10 @@ def duration_in_words(value: timedelta | float | None) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
-    return " ".join(words[:2]) if words else "less than a minute"
+    parts = [
+        translation.ngettext("%(count)d day", "%(count)d days", days) % {"count": days},
+        translation.ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours},
+        translation.ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes},
+    ]
+    words = [part for n, part in zip((days, hours, minutes), parts, strict=True) if n]
+    return " ".join(words[:2]) if words else translation.gettext("less than a minute")

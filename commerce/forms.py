@@ -45,13 +45,13 @@ class FilterForm(forms.Form):
 class DateRangeForm(FilterForm):
     """ "From" / "To" days, both included; by default the last 30 days (the seed's lists)."""
 
-    since = FilterDateField(label="From")
-    until = FilterDateField(label="To")
+    since = FilterDateField(label=_("From"))
+    until = FilterDateField(label=_("To"))
 
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date must be on or after the start date.")
+            self.add_error("until", _("The end date must be on or after the start date."))
         return data
 
     def days(self) -> tuple[date, date]:
@@ -73,7 +73,7 @@ class DateRangeForm(FilterForm):
 class OrderSearchForm(FilterForm):
     """Manage Orders' search box: an order id or its start."""
 
-    q = SearchField(label="Order ID", max_length=40)
+    q = SearchField(label=_("Order ID"), max_length=40)
 
 
 class InventoryFilterForm(FilterForm):

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from .policy import GIFT_RECEIPT_MAX_CHARS, GIFT_RECEIPT_PATTERN
 
@@ -180,16 +181,16 @@ class Product(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PLACED = "placed", "Placed"
-        DISPATCHED = "dispatched", "Dispatched"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
+        PLACED = "placed", _("Placed")
+        DISPATCHED = "dispatched", _("Dispatched")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     order_id = models.CharField(
         "order ID",
         max_length=19,
         unique=True,
-        validators=[RegexValidator(ORDER_ID_PATTERN, "An order ID looks like 202-0697275-2144321.")],
+        validators=[RegexValidator(ORDER_ID_PATTERN, _("An order ID looks like 202-0697275-2144321."))],
     )
     marketplace = models.ForeignKey(Marketplace, on_delete=models.PROTECT, related_name="orders")
     seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="orders")

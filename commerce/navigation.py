@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .todos import ToDo
 
@@ -36,31 +37,32 @@ class Menu:
         return sum(entry.badge for entry in self.entries)
 
 
+# Lazy labels: the menu is built once (``_seller_menu``) and read in each request's language.
 SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
     (
-        "Orders",
+        _("Orders"),
         [
-            ("Manage Orders", "seller:orders"),
-            ("Manage Returns", "returns:manage"),
-            ("A-to-z Guarantee Claims", "returns:claims"),
+            (_("Manage Orders"), "seller:orders"),
+            (_("Manage Returns"), "returns:manage"),
+            (_("A-to-z Guarantee Claims"), "returns:claims"),
         ],
     ),
-    ("Inventory", [("Manage Inventory", "seller:inventory")]),
-    ("Storefront", [("Your storefront", "storefront:home")]),
-    ("Reports", [("Reports", "metrics:reports"), ("Business Reports", "metrics:business_reports")]),
+    (_("Inventory"), [(_("Manage Inventory"), "seller:inventory")]),
+    (_("Storefront"), [(_("Your storefront"), "storefront:home")]),
+    (_("Reports"), [(_("Reports"), "metrics:reports"), (_("Business Reports"), "metrics:business_reports")]),
     (
-        "Performance",
+        _("Performance"),
         [
-            ("Account Health", "metrics:account_health"),
-            ("Feedback", "metrics:feedback"),
-            ("Buyer-Seller Messages", "messaging:inbox"),
+            (_("Account Health"), "metrics:account_health"),
+            (_("Feedback"), "metrics:feedback"),
+            (_("Buyer-Seller Messages"), "messaging:inbox"),
         ],
     ),
     (
-        "Settings",
+        _("Settings"),
         [
-            ("Account Info", "returns:account_info"),
-            ("Return Settings", "returns:settings"),
+            (_("Account Info"), "returns:account_info"),
+            (_("Return Settings"), "returns:settings"),
         ],
     ),
 ]

@@ -19,8 +19,8 @@ class MessagingConfig(AppConfig):
             todos.ToDoSource(
                 key="messages",
                 position=2,
-                label="Buyer messages needing a response",
-                badge_label="awaiting a response",
+                label=_("Buyer messages needing a response"),
+                badge_label=_("awaiting a response"),
                 menu_url_name="messaging:inbox",
                 rows=selectors.awaiting_for_seller,
                 since_field="sent_at",

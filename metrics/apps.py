@@ -9,6 +9,7 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
 
         from commerce import todos
 
@@ -18,8 +19,8 @@ class MetricsConfig(AppConfig):
             todos.ToDoSource(
                 key="feedback",
                 position=4,
-                label="Negative feedback to contact",
-                badge_label="to contact",
+                label=_("Negative feedback to contact"),
+                badge_label=_("to contact"),
                 menu_url_name="metrics:feedback",
                 rows=selectors.feedback_to_contact,
                 since_field="left_at",

@@ -21,8 +21,8 @@ class ReturnsConfig(AppConfig):
             todos.ToDoSource(
                 key="returns",
                 position=1,
-                label="Returns awaiting authorisation",
-                badge_label="awaiting authorisation",
+                label=_("Returns awaiting authorisation"),
+                badge_label=_("awaiting authorisation"),
                 menu_url_name="returns:manage",
                 rows=selectors.awaiting_authorisation,
                 since_field="requested_at",
@@ -34,8 +34,8 @@ class ReturnsConfig(AppConfig):
             todos.ToDoSource(
                 key="claims",
                 position=3,
-                label="A-to-z claims to answer",
-                badge_label="to answer",
+                label=_("A-to-z claims to answer"),
+                badge_label=_("to answer"),
                 menu_url_name="returns:claims",
                 rows=selectors.claims_to_answer,
                 since_field="filed_at",
