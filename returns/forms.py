@@ -140,6 +140,19 @@ class GiftOrderForm(forms.Form):
     )
 
 
+# The form's labels as the seed's screens write them (the model's names are lower case).
+ADDRESS_LABELS = {
+    "name": _("Name"),
+    "line1": _("Address line 1 (or company name)"),
+    "line2": _("Address line 2"),
+    "city": _("City/town"),
+    "region": _("Province/region/state"),
+    "postcode": _("Postcode/zip code"),
+    "country": _("Country"),
+    "phone": _("Daytime phone"),
+    "phone_extension": _("Ext."),
+}
+
 ADDRESS_HELP = {
     "line1": _(
         'Street address. Enter the address exactly as it appears on your statement. For example, use "Avenue" instead of "Ave" and "Street" instead of "St."'
@@ -157,7 +170,9 @@ class ReturnAddressForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(
-            forms.fields_for_model(ReturnAddress, fields=ADDRESS_FIELDS, help_texts=ADDRESS_HELP)
+            forms.fields_for_model(
+                ReturnAddress, fields=ADDRESS_FIELDS, labels=ADDRESS_LABELS, help_texts=ADDRESS_HELP
+            )
         )
 
 

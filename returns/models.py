@@ -95,14 +95,14 @@ class ReturnAddress(models.Model):
         Marketplace, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(max_length=100)
-    line1 = models.CharField("address line 1 (or company name)", max_length=100)
-    line2 = models.CharField("address line 2", max_length=100, blank=True)
-    city = models.CharField("city/town", max_length=100)
-    region = models.CharField("province/region/state", max_length=100, blank=True)
-    postcode = models.CharField("postcode/zip code", max_length=20)
+    line1 = models.CharField(_("address line 1 (or company name)"), max_length=100)
+    line2 = models.CharField(_("address line 2"), max_length=100, blank=True)
+    city = models.CharField(_("city/town"), max_length=100)
+    region = models.CharField(_("province/region/state"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode/zip code"), max_length=20)
     country = models.CharField(max_length=60)
-    phone = models.CharField("daytime phone", max_length=30)
-    phone_extension = models.CharField("ext.", max_length=10, blank=True)
+    phone = models.CharField(_("daytime phone"), max_length=30)
+    phone_extension = models.CharField(_("ext."), max_length=10, blank=True)
 
     class Meta:
         ordering = ["seller", "marketplace"]
@@ -223,7 +223,9 @@ class ReturnRequest(models.Model):
     is_gift = models.BooleanField(
         default=False, help_text="A gift return: refunds go to the recipient as gift credit."
     )
-    rma = models.CharField("return authorisation number", max_length=20, unique=True, null=True, blank=True)
+    rma = models.CharField(
+        _("return authorisation number"), max_length=20, unique=True, null=True, blank=True
+    )
     requested_at = models.DateTimeField()
     authorised_at = models.DateTimeField(null=True, blank=True)
     return_by = models.DateField(null=True, blank=True)
