@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.fields import SearchField, WholeNumberField
@@ -106,9 +107,11 @@ class ReturnFilterForm(DateRangeForm):
     """Manage Returns' filters, on the page and in the API: status, dates and the search box."""
 
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[(key, label) for key, (label, _) in STATUS_FILTERS.items()]
+        label=_("Status"),
+        required=False,
+        choices=[(key, label) for key, (label, _condition) in STATUS_FILTERS.items()],
     )
-    q = SearchField(label="Order ID, RMA, ASIN or buyer name")
+    q = SearchField(label=_("Order ID, RMA, ASIN or buyer name"))
 
     def filters(self, *, all_time_by_default: bool = False) -> dict:
         """Arguments of ``selectors.returns_for_seller``: by default every status over the
@@ -139,12 +142,27 @@ class GiftOrderForm(forms.Form):
     )
 
 
+# The form's labels as the seed's screens write them (the model's names are lower case).
+ADDRESS_LABELS = {
+    "name": _("Name"),
+    "line1": _("Address line 1 (or company name)"),
+    "line2": _("Address line 2"),
+    "city": _("City/town"),
+    "region": _("Province/region/state"),
+    "postcode": _("Postcode/zip code"),
+    "country": _("Country"),
+    "phone": _("Daytime phone"),
+    "phone_extension": _("Ext."),
+}
+
 ADDRESS_HELP = {
-    "line1": 'Street address. Enter the address exactly as it appears on your statement. For example, use "Avenue" instead of "Ave" and "Street" instead of "St."',
-    "line2": "Suite, unit, building, floor, etc.",
-    "region": 'Avoid using abbreviations like "NJ" instead of "New Jersey"',
-    "postcode": "All caps.",
-    "phone": "Please enter your phone number; prefixes are not necessary.",
+    "line1": _(
+        'Street address. Enter the address exactly as it appears on your statement. For example, use "Avenue" instead of "Ave" and "Street" instead of "St."'
+    ),
+    "line2": _("Suite, unit, building, floor, etc."),
+    "region": _('Avoid using abbreviations like "NJ" instead of "New Jersey"'),
+    "postcode": _("All caps."),
+    "phone": _("Please enter your phone number; prefixes are not necessary."),
 }
 
 
@@ -154,17 +172,19 @@ class ReturnAddressForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(
-            forms.fields_for_model(ReturnAddress, fields=ADDRESS_FIELDS, help_texts=ADDRESS_HELP)
+            forms.fields_for_model(
+                ReturnAddress, fields=ADDRESS_FIELDS, labels=ADDRESS_LABELS, help_texts=ADDRESS_HELP
+            )
         )
 
 
 class ExceptionMarketplaceForm(forms.Form):
     marketplace = forms.ModelChoiceField(
         queryset=Marketplace.objects.none(),
-        label="Marketplace",
+        label=_("Marketplace"),
         to_field_name="code",
-        empty_label="- select a marketplace -",
-        error_messages={"required": "Select the marketplace to add an exception for."},
+        empty_label=_("- select a marketplace -"),
+        error_messages={"required": _("Select the marketplace to add an exception for.")},
     )
 
     def __init__(self, *args, seller, **kwargs):
@@ -174,10 +194,10 @@ class ExceptionMarketplaceForm(forms.Form):
 
 class DenyForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Deny Reason", choices=[("", "- select a reason -"), *DenyReason.choices]
+        label=_("Deny Reason"), choices=[("", _("- select a reason -")), *DenyReason.choices]
     )
     message = forms.CharField(
-        label="Message to Buyer",
+        label=_("Message to Buyer"),
         max_length=MAX_DENY_MESSAGE_CHARS,
         widget=forms.Textarea(
             attrs={"rows": 8, "maxlength": MAX_DENY_MESSAGE_CHARS, "data-counter": MAX_DENY_MESSAGE_CHARS}
@@ -216,7 +236,7 @@ class BulkSelectionForm(forms.Form):
 
 class RefundForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for the refund (optional)", required=False, max_length=MAX_REFUND_REASON_CHARS
+        label=_("Reason for the refund (optional)"), required=False, max_length=MAX_REFUND_REASON_CHARS
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
@@ -225,12 +245,14 @@ class RefundForm(forms.Form):
         self.rows = []
         for item in items:
             field = forms.DecimalField(
-                label=f"Refund for {item.quantity} x {item.order_item.product.title}",
+                label=gettext("Refund for %(quantity)s x %(title)s")
+                % {"quantity": item.quantity, "title": item.order_item.product.title},
                 required=False,
                 min_value=Decimal("0"),
                 max_value=remaining[item.pk],
                 decimal_places=2,
-                help_text=f"Up to {money(remaining[item.pk], currency)} (paid {money(item.paid, currency)}).",
+                help_text=gettext("Up to %(most)s (paid %(paid)s).")
+                % {"most": money(remaining[item.pk], currency), "paid": money(item.paid, currency)},
                 widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": str(remaining[item.pk])}),
             )
             self.fields[f"item-{item.pk}"] = field
@@ -260,7 +282,7 @@ class ClaimForm(forms.Form):
 
 class ClaimResponseForm(forms.Form):
     response = forms.CharField(
-        label="Your response",
+        label=_("Your response"),
         max_length=MAX_CLAIM_CHARS,
         widget=forms.Textarea(
             attrs={"rows": 4, "data-counter": MAX_CLAIM_CHARS, "maxlength": MAX_CLAIM_CHARS}
@@ -272,24 +294,24 @@ class ReturnSettingsForm(forms.Form):
     """The seed's Returns Settings screen: quick links, auto-authorised marketplaces, window."""
 
     email_quick_links = forms.BooleanField(
-        label="Receive return request e-mails with links to Authorise, Close or Reply", required=False
+        label=_("Receive return request e-mails with links to Authorise, Close or Reply"), required=False
     )
     marketplaces = forms.MultipleChoiceField(
-        label="Auto-authorise returns", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Auto-authorise returns"), required=False, widget=forms.CheckboxSelectMultiple
     )
     rule = forms.ChoiceField(
-        label="For the selected marketplaces",
+        label=_("For the selected marketplaces"),
         choices=[
-            ("policy", "I want Amazon to automatically authorise all requests that meet Amazon policy"),
-            ("all", "I want Amazon to automatically authorise all requests"),
+            ("policy", _("I want Amazon to automatically authorise all requests that meet Amazon policy")),
+            ("all", _("I want Amazon to automatically authorise all requests")),
         ],
         widget=forms.RadioSelect,
         initial="policy",
     )
     return_window_days = forms.IntegerField(
-        label="Return window", min_value=MIN_RETURN_WINDOW_DAYS, max_value=MAX_RETURN_WINDOW_DAYS,
+        label=_("Return window"), min_value=MIN_RETURN_WINDOW_DAYS, max_value=MAX_RETURN_WINDOW_DAYS,
         initial=RETURN_WINDOW_DAYS,
-        help_text="days from the order date to automatically authorise returns",
+        help_text=_("days from the order date to automatically authorise returns"),
     )  # fmt: skip
 
     def __init__(self, *args, seller, **kwargs):

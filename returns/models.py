@@ -45,26 +45,26 @@ class ReturnReason(models.TextChoices):
 
 
 class DenyReason(models.TextChoices):
-    MEDIA_OPENED = "media_opened", "Media or software has been opened"
-    OUTSIDE_WINDOW = "outside_window", "Return requested outside the return window"
-    DAMAGED_BY_BUYER = "damaged_by_buyer", "Item damaged or used by the buyer"
-    NOT_RETURNABLE = "not_returnable", "Item is not returnable"
-    OTHER = "other", "Other"
+    MEDIA_OPENED = "media_opened", _("Media or software has been opened")
+    OUTSIDE_WINDOW = "outside_window", _("Return requested outside the return window")
+    DAMAGED_BY_BUYER = "damaged_by_buyer", _("Item damaged or used by the buyer")
+    NOT_RETURNABLE = "not_returnable", _("Item is not returnable")
+    OTHER = "other", _("Other")
 
 
 class ReturnStatus(models.TextChoices):
-    AUTHORISATION_REQUIRED = "authorisation_required", "Authorisation required"
-    AUTHORISED = "authorised", "Authorised"
-    NOT_AUTHORISED = "not_authorised", "Not authorised"
-    CLOSED = "closed", "Closed"
+    AUTHORISATION_REQUIRED = "authorisation_required", _("Authorisation required")
+    AUTHORISED = "authorised", _("Authorised")
+    NOT_AUTHORISED = "not_authorised", _("Not authorised")
+    CLOSED = "closed", _("Closed")
 
 
 class CloseReason(models.TextChoices):
-    WITHDRAWN_BY_BUYER = "withdrawn_by_buyer", "Withdrawn by buyer"
-    DENIED_BY_SELLER = "denied_by_seller", "Denied by seller"
-    REFUNDED = "refunded", "Refunded"
-    EXPIRED = "expired", "Expired"
-    EXPIRED_WITHOUT_ACTION = "expired_without_action", "Expired without action"
+    WITHDRAWN_BY_BUYER = "withdrawn_by_buyer", _("Withdrawn by buyer")
+    DENIED_BY_SELLER = "denied_by_seller", _("Denied by seller")
+    REFUNDED = "refunded", _("Refunded")
+    EXPIRED = "expired", _("Expired")
+    EXPIRED_WITHOUT_ACTION = "expired_without_action", _("Expired without action")
 
 
 def status_label(status: str, close_reason: str) -> str:
@@ -95,14 +95,14 @@ class ReturnAddress(models.Model):
         Marketplace, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(max_length=100)
-    line1 = models.CharField("address line 1 (or company name)", max_length=100)
-    line2 = models.CharField("address line 2", max_length=100, blank=True)
-    city = models.CharField("city/town", max_length=100)
-    region = models.CharField("province/region/state", max_length=100, blank=True)
-    postcode = models.CharField("postcode/zip code", max_length=20)
+    line1 = models.CharField(_("address line 1 (or company name)"), max_length=100)
+    line2 = models.CharField(_("address line 2"), max_length=100, blank=True)
+    city = models.CharField(_("city/town"), max_length=100)
+    region = models.CharField(_("province/region/state"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode/zip code"), max_length=20)
     country = models.CharField(max_length=60)
-    phone = models.CharField("daytime phone", max_length=30)
-    phone_extension = models.CharField("ext.", max_length=10, blank=True)
+    phone = models.CharField(_("daytime phone"), max_length=30)
+    phone_extension = models.CharField(_("ext."), max_length=10, blank=True)
 
     class Meta:
         ordering = ["seller", "marketplace"]
@@ -151,9 +151,9 @@ class ReturnAddress(models.Model):
 
 
 class ReturnRule(models.TextChoices):
-    MANUAL = "manual", "Return requests are manual"
-    POLICY = "policy", "Automatically authorise all requests that meet policy"
-    ALL = "all", "Automatically authorise all requests"
+    MANUAL = "manual", _("Return requests are manual")
+    POLICY = "policy", _("Automatically authorise all requests that meet policy")
+    ALL = "all", _("Automatically authorise all requests")
 
 
 class ReturnSettings(models.Model):
@@ -223,7 +223,9 @@ class ReturnRequest(models.Model):
     is_gift = models.BooleanField(
         default=False, help_text="A gift return: refunds go to the recipient as gift credit."
     )
-    rma = models.CharField("return authorisation number", max_length=20, unique=True, null=True, blank=True)
+    rma = models.CharField(
+        _("return authorisation number"), max_length=20, unique=True, null=True, blank=True
+    )
     requested_at = models.DateTimeField()
     authorised_at = models.DateTimeField(null=True, blank=True)
     return_by = models.DateField(null=True, blank=True)
@@ -376,8 +378,8 @@ class Refund(models.Model):
     other), so that every refund of an order is counted against what the order cost."""
 
     class Destination(models.TextChoices):
-        ORIGINAL_PAYMENT = "original_payment", "Original payment method"
-        GIFT_CREDIT = "gift_credit", "Gift credit to the recipient"
+        ORIGINAL_PAYMENT = "original_payment", _("Original payment method")
+        GIFT_CREDIT = "gift_credit", _("Gift credit to the recipient")
 
     return_request = models.ForeignKey(
         ReturnRequest, on_delete=models.PROTECT, related_name="refunds", null=True, blank=True
@@ -427,9 +429,9 @@ class RefundLine(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    GRANTED = "granted", "Granted"
-    DENIED = "denied", "Denied"
+    OPEN = "open", _("Open")
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
 
 
 class Claim(models.Model):
@@ -441,10 +443,10 @@ class Claim(models.Model):
     Status = ClaimStatus
 
     class Reason(models.TextChoices):
-        NOT_RECEIVED = "not_received", "I didn't receive the item"
-        NOT_AS_DESCRIBED = "not_as_described", "The item is materially different from the description"
-        RETURN_NOT_REFUNDED = "return_not_refunded", "I returned the item but have not been refunded"
-        RETURN_REFUSED = "return_refused", "The seller refused a return the policy allows"
+        NOT_RECEIVED = "not_received", _("I didn't receive the item")
+        NOT_AS_DESCRIBED = "not_as_described", _("The item is materially different from the description")
+        RETURN_NOT_REFUNDED = "return_not_refunded", _("I returned the item but have not been refunded")
+        RETURN_REFUSED = "return_refused", _("The seller refused a return the policy allows")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="claims")
     seller = models.ForeignKey(SellerAccount, on_delete=models.PROTECT, related_name="claims")
@@ -489,10 +491,10 @@ class ClaimEvent(HistoryRow):
     """One line of a claim's history: filed, the seller's response, the staff decision."""
 
     class Kind(models.TextChoices):
-        FILED = "filed", "Filed"
-        SELLER_RESPONDED = "seller_responded", "Seller responded"
-        GRANTED = "granted", "Granted"
-        DENIED = "denied", "Denied"
+        FILED = "filed", _("Filed")
+        SELLER_RESPONDED = "seller_responded", _("Seller responded")
+        GRANTED = "granted", _("Granted")
+        DENIED = "denied", _("Denied")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="history")
     event = models.CharField(max_length=20, choices=Kind.choices)

@@ -13,6 +13,7 @@ import string
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from commerce import policy as commerce_policy
 from commerce.models import Order
@@ -151,13 +152,15 @@ def address_format_errors(address: dict[str, str]) -> dict[str, str]:
     region, postcode = address.get("region", ""), address.get("postcode", "")
     phone, extension = address.get("phone", ""), address.get("phone_extension", "")
     if region and US_STATE_ABBREVIATION.match(region):
-        errors["region"] = 'Write the province, region or state out in full (e.g. "New Jersey", not "NJ").'
+        errors["region"] = gettext(
+            'Write the province, region or state out in full (e.g. "New Jersey", not "NJ").'
+        )
     if postcode and postcode != postcode.upper():
-        errors["postcode"] = "Enter the postcode in capitals (e.g. WC2A 2HD)."
+        errors["postcode"] = gettext("Enter the postcode in capitals (e.g. WC2A 2HD).")
     if phone and not PHONE.match(phone):
-        errors["phone"] = "Enter a daytime phone number: digits, spaces and an optional leading +."
+        errors["phone"] = gettext("Enter a daytime phone number: digits, spaces and an optional leading +.")
     if extension and not extension.isdigit():
-        errors["phone_extension"] = "An extension is digits only."
+        errors["phone_extension"] = gettext("An extension is digits only.")
     return errors
 
 

@@ -38,17 +38,17 @@ WAITING_FOR_SELLER = [ReturnStatus.AUTHORISATION_REQUIRED, ReturnStatus.NOT_AUTH
 
 # The seller's filters, as Manage Returns lists them.
 STATUS_FILTERS: dict[str, tuple[str, Q]] = {
-    "all": ("View all", Q()),
-    "authorisation_required": ("Authorisation required", Q(status=ReturnStatus.AUTHORISATION_REQUIRED)),
-    "authorised": ("Authorised", Q(status=ReturnStatus.AUTHORISED)),
-    "not_authorised": ("Not authorised", Q(status=ReturnStatus.NOT_AUTHORISED)),
-    "closed": ("Closed", Q(status=ReturnStatus.CLOSED)),
+    "all": (_("View all"), Q()),
+    "authorisation_required": (_("Authorisation required"), Q(status=ReturnStatus.AUTHORISATION_REQUIRED)),
+    "authorised": (_("Authorised"), Q(status=ReturnStatus.AUTHORISED)),
+    "not_authorised": (_("Not authorised"), Q(status=ReturnStatus.NOT_AUTHORISED)),
+    "closed": (_("Closed"), Q(status=ReturnStatus.CLOSED)),
     "withdrawn_by_buyer": (
-        "Withdrawn by buyer",
+        _("Withdrawn by buyer"),
         Q(status=ReturnStatus.CLOSED, close_reason=CloseReason.WITHDRAWN_BY_BUYER),
     ),
     "denied_by_seller": (
-        "Denied by seller",
+        _("Denied by seller"),
         Q(status=ReturnStatus.CLOSED, close_reason=CloseReason.DENIED_BY_SELLER),
     ),
 }

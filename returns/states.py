@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import ClaimStatus, CloseReason, ReturnStatus
 
 OPEN = frozenset({ReturnStatus.AUTHORISATION_REQUIRED, ReturnStatus.NOT_AUTHORISED})
@@ -37,24 +39,26 @@ class Transition:
 
 TRANSITIONS: dict[Event, Transition] = {
     Event.AUTHORISE: Transition(
-        OPEN, ReturnStatus.AUTHORISED, refusal="Only a request waiting for authorisation can be authorised."
+        OPEN,
+        ReturnStatus.AUTHORISED,
+        refusal=_("Only a request waiting for authorisation can be authorised."),
     ),
     Event.DENY: Transition(
         OPEN,
         ReturnStatus.CLOSED,
         CloseReason.DENIED_BY_SELLER,
-        refusal="Only a request waiting for authorisation can be denied.",
+        refusal=_("Only a request waiting for authorisation can be denied."),
     ),
     Event.CANCEL: Transition(
         OPEN,
         ReturnStatus.CLOSED,
         CloseReason.WITHDRAWN_BY_BUYER,
-        refusal="The seller has already handled this return, so it can no longer be cancelled.",
+        refusal=_("The seller has already handled this return, so it can no longer be cancelled."),
     ),
     Event.FIND_OUTSIDE_POLICY: Transition(
         frozenset({ReturnStatus.AUTHORISATION_REQUIRED}),
         ReturnStatus.NOT_AUTHORISED,
-        refusal="Only a new request can be found outside the return policy.",
+        refusal=_("Only a new request can be found outside the return policy."),
     ),
     Event.REFUND_IN_FULL: Transition(
         OPEN | {ReturnStatus.AUTHORISED}, ReturnStatus.CLOSED, CloseReason.REFUNDED, refusal=""
@@ -63,13 +67,13 @@ TRANSITIONS: dict[Event, Transition] = {
         frozenset({ReturnStatus.AUTHORISED}),
         ReturnStatus.CLOSED,
         CloseReason.EXPIRED,
-        refusal="Only an authorised return can expire.",
+        refusal=_("Only an authorised return can expire."),
     ),
     Event.EXPIRE_WITHOUT_ACTION: Transition(
         OPEN,
         ReturnStatus.CLOSED,
         CloseReason.EXPIRED_WITHOUT_ACTION,
-        refusal="Only a request waiting for the seller can expire without action.",
+        refusal=_("Only a request waiting for the seller can expire without action."),
     ),
 }
 
@@ -99,13 +103,13 @@ CLAIM_TRANSITIONS: dict[ClaimAction, Transition] = {
     ClaimAction.ANSWER: Transition(
         frozenset({ClaimStatus.OPEN}),
         ClaimStatus.OPEN,
-        refusal="This claim has been decided, so it can no longer be answered.",
+        refusal=_("This claim has been decided, so it can no longer be answered."),
     ),
     ClaimAction.GRANT: Transition(
-        frozenset({ClaimStatus.OPEN}), ClaimStatus.GRANTED, refusal="This claim has been decided already."
+        frozenset({ClaimStatus.OPEN}), ClaimStatus.GRANTED, refusal=_("This claim has been decided already.")
     ),
     ClaimAction.DENY: Transition(
-        frozenset({ClaimStatus.OPEN}), ClaimStatus.DENIED, refusal="This claim has been decided already."
+        frozenset({ClaimStatus.OPEN}), ClaimStatus.DENIED, refusal=_("This claim has been decided already.")
     ),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from commerce.models import Marketplace, SellerAccount
 
@@ -21,7 +22,7 @@ def clean_return_address(data: dict) -> dict:
     cleaned = {field: str(data.get(field) or "").strip() for field in ADDRESS_FIELDS}
     fields = {field: ReturnAddress._meta.get_field(field) for field in ADDRESS_FIELDS}
     errors: dict[str, str] = {
-        field: "This field is required."
+        field: gettext("This field is required.")
         for field in ADDRESS_FIELDS
         if not fields[field].blank and not cleaned[field]
     }
@@ -29,7 +30,7 @@ def clean_return_address(data: dict) -> dict:
     for field, value in cleaned.items():
         limit = fields[field].max_length
         if len(value) > limit and field not in errors:
-            errors[field] = f"At most {limit} characters."
+            errors[field] = gettext("At most %(limit)s characters.") % {"limit": limit}
     if errors:
         raise ValidationError(errors)
     return cleaned

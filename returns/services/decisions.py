@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sellercentral.errors import TransitionRefused
 
@@ -44,7 +45,7 @@ def _transition(
     """
     transition = TRANSITIONS[event]
     if locked.status not in transition.sources:
-        raise TransitionRefused(transition.refusal or "This return cannot change that way now.")
+        raise TransitionRefused(transition.refusal or gettext("This return cannot change that way now."))
     now = timezone.now()
     from_status = locked.status
     locked.status = transition.target
@@ -89,7 +90,11 @@ def authorise_return(
         stored = selectors.return_address_for(return_request.seller_id, return_request.marketplace_id)
         if stored is None:
             raise ValidationError(
-                {"return_address": "Set up a return address in Settings > Account info, or enter one."}
+                {
+                    "return_address": gettext(
+                        "Set up a return address in Settings > Account info, or enter one."
+                    )
+                }
             )
         snapshot = stored.as_snapshot()
     days = return_by_days(return_request.seller)
@@ -146,7 +151,9 @@ def _check_units_still_free(locked: ReturnRequest) -> None:
             item.order_item_id, 0
         ):
             raise TransitionRefused(
-                "These items are already being returned under another return authorisation: deny this request."
+                gettext(
+                    "These items are already being returned under another return authorisation: deny this request."
+                )
             )
 
 
@@ -156,11 +163,13 @@ def clean_denial(*, reason: str, message: str) -> str:
     message = (message or "").replace("\r\n", "\n").strip()
     errors = {}
     if reason not in DenyReason.values:
-        errors["reason"] = "Select a reason for not authorising this return request."
+        errors["reason"] = gettext("Select a reason for not authorising this return request.")
     if not message:
-        errors["message"] = "Write a message to the buyer."
+        errors["message"] = gettext("Write a message to the buyer.")
     elif len(message) > policy.MAX_DENY_MESSAGE_CHARS:
-        errors["message"] = f"At most {policy.MAX_DENY_MESSAGE_CHARS:,} characters."
+        errors["message"] = gettext("At most %(limit)s characters.") % {
+            "limit": f"{policy.MAX_DENY_MESSAGE_CHARS:,}"
+        }
     if errors:
         raise ValidationError(errors)
     return message

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from commerce.formats import money
 from commerce.models import Order
@@ -46,18 +47,25 @@ def issue_refund(
     locked = locks.lock_order_and_return_request(return_request)  # one refund per order at a time
     idempotency_key = (idempotency_key or "").strip()[:100]
     if not idempotency_key:
-        raise ValidationError({"idempotency_key": "A refund needs an idempotency key."})
+        raise ValidationError({"idempotency_key": gettext("A refund needs an idempotency key.")})
     existing = Refund.objects.filter(return_request=locked, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     if len(reason) > policy.MAX_REFUND_REASON_CHARS:
-        raise ValidationError({"reason": f"At most {policy.MAX_REFUND_REASON_CHARS} characters."})
+        raise ValidationError(
+            {"reason": gettext("At most %(limit)s characters.") % {"limit": policy.MAX_REFUND_REASON_CHARS}}
+        )
     items = list(locked.items.select_related("order_item").order_by("id"))
     remaining = refundable_amounts(locked, items)
     lines = _refund_lines(items, remaining, amount=amount, item_amounts=item_amounts)
     order_left = order_refundable_left(locked.order)  # a granted claim may have refunded it already
     if sum(lines.values()) > order_left:
-        raise ValidationError({"amount": f"At most {order_left} can still be refunded on this order."})
+        raise ValidationError(
+            {
+                "amount": gettext("At most %(amount)s can still be refunded on this order.")
+                % {"amount": order_left}
+            }
+        )
     now = timezone.now()
     refund = Refund.objects.create(
         return_request=locked,
@@ -150,23 +158,28 @@ def _money(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, ValueError):
-        raise ValidationError({"amount": "Enter an amount such as 12.50."}) from None
+        raise ValidationError({"amount": gettext("Enter an amount such as 12.50.")}) from None
     if not amount.is_finite():
-        raise ValidationError({"amount": "Enter an amount such as 12.50."})
+        raise ValidationError({"amount": gettext("Enter an amount such as 12.50.")})
     return amount
 
 
 def _refund_lines(items, remaining, *, amount, item_amounts) -> dict[int, Decimal]:
     if (amount is None) == (item_amounts is None):
-        raise ValidationError({"amount": "Give either one amount or an amount per item."})
+        raise ValidationError({"amount": gettext("Give either one amount or an amount per item.")})
     if item_amounts is not None:
         return _lines_per_item(items, remaining, item_amounts)
     total = _money(amount)
     left = sum(remaining.values())
     if total <= 0:
-        raise ValidationError({"amount": "Enter an amount greater than zero."})
+        raise ValidationError({"amount": gettext("Enter an amount greater than zero.")})
     if total > left:
-        raise ValidationError({"amount": f"At most {left} can still be refunded for this return."})
+        raise ValidationError(
+            {
+                "amount": gettext("At most %(amount)s can still be refunded for this return.")
+                % {"amount": left}
+            }
+        )
     lines: dict[int, Decimal] = {}
     for item in items:  # one amount, spread over the items in order
         share = min(total, remaining[item.pk])
@@ -182,17 +195,19 @@ def _lines_per_item(items, remaining, item_amounts) -> dict[int, Decimal]:
     errors = {}
     for pk, value in item_amounts.items():
         if pk not in known:
-            errors[f"items.{pk}"] = "This item is not part of the return."
+            errors[f"items.{pk}"] = gettext("This item is not part of the return.")
             continue
         money = _money(value)
         if money < 0:
-            errors[f"items.{pk}"] = "An amount cannot be negative."
+            errors[f"items.{pk}"] = gettext("An amount cannot be negative.")
         elif money > remaining[pk]:
-            errors[f"items.{pk}"] = f"At most {remaining[pk]} can still be refunded for this item."
+            errors[f"items.{pk}"] = gettext("At most %(amount)s can still be refunded for this item.") % {
+                "amount": remaining[pk]
+            }
         elif money > 0:
             lines[pk] = money
     if errors:
         raise ValidationError(errors)
     if not lines:
-        raise ValidationError({"amount": "Enter an amount greater than zero."})
+        raise ValidationError({"amount": gettext("Enter an amount greater than zero.")})
     return lines

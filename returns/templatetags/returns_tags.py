@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Order
 from returns import policy
@@ -8,21 +9,34 @@ from returns.states import SELLER_ACTIONS, Event, allows
 register = template.Library()
 
 EVENT_LABELS = {
-    "requested": "Return requested",
-    "authorise": "Authorised",
-    "deny": "Denied",
-    "cancel": "Cancelled",
-    "refund": "Refund issued",
-    "refund_in_full": "Closed after a full refund",
-    "find_outside_policy": "Found outside the return policy",
-    "expire": "Expired",
-    "expire_without_action": "Expired without action",
+    "requested": _("Return requested"),
+    "authorise": _("Authorised"),
+    "deny": _("Denied"),
+    "cancel": _("Cancelled"),
+    "refund": _("Refund issued"),
+    "refund_in_full": _("Closed after a full refund"),
+    "find_outside_policy": _("Found outside the return policy"),
+    "expire": _("Expired"),
+    "expire_without_action": _("Expired without action"),
+}
+
+# Who acted, as the history line names them ("… by seller").
+ACTOR_ROLE_LABELS = {
+    "buyer": _("buyer"),
+    "seller": _("seller"),
+    "system": _("system"),
+    "staff": _("staff"),
 }
 
 
 @register.filter
 def status_label(value: str) -> str:
     return ReturnStatus(value).label if value in ReturnStatus.values else value
+
+
+@register.filter
+def actor_role_label(value: str) -> str:
+    return ACTOR_ROLE_LABELS.get(value, value)
 
 
 @register.filter

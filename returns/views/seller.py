@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from commerce.access import seller_required
@@ -183,8 +184,8 @@ def refund(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             flash.success(
                 request,
-                f"Refund of {money(made.amount, made.currency)} issued for order "
-                f"{return_request.order.order_id}.",
+                gettext("Refund of %(amount)s issued for order %(order_id)s.")
+                % {"amount": money(made.amount, made.currency), "order_id": return_request.order.order_id},
             )
             return redirect(reverse("returns:manage") + f"?q={return_request.order.order_id}")
     return render(request, "returns/refund.html", context, status=400 if request.method == "POST" else 200)
@@ -273,7 +274,7 @@ def respond_to_claim(request: HttpRequest, pk: int) -> HttpResponse:
             flash.error(request, str(refused))
             return redirect("returns:claims")
         else:
-            flash.success(request, "Your response was added to the claim.")
+            flash.success(request, gettext("Your response was added to the claim."))
             return redirect("returns:claims")
     # Bad input comes back on the page, beside the claim's answer box, as every form's does.
     return _claims_page(request, form, answering=found.pk, status=400)
