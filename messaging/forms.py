@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.fields import CursorField, SearchField
@@ -41,20 +43,28 @@ class MultipleFileField(forms.FileField):
         ]
 
 
+def _attachments_help() -> str:
+    return gettext("Accepted: %(kinds)s; up to 10 MB in all.") % {"kinds": gettext(ATTACHMENTS_ALLOWED)}
+
+
 def _attachments_field() -> MultipleFileField:
     return MultipleFileField(
-        label="Attachments (optional)",
+        label=_("Attachments (optional)"),
         required=False,
-        help_text=f"Accepted: {ATTACHMENTS_ALLOWED}; up to 10 MB in all.",
+        help_text=lazy(_attachments_help, str)(),
     )
 
 
 class ContactSellerForm(forms.Form):
     subject = forms.ChoiceField(
-        label="Subject", choices=[("", "- select a subject -"), *CONTACT_SUBJECTS.items()]
+        label=_("Subject"),
+        choices=[
+            ("", _("- select a subject -")),
+            *((key, _(label)) for key, label in CONTACT_SUBJECTS.items()),
+        ],
     )
     body = forms.CharField(
-        label="Message", max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_TOO_LONG
+        label=_("Message"), max_length=MAX_BODY_CHARS, widget=_body_widget(), help_text=BODY_TOO_LONG
     )
     attachments = _attachments_field()
 
@@ -83,31 +93,33 @@ class ContactBuyerForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Message to the buyer",
+        label=_("Message to the buyer"),
         required=False,
         max_length=MAX_BODY_CHARS,
         widget=_body_widget(),
         help_text=BODY_TOO_LONG,
     )
-    no_response_needed = forms.BooleanField(label="Mark as no response needed (optional)", required=False)
+    no_response_needed = forms.BooleanField(label=_("Mark as no response needed (optional)"), required=False)
     attachments = _attachments_field()
 
     def clean(self):
         data = super().clean()
         if not data.get("body", "").strip() and not data.get("no_response_needed"):
-            self.add_error("body", "Enter a reply, or tick “Mark as no response needed”.")
+            self.add_error("body", gettext("Enter a reply, or tick “Mark as no response needed”."))
         return data
 
 
 class InboxFilterForm(DateRangeForm):
     direction = forms.ChoiceField(
-        label="Folder", choices=[*Message.Direction.choices, (ALL_FOLDERS, "All messages")], required=False
+        label=_("Folder"),
+        choices=[*Message.Direction.choices, (ALL_FOLDERS, _("All messages"))],
+        required=False,
     )
-    q = SearchField(label="Order ID, ASIN, or e-mail address")
-    awaiting = forms.BooleanField(label="Awaiting response", required=False)
+    q = SearchField(label=_("Order ID, ASIN, or e-mail address"))
+    awaiting = forms.BooleanField(label=_("Awaiting response"), required=False)
     # The page's keyset links (``commerce.pagination``): the API pages by number instead.
-    before = CursorField(label="Page link")
-    after = CursorField(label="Page link")
+    before = CursorField(label=_("Page link"))
+    after = CursorField(label=_("Page link"))
 
     def filters(self) -> dict:
         """Filters for ``selectors.inbox``; default: received (what buyers wrote), the last 30
@@ -136,7 +148,7 @@ class AlternateAddressForm(forms.Form):
     # The column's length: a longer (yet valid, up to 320 characters) address is refused here,
     # not left to fail in the database as a server error.
     email = forms.EmailField(
-        label="Alternate e-mail address", max_length=AlternateAddress._meta.get_field("email").max_length
+        label=_("Alternate e-mail address"), max_length=AlternateAddress._meta.get_field("email").max_length
     )
 
 

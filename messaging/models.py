@@ -26,8 +26,8 @@ class Alias(models.Model):
     """
 
     class Kind(models.TextChoices):
-        BUYER = "buyer", "Buyer"
-        SELLER = "seller", "Seller"
+        BUYER = "buyer", _("Buyer")
+        SELLER = "seller", _("Seller")
 
     token = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -117,17 +117,17 @@ class Thread(models.Model):
 
 class Message(models.Model):
     class Direction(models.TextChoices):
-        RECEIVED = "received", "Received"  # buyer → seller
-        SENT = "sent", "Sent"  # seller → buyer
+        RECEIVED = "received", _("Received")  # buyer → seller
+        SENT = "sent", _("Sent")  # seller → buyer
         # The product's own word in the thread ("Return denied", "Refund issued", a bounce):
         # written by neither party, signed policy.SYSTEM_SENDER_NAME, never relayed.
-        SYSTEM = "system", "System message"
+        SYSTEM = "system", _("System message")
 
     class Channel(models.TextChoices):
-        WEB = "web", "Seller Central or storefront page"
-        API = "api", "REST API"
-        EMAIL = "email", "E-mail through the relay"
-        SYSTEM = "system", "System message"
+        WEB = "web", _("Seller Central or storefront page")
+        API = "api", _("REST API")
+        EMAIL = "email", _("E-mail through the relay")
+        SYSTEM = "system", _("System message")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="+")
@@ -258,11 +258,11 @@ class MessageEvent(models.Model):
     """
 
     class Event(models.TextChoices):
-        MARKED_NO_RESPONSE_NEEDED = "no_response_needed", "Marked as no response needed"
-        OVERDUE = "overdue", "24 hours passed without a response"
-        DEADLINE_WARNING_SENT = "deadline_warning_sent", "Deadline warning sent to the seller"
-        RELAY_FAILED = "relay_failed", "Relayed copy could not be sent (gave up)"
-        RELAY_BOUNCED = "relay_bounced", "Relayed copy refused for good (bounced)"
+        MARKED_NO_RESPONSE_NEEDED = "no_response_needed", _("Marked as no response needed")
+        OVERDUE = "overdue", _("24 hours passed without a response")
+        DEADLINE_WARNING_SENT = "deadline_warning_sent", _("Deadline warning sent to the seller")
+        RELAY_FAILED = "relay_failed", _("Relayed copy could not be sent (gave up)")
+        RELAY_BOUNCED = "relay_bounced", _("Relayed copy refused for good (bounced)")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -311,10 +311,10 @@ class OutboundEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (gave up)"
-        BOUNCED = "bounced", "Bounced (refused for good by a mail server)"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+        BOUNCED = "bounced", _("Bounced (refused for good by a mail server)")
 
     dedupe_key = models.CharField(max_length=255, unique=True)
     message = models.ForeignKey(

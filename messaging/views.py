@@ -128,7 +128,9 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            flash.success(request, "Your reply has been sent." if sent else "Marked as no response needed.")
+            flash.success(
+                request, _("Your reply has been sent.") if sent else _("Marked as no response needed.")
+            )
             return redirect("messaging:thread", pk=found.pk)
     return _thread_page(request, found, form, status=400)
 
@@ -175,7 +177,7 @@ def contact_buyer(request: HttpRequest, order_id: str) -> HttpResponse:
 def mark_no_response_needed(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message, pk=pk, seller=request.seller, direction=Message.Direction.RECEIVED)
     services.mark_no_response_needed(message=message, actor=request.user)
-    flash.success(request, "Marked as no response needed.")
+    flash.success(request, _("Marked as no response needed."))
     return redirect("messaging:thread", pk=message.thread_id)
 
 
@@ -204,7 +206,7 @@ def alternate_addresses(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                flash.success(request, "The alternate address can now write to buyers through the relay.")
+                flash.success(request, _("The alternate address can now write to buyers through the relay."))
                 return redirect("messaging:alternate_addresses")
         status = 400
     addresses = selectors.alternate_addresses(request.seller)
@@ -218,7 +220,7 @@ def alternate_addresses(request: HttpRequest) -> HttpResponse:
 def remove_alternate_address(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.remove_alternate_address(seller=request.seller, address_id=pk):
         raise Http404("No such alternate address.")
-    flash.success(request, "The alternate address was removed.")
+    flash.success(request, _("The alternate address was removed."))
     return redirect("messaging:alternate_addresses")
 
 
@@ -295,7 +297,9 @@ def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            flash.success(request, f"Your message has been sent to {order.seller.name}.")
+            flash.success(
+                request, _("Your message has been sent to %(seller)s.") % {"seller": order.seller.name}
+            )
             return redirect("messaging:order_messages", order_id=order.order_id)
     status = 400 if posted else 200
     return render(request, "messaging/contact_seller.html", {"order": order, "form": form}, status=status)

@@ -43,7 +43,8 @@ def trend_bars(days: list[DailyShare]) -> dict:
                 y=round(TOP + plot_height - height, 1),
                 width=round(max(1.0, step - 2), 1),
                 height=round(height, 1),
-                label=f"{day.day:%d %b %Y}: {day.percent:.0f}% of {day.counted} answered within 24 hours",
+                label=_("%(day)s: %(percent)s%% of %(counted)s answered within 24 hours")
+                % {"day": f"{day.day:%d %b %Y}", "percent": f"{day.percent:.0f}", "counted": day.counted},
                 below_target=(day.percent or 0) <= UNDER_TARGET,
             )
         )

@@ -34,7 +34,7 @@ class ReportForm(DateRangeForm):
     an out-of-range or reversed date is shown on the page instead."""
 
     report = forms.ChoiceField(
-        label="Report", choices=[(key, report.title) for key, report in REPORTS.items()]
+        label=_("Report"), choices=[(key, report.title) for key, report in REPORTS.items()]
     )
     format = FileFormatField(widget=forms.RadioSelect)
 

@@ -97,27 +97,27 @@ REPORTS: dict[str, Report] = {
     report.key: report
     for report in [
         Report(
-            "returns", "Returns report", "Every return request made in the period, whatever its status.",
+            "returns", _("Returns report"), _("Every return request made in the period, whatever its status."),
             ("Request Date", "Order ID", "RMA", "Buyer", "Marketplace", "Status", "ASINs", "Return reasons",
              "Return by", "Refunded", "Currency"),
             _return_rows,
         ),
         Report(
-            "messages", "Messages report",
-            "Every message received, sent or written by the system in the period. Buyers show by "
-            "their masked address only.",
+            "messages", _("Messages report"),
+            _("Every message received, sent or written by the system in the period. Buyers show by "
+              "their masked address only."),
             ("Date", "Folder", "Sender", "Buyer address", "Subject", "Order ID", "Needs a response",
              "Responded"),
             _message_rows,
         ),
         Report(
-            "claims", "A-to-z Guarantee claims report", "Every claim filed in the period.",
+            "claims", _("A-to-z Guarantee claims report"), _("Every claim filed in the period."),
             ("Filed", "Order ID", "Buyer", "Reason", "Status", "Responded", "Decided", "Order total",
              "Currency"),
             _claim_rows,
         ),
         Report(
-            "feedback", "Feedback report", "Every rating buyers left in the period, negative first.",
+            "feedback", _("Feedback report"), _("Every rating buyers left in the period, negative first."),
             ("Date", "Rating", "Kind", "Comment", "Order ID", "Buyer"),
             _feedback_rows,
         ),

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Order, SellerAccount
 from commerce.policy import NEGATIVE_RATING
@@ -244,8 +245,8 @@ def return_dissatisfaction_rate(
     total = row["total"]
     return DefectFigures(
         days=days, start=now - days * DAY, end=now, total=total,
-        parts=[Rate("Late responses", row["late"], total), Rate("Invalid rejections", row["invalid"], total), Rate("Negative return feedback", row["negative"], total)],
-        combined=Rate("Return Dissatisfaction Rate", row["any"], total), target=RDR_TARGET,
+        parts=[Rate(_("Late responses"), row["late"], total), Rate(_("Invalid rejections"), row["invalid"], total), Rate(_("Negative return feedback"), row["negative"], total)],
+        combined=Rate(_("Return Dissatisfaction Rate"), row["any"], total), target=RDR_TARGET,
     )  # fmt: skip
 
 
@@ -270,8 +271,8 @@ def order_defect_rate(
     total = row["total"]
     return DefectFigures(
         days=days, start=now - days * DAY, end=now, total=total,
-        parts=[Rate("A-to-z Guarantee claims", row["claims"], total), Rate("Negative feedback", row["negative"], total)],
-        combined=Rate("Order Defect Rate", row["any"], total), target=ODR_TARGET,
+        parts=[Rate(_("A-to-z Guarantee claims"), row["claims"], total), Rate(_("Negative feedback"), row["negative"], total)],
+        combined=Rate(_("Order Defect Rate"), row["any"], total), target=ODR_TARGET,
     )  # fmt: skip
 
 

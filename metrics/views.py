@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -116,13 +118,21 @@ def contact_buyer_about_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("messaging:thread", pk=thread.pk)
 
 
+def _stars(rating: int) -> str:
+    return ngettext("%(count)s star", "%(count)s stars", rating) % {"count": rating}
+
+
+# Lazy: the choices are built once, at import, and read in each buyer's language.
+_lazy_stars = lazy(_stars, str)
+
+
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="Rate the seller", coerce=int, choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)],
+        label=_("Rate the seller"), coerce=int, choices=[(n, _lazy_stars(n)) for n in range(5, 0, -1)],
         widget=forms.RadioSelect,
     )  # fmt: skip
     comment = forms.CharField(
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
         required=False,
         max_length=MAX_FEEDBACK_CHARS,
         widget=forms.Textarea(
@@ -145,7 +155,7 @@ def leave_feedback(request: HttpRequest, order_id: str) -> HttpResponse:
             for name, problems in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, problems)
         else:
-            flash.success(request, "Thank you for your feedback.")
+            flash.success(request, gettext("Thank you for your feedback."))
             return redirect("storefront:order", order_id=order.order_id)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -15,7 +15,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 # A seller writing first has its own module (``contacting``); its rules are read from here too.
 from .contacting import (  # noqa: F401
@@ -41,17 +42,28 @@ DEADLINE_BATCH = 500
 
 # --- What a message may be ------------------------------------------------------------------
 MAX_BODY_CHARS = 4000
-BODY_TOO_LONG = f"Please limit your text to less than {MAX_BODY_CHARS:,} characters."
+
+
+def _body_too_long() -> str:
+    return gettext("Please limit your text to less than %(limit)s characters.") % {
+        "limit": f"{MAX_BODY_CHARS:,}"
+    }
+
+
+# Lazy: read in the language of whoever is told (a page's or the API's), not the one at import.
+BODY_TOO_LONG = lazy(_body_too_long, str)()
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
 # One inbound mail may go to at most this many masked addresses.
 MAX_RELAY_RECIPIENTS = 20
 # The subjects of the buyer's "Contact seller" form: key → what the seller reads.
+# Marked, not translated: the thread's subject stays in the seller's English; the buyer's form
+# translates the labels itself.
 CONTACT_SUBJECTS = {
-    "enquiry": "Enquiry",
-    "order_delivery": "Order delivery inquiry",
-    "order_cancellation": "Order cancellation request",
-    "return_policy": "Return policy enquiry",
-    "other": "Other",
+    "enquiry": gettext_noop("Enquiry"),
+    "order_delivery": gettext_noop("Order delivery inquiry"),
+    "order_cancellation": gettext_noop("Order cancellation request"),
+    "return_policy": gettext_noop("Return policy enquiry"),
+    "other": gettext_noop("Other"),
 }
 
 
@@ -124,7 +136,8 @@ ATTACHMENT_KINDS = [
     _kind("zip", f"{_ODF}text {_ODF}spreadsheet {_ODF}presentation", ".odt .ods .odp"),
     _kind("document", "application/rtf text/rtf", ".rtf"),
 ]  # fmt: skip
-ATTACHMENTS_ALLOWED = (
+# Marked, not translated: an SMTP refusal quotes it and must stay ASCII; pages translate it.
+ATTACHMENTS_ALLOWED = gettext_noop(
     "images (JPEG, PNG, GIF, BMP, TIFF, WebP, HEIC), PDF, text (.txt, .csv, .html, .vcf, .ics, .eml) "
     "and office documents (Word, Excel, PowerPoint, OpenDocument, RTF)"
 )
