@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from commerce import formats, navigation, todos
 from commerce.sorting import Sorting, SortLink
@@ -75,7 +76,7 @@ def timesince_days(value: datetime | None) -> str:
     if value is None:
         return ""
     days = (timezone.localdate() - timezone.localtime(value).date()).days
-    return f"{days} day{'s' if days != 1 else ''} ago"
+    return ngettext("%(days)d day ago", "%(days)d days ago", days) % {"days": days}
 
 
 @register.filter
