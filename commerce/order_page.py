@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .models import Order
+from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,9 @@ class FilledSection:
     rows: list
 
 
-_sections: list[OrderSection] = []
-
-
-def register(section: OrderSection) -> None:
-    """Called from an app's ``ready``; registering the same key again replaces it (reloads)."""
-    _sections[:] = [s for s in _sections if s.key != section.key] + [section]
-
-
-def sections() -> list[OrderSection]:
-    return sorted(_sections, key=lambda section: section.position)
+_registry: Registry[OrderSection] = Registry()
+register = _registry.register  # from an app's ``ready``
+sections = _registry.entries
 
 
 def for_order(order: Order) -> list[FilledSection]:

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import SellerAccount
+from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ class ToDo:
         return self.deadline is not None and self.deadline <= timezone.now()
 
 
-_sources: list[ToDoSource] = []
+_registry: Registry[ToDoSource] = Registry()
+register = _registry.register  # from an app's ``ready``
+sources = _registry.entries
 
 
 def list_from_oldest(url_name: str, query: str) -> Callable[[datetime | None], str]:
@@ -72,15 +75,6 @@ def list_from_oldest(url_name: str, query: str) -> Callable[[datetime | None], s
         return f"{reverse(url_name)}?{query}{since}"
 
     return url
-
-
-def register(source: ToDoSource) -> None:
-    """Called from an app's ``ready``; registering the same key again replaces it (reloads)."""
-    _sources[:] = [s for s in _sources if s.key != source.key] + [source]
-
-
-def sources() -> list[ToDoSource]:
-    return sorted(_sources, key=lambda source: source.position)
 
 
 def _scalar(rows: QuerySet, aggregate) -> Subquery:
