@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 
@@ -12,7 +13,7 @@ from .models import Order, OrderItem
 class IsSeller(permissions.BasePermission):
     """A user of a seller account; the account is put on ``request.seller``."""
 
-    message = "This endpoint is for Seller Central users."
+    message = gettext_lazy("This endpoint is for Seller Central users.")
 
     def has_permission(self, request: Request, view) -> bool:
         request.seller = selectors.seller_account_for_user(request.user)
@@ -22,7 +23,7 @@ class IsSeller(permissions.BasePermission):
 class IsBuyer(permissions.BasePermission):
     """A storefront customer; the customer is put on ``request.customer``."""
 
-    message = "This endpoint is for storefront customers."
+    message = gettext_lazy("This endpoint is for storefront customers.")
 
     def has_permission(self, request: Request, view) -> bool:
         request.customer = selectors.customer_for_user(request.user)

@@ -14,12 +14,19 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .pagination import Position, parse_cursor
 from .policy import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE, MAX_SEARCH_CHARS
 
-DATE_OUT_OF_RANGE = f"Enter a date between {EARLIEST_FILTER_DATE:%Y-%m-%d} and {LATEST_FILTER_DATE:%Y-%m-%d}."
-NOT_A_CURSOR = "This link to a page of the list is not valid: showing the first page."
+DATE_OUT_OF_RANGE = format_lazy(
+    _("Enter a date between {earliest} and {latest}."),
+    earliest=EARLIEST_FILTER_DATE.isoformat(),
+    latest=LATEST_FILTER_DATE.isoformat(),
+)
+NOT_A_CURSOR = _("This link to a page of the list is not valid: showing the first page.")
 
 
 class FilterDateField(forms.DateField):
@@ -59,7 +66,8 @@ class WholeNumberField(forms.IntegerField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if len(text) > self.MAX_DIGITS:
             raise ValidationError(
-                f"Enter a whole number of at most {self.MAX_DIGITS} digits.", code="max_digits"
+                gettext("Enter a whole number of at most %(digits)s digits.") % {"digits": self.MAX_DIGITS},
+                code="max_digits",
             )
         return int(text)
 

@@ -3,8 +3,9 @@
 Who reads which language is ``commerce.languages``: a signed-in buyer reads the storefront
 in their chosen language, else their home marketplace's; a seller user reads Seller Central
 in the language chosen in its header, else the browser's preferred one among the five (as
-anonymous visitors do). The API and admin stay in English, so the
-API's labels are the contract's.
+anonymous visitors do). The API and the admin speak the language the caller asks for in
+Accept-Language, English when none is asked (the API's codes and field names never change,
+only its human-readable texts); the developer's tools stay in English.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.utils.cache import patch_vary_headers
 
 from . import languages, selectors
 
-ENGLISH_ONLY = ("/api/", "/admin/", "/dev/")
+ENGLISH_ONLY = ("/dev/",)
+AS_ASKED = ("/api/", "/admin/")  # the caller's Accept-Language, whoever is signed in
 
 
 class PartyLanguageMiddleware:
@@ -38,6 +40,8 @@ class PartyLanguageMiddleware:
         path = request.path
         if path.startswith(ENGLISH_ONLY):
             return settings.LANGUAGE_CODE
+        if path.startswith(AS_ASKED):
+            return languages.browser_language(request)
         user = request.user
         if user.is_authenticated:
             if path.startswith("/seller/"):

@@ -148,7 +148,9 @@ class Product(models.Model):
 
     seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="products")
     asin = models.CharField(
-        "ASIN", max_length=10, validators=[RegexValidator(ASIN_PATTERN, "An ASIN is 10 capitals or digits.")]
+        "ASIN",
+        max_length=10,
+        validators=[RegexValidator(ASIN_PATTERN, _("An ASIN is 10 capitals or digits."))],
     )
     sku = models.CharField("SKU", max_length=40)
     title = models.CharField(max_length=300)
@@ -216,7 +218,9 @@ class Order(models.Model):
         blank=True,
         default="",
         db_default="",
-        validators=[RegexValidator(GIFT_RECEIPT_PATTERN, "A gift receipt number looks like GR7K-M4QD-9XWP.")],
+        validators=[
+            RegexValidator(GIFT_RECEIPT_PATTERN, _("A gift receipt number looks like GR7K-M4QD-9XWP."))
+        ],
         help_text="Printed on a gift's packing slip; empty unless the order is a gift.",
     )
 

@@ -7,6 +7,9 @@ import secrets
 from datetime import date
 from typing import NamedTuple
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
+
 # Buyers rate with 1 to 5 stars: a seller's order feedback and the experience of a return
 # alike. 1 and 2 stars are negative (Order Defect Rate, Return Dissatisfaction Rate).
 MIN_RATING, MAX_RATING = 1, 5
@@ -83,21 +86,21 @@ class WriteRate(NamedTuple):
 # The environment may change any of them (WRITE_RATES, see README's configuration table).
 WRITE_RATES: dict[str, WriteRate] = {
     # Every other write: return decisions, refunds, settings, addresses, cancelling …
-    "writes": WriteRate(120, MINUTE, "changes"),
+    "writes": WriteRate(120, MINUTE, gettext_lazy("changes")),
     # Every sign-in attempt, right or wrong, on the sign-in pages and POST /api/v1/auth/token/.
     # Besides django-axes, which locks one username out after AXES_FAILURE_LIMIT wrong ones,
     # this bounds how fast one address may try usernames at all.
-    "sign_in": WriteRate(20, MINUTE, "sign-in attempts"),
+    "sign_in": WriteRate(20, MINUTE, gettext_lazy("sign-in attempts")),
     # A buyer's "Contact seller" messages (the form and the API; e-mail has the relay's limits).
-    "contact_seller": WriteRate(20, HOUR, "messages to sellers"),
+    "contact_seller": WriteRate(20, HOUR, gettext_lazy("messages to sellers")),
     # A seller's replies from Seller Central (page and API): a busy day's pace, not a script's.
-    "reply": WriteRate(300, HOUR, "replies to buyers"),
+    "reply": WriteRate(300, HOUR, gettext_lazy("replies to buyers")),
     # Return requests, for the buyer's own orders and for gifts.
-    "return_request": WriteRate(20, HOUR, "return requests"),
+    "return_request": WriteRate(20, HOUR, gettext_lazy("return requests")),
     # A-to-z Guarantee claims: few orders ever need one.
-    "claim": WriteRate(5, HOUR, "A-to-z Guarantee claims"),
+    "claim": WriteRate(5, HOUR, gettext_lazy("A-to-z Guarantee claims")),
     # Star ratings: of an order (seller feedback) and of a closed return.
-    "feedback": WriteRate(30, HOUR, "ratings and feedback"),
+    "feedback": WriteRate(30, HOUR, gettext_lazy("ratings and feedback")),
 }
 
 
@@ -116,3 +119,12 @@ REPORT_CHUNK_ROWS = 2000
 def csv_safe_text(text: str) -> str:
     """``text`` as a spreadsheet shows it without running it as a formula."""
     return CSV_TEXT_MARK + text if text.startswith(CSV_FORMULA_STARTS) else text
+
+
+# --- The refusals every app's limits share, in the reader's language -----------------------
+def at_most_characters(limit: int) -> str:
+    return gettext("At most %(limit)s characters.") % {"limit": number_format(limit, force_grouping=True)}
+
+
+def stars_between() -> str:
+    return gettext("Choose from %(least)s to %(most)s stars.") % {"least": MIN_RATING, "most": MAX_RATING}

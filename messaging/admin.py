@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from . import outbox, services
 from .models import (
@@ -243,4 +244,9 @@ class UndeliverableAddressAdmin(admin.ModelAdmin):
                 ),
                 single_object=True,
             )
-        self.message_user(request, f"Delivery allowed again to {len(lifted)} address(es).", messages.SUCCESS)
+        allowed = ngettext(
+            "Delivery allowed again to %(count)d address.",
+            "Delivery allowed again to %(count)d addresses.",
+            len(lifted),
+        )
+        self.message_user(request, allowed % {"count": len(lifted)}, messages.SUCCESS)

@@ -7,6 +7,7 @@ import hmac
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,6 +37,9 @@ from .verp import bounce_recipient
 
 class MessageSerializer(serializers.ModelSerializer):
     thread = serializers.IntegerField(source="thread_id")
+    # A system message's words in the caller's language (Accept-Language), else as stored.
+    subject = serializers.CharField(source="subject_for_reader", read_only=True)
+    body_text = serializers.CharField(source="text_for_reader", read_only=True)
     sender_address = serializers.SerializerMethodField()
     order_id = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
@@ -145,7 +149,7 @@ class ReplySerializer(serializers.Serializer):
 
     def validate(self, data):
         if not data["body"].strip() and not data["no_response_needed"]:
-            raise ValidationError({"body": "Enter a reply, or set no_response_needed."})
+            raise ValidationError({"body": gettext("Enter a reply, or set no_response_needed.")})
         return data
 
 
@@ -250,7 +254,7 @@ class SellerReply(APIView):
             thread=thread, author=request.user, channel=Message.Channel.API, **serializer.validated_data
         )
         if message is None:
-            return Response({"detail": "Marked as no response needed."}, status=status.HTTP_200_OK)
+            return Response({"detail": gettext("Marked as no response needed.")}, status=status.HTTP_200_OK)
         message = Message.objects.select_related("thread__order", "thread__seller_alias__marketplace").get(
             pk=message.pk
         )
@@ -314,12 +318,12 @@ class InboundEmail(APIView):
         secret = request.headers.get("X-Inbound-Secret", "")
         if not hmac.compare_digest(secret.encode(), settings.INBOUND_EMAIL_SECRET.encode()):
             return Response(
-                {"detail": "Wrong or missing X-Inbound-Secret."}, status=status.HTTP_403_FORBIDDEN
+                {"detail": gettext("Wrong or missing X-Inbound-Secret.")}, status=status.HTTP_403_FORBIDDEN
             )
         raw = request.data if isinstance(request.data, bytes) else b""
         if not raw:
             return Response(
-                {"detail": "The body must be the raw message."}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": gettext("The body must be the raw message.")}, status=status.HTTP_400_BAD_REQUEST
             )
         envelope_to = [a.strip() for a in request.headers.get("X-Envelope-To", "").split(",") if a.strip()]
         bounce_to = bounce_recipient(raw, envelope_to)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from commerce.models import Customer, Marketplace, Order, SellerAccount
 
 from . import policy
+from .notices import ThreadNotice
 
 
 class Alias(models.Model):
@@ -137,6 +138,9 @@ class Message(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitised with an allow-list before it is stored.")
+    # A system message's sentences, rendered in each reader's language (messaging.notices);
+    # subject and body_text hold their default-language rendering.
+    notice = models.JSONField(null=True, blank=True, editable=False)
     message_id = models.CharField(
         max_length=998, help_text="The RFC 5322 Message-ID it arrived with (or was given)."
     )
@@ -242,6 +246,16 @@ class Message(models.Model):
     @property
     def awaiting_response(self) -> bool:
         return policy.is_awaiting_response(self)
+
+    @property
+    def subject_for_reader(self) -> str:
+        """The subject in the reader's (active) language: a system message's is rendered."""
+        return ThreadNotice.from_json(self.notice).render_subject() if self.notice else self.subject
+
+    @property
+    def text_for_reader(self) -> str:
+        """The text body in the reader's (active) language: a system message's is rendered."""
+        return ThreadNotice.from_json(self.notice).render_body() if self.notice else self.body_text
 
     def source_head(self, limit: int) -> bytes:
         """The first ``limit`` bytes of the source as received (b"" when there is none)."""

@@ -24,11 +24,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from . import events, locks, verp
 from .mailer import InternationalAddressRefused
 from .masking import without_addresses
 from .models import MessageEvent, OutboundEmail, UndeliverableAddress
+from .notices import Notice
 from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, is_permanent_smtp_failure, retry_delay
 
 logger = logging.getLogger(__name__)
@@ -189,7 +191,11 @@ def _undeliverable(outbound: OutboundEmail) -> dict | None:
         return None
     return {
         "last_error": f"Undeliverable address: {undeliverable.last_reason}",
-        "notice": "The recipient's address has refused mail for good too often; nothing more is sent to it.",
+        "notice": Notice(
+            gettext_noop(
+                "The recipient's address has refused mail for good too often; nothing more is sent to it."
+            )
+        ),
         "count": False,
     }
 
@@ -199,7 +205,7 @@ def _refusal(exc: Exception) -> dict | None:
     for the recipients all, the sender or the data, or a server that cannot take the
     recipient's international address; connection errors and 4xx replies are temporary."""
     if isinstance(exc, InternationalAddressRefused):
-        return {"last_error": f"{type(exc).__name__}: {exc.reason}", "notice": exc.reason}
+        return {"last_error": f"{type(exc).__name__}: {exc.reason}", "notice": Notice.typed(exc.reason)}
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         permanent = bool(codes) and all(is_permanent_smtp_failure(code) for code in codes)
@@ -210,7 +216,10 @@ def _refusal(exc: Exception) -> dict | None:
     if not permanent:
         return None
     reason = without_addresses(_smtp_reason(exc))[:500]
-    return {"last_error": f"{type(exc).__name__}: {reason}", "notice": f"The mail server said: {reason}"}
+    return {
+        "last_error": f"{type(exc).__name__}: {reason}",
+        "notice": Notice(gettext_noop("The mail server said: %(reason)s"), {"reason": reason}),
+    }
 
 
 def _smtp_reason(exc: Exception) -> str:
@@ -252,7 +261,8 @@ def compose(outbound: OutboundEmail) -> EmailMultiAlternatives:
     if outbound.message_id is not None and not body_text:
         from .services.relay import relayed_copy  # the services import this module
 
-        copy = relayed_copy(outbound.message, attachments)
+        with translation.override(headers.get("Content-Language") or settings.LANGUAGE_CODE):
+            copy = relayed_copy(outbound.message, attachments)
         body_text, body_html, headers = copy.text, copy.html, {**headers, **copy.headers}
     mail = EmailMultiAlternatives(
         subject=outbound.subject,

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +90,7 @@ def inbox(
 
 # What an inbox row shows: loading only these keeps the page's fetch close to the raw SQL's.
 INBOX_ROW_FIELDS = (
-    "thread_id", "direction", "sent_at", "sender_name", "subject", "is_auto_reply", "is_system", "needs_response",
+    "thread_id", "direction", "sent_at", "sender_name", "subject", "notice", "is_auto_reply", "is_system", "needs_response",
     "no_response_needed", "responded_at", "overdue_at", "thread__order__order_id",
     "thread__buyer_alias__token", "thread__buyer_alias__marketplace__code",
 )  # fmt: skip
@@ -214,13 +226,17 @@ class SellerAddresses:
 
     real: frozenset[str]
     inboxes: list[str]
+    # Each inbox's reader's language (``commerce.languages``): the relay writes its copy in it.
+    inbox_languages: dict[str, str] = field(default_factory=dict)
 
 
 def _seller_addresses_query(seller_id: int) -> QuerySet:
-    users = _users_with_email(seller_id).annotate(inbox=Value(True)).values_list("email", "inbox")
+    # The second column: an inbox's reader's chosen language ("" for none); null for an
+    # alternate address, which is no inbox.
+    users = _users_with_email(seller_id).values_list("email", "seller_membership__language")
     alternates = (
         AlternateAddress.objects.filter(seller=seller_id)
-        .annotate(inbox=Value(False))
+        .annotate(inbox=Value(None, output_field=CharField()))
         .values_list("email", "inbox")
     )
     return users.order_by().union(alternates.order_by(), all=True)
@@ -233,9 +249,13 @@ _seller_addresses = CompiledQuery(_seller_addresses_query, seller_id=int)
 def seller_addresses(seller: SellerAccount) -> SellerAddresses:
     """The seller's addresses in one query: its active users' (the inboxes) and its alternates."""
     rows = _seller_addresses(seller_id=seller.pk)
+    languages_of = {
+        email.lower(): languages.seller_language_code(chosen) for email, chosen in rows if chosen is not None
+    }
     return SellerAddresses(
         real=frozenset(email.lower() for email, _ in rows),
-        inboxes=sorted({email.lower() for email, inbox in rows if inbox}),
+        inboxes=sorted(languages_of),
+        inbox_languages=languages_of,
     )
 
 

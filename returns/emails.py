@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from commerce.formats import day, money
+from messaging.notices import Notice, amount, label_of
 
 from .models import Claim, ClaimStatus, Refund, ReturnRequest, ReturnSettings
 from .tokens import action_url
@@ -203,48 +205,55 @@ def notes_for(
 
 
 def claim_lines(claim: Claim, what: str, *, buyer: bool) -> list[str]:
-    """What a claim's e-mail says to the buyer (``buyer``, in their language) or the seller.
+    """What a claim's e-mail says to the buyer (``buyer``, in their language) or the seller."""
+    return [line.render() for line in claim_notices(claim, what, buyer=buyer)]
+
+
+def claim_notices(claim: Claim, what: str, *, buyer: bool) -> list[Notice]:
+    """A claim's news as sentences to translate: the e-mail renders them in its reader's
+    language, the order's thread keeps the seller's to render in each of its readers'.
 
     A decision says what happened and, for a grant, how much went back and where (in the
     reader's money format), then the note staff wrote with it.
     """
-    order_id = claim.order.order_id
+    order = {"order": claim.order.order_id}
     if what == "filed":
-        return [_("A claim was filed: %(reason)s.") % {"reason": claim.get_reason_display()}, claim.body]
-    note = [claim.decision_note] if claim.decision_note else []
+        reason = {"reason": label_of(Claim.Reason(claim.reason))}
+        return [Notice(N_("A claim was filed: %(reason)s."), reason), Notice.typed(claim.body)]
+    note = [Notice.typed(claim.decision_note)] if claim.decision_note else []
     if what == ClaimStatus.DENIED:
         if buyer:
-            said = _("We reviewed your A-to-z Guarantee claim on order %(order)s and denied it.")
-            return [said % {"order": order_id}, *note]
-        return [
-            _("We denied the buyer's A-to-z Guarantee claim on order %(order)s.") % {"order": order_id},
-            *note,
-        ]
-    amount = money(claim.refund_amount, claim.order.currency)
+            return [
+                Notice(
+                    N_("We reviewed your A-to-z Guarantee claim on order %(order)s and denied it."), order
+                ),
+                *note,
+            ]
+        return [Notice(N_("We denied the buyer's A-to-z Guarantee claim on order %(order)s."), order), *note]
+    values = {**order, "amount": amount(claim.refund_amount, claim.order.currency)}
     if buyer:
         said = (
-            _(
+            N_(
                 "We granted your A-to-z Guarantee claim on order %(order)s. "
                 "We refunded %(amount)s to your original payment method."
             )
             if claim.refund_amount > 0
-            else _(
+            else N_(
                 "We granted your A-to-z Guarantee claim on order %(order)s. "
                 "It had been refunded in full already, so nothing more was refunded."
             )
         )
-        return [said % {"order": order_id, "amount": amount}, *note]
-    if claim.refund_amount > 0:
-        said = _(
+    elif claim.refund_amount > 0:
+        said = N_(
             "We granted the buyer's A-to-z Guarantee claim on order %(order)s "
             "and refunded them %(amount)s to their original payment method."
         )
     else:
-        said = _(
+        said = N_(
             "We granted the buyer's A-to-z Guarantee claim on order %(order)s; "
             "it had been refunded in full already, so nothing more was refunded."
         )
-    return [said % {"order": order_id, "amount": amount}, *note]
+    return [Notice(said, values), *note]
 
 
 def claim_subject(claim: Claim, what: str) -> str:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.formats import money
@@ -147,7 +148,9 @@ class ReturnAddress(models.Model):
             or self.seller.marketplaces.filter(pk=self.marketplace_id).exists()
         ):
             return {}
-        return {"marketplace": f"You do not sell on {self.marketplace}."}
+        return {
+            "marketplace": gettext("You do not sell on %(marketplace)s.") % {"marketplace": self.marketplace}
+        }
 
 
 class ReturnRule(models.TextChoices):

@@ -7,17 +7,17 @@ it commits, and never for a change that rolls back.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from commerce import languages
-from commerce.formats import money
 from messaging import services as messaging
+from messaging.notices import Notice, ThreadNotice, amount, label_of, on_day
 
-from .emails import absolute, claim_lines, claim_subject, notes_for
-from .models import Claim, Refund, ReturnItem, ReturnRequest
+from .emails import absolute, claim_lines, claim_notices, claim_subject, notes_for
+from .models import Claim, ClaimStatus, DenyReason, Refund, ReturnItem, ReturnReason, ReturnRequest
 
 
 def announce(
@@ -35,14 +35,9 @@ def announce(
     order, customer = return_request.order, return_request.customer
     returned = list(return_request.items.select_related("order_item__product"))
 
-    def describe(item: ReturnItem) -> str:
-        return f"{item.quantity} x {item.order_item.product.title}: {item.get_reason_display()}"
-
     buyer_link = absolute(reverse("returns:your_returns"))
     seller_link = absolute(reverse("returns:manage") + f"?q={order.order_id}")
-    about = f"order {order.order_id}"
-    with translation.override(settings.LANGUAGE_CODE):  # stored once, whoever acted
-        thread = _thread_message(return_request, what, refund, items=[describe(item) for item in returned])
+    thread = _thread_notice(return_request, what, refund, returned)
     key = f"return:{return_request.pk}:{what}:{refund.pk if refund else return_request.status}"
     if emails:
         # Each reader's e-mail in their own language (commerce.languages), never the language
@@ -52,7 +47,7 @@ def announce(
         readers += messaging.seller_inboxes_by_language(order.seller)
         for language, to in readers:
             with translation.override(language):
-                items = [describe(item) for item in returned]
+                items = [_item_notice(item).render() for item in returned]
                 about = _("order %(order_id)s") % {"order_id": order.order_id}
                 notes = notes_for(
                     return_request,
@@ -82,35 +77,69 @@ def announce(
     # comments and gift credit stay out of the buyer's thread (the seller has them in
     # Manage Returns and by e-mail).
     if system and thread is not None and not return_request.is_gift:
-        messaging.post_system_message(order=order, subject=f"{thread[0]} ({about})", body=thread[1])
+        messaging.post_system_message(order=order, notice=thread)
 
 
-def _thread_message(
-    return_request: ReturnRequest, what: str, refund: Refund | None, *, items: list[str]
-) -> tuple[str, str] | None:
-    """The system message the order's thread records for a change (in English, for the seller)."""
-    where = (
-        "as gift credit"
-        if refund and refund.destination == Refund.Destination.GIFT_CREDIT
-        else "to the original payment method"
-    )
+THREAD_SUBJECTS = {
+    "requested": N_("Return requested (order %(order_id)s)"),
+    "authorised": N_("Return authorised (order %(order_id)s)"),
+    "denied": N_("Return denied (order %(order_id)s)"),
+    "cancelled": N_("Return cancelled by the buyer (order %(order_id)s)"),
+    "refunded": N_("Refund issued (order %(order_id)s)"),
+    "expired": N_("Return expired (order %(order_id)s)"),
+    "expired_without_action": N_("Return request expired without action (order %(order_id)s)"),
+}
+
+
+def _thread_notice(
+    return_request: ReturnRequest, what: str, refund: Refund | None, returned: list[ReturnItem]
+) -> ThreadNotice | None:
+    """The system message the order's thread records for a change, rendered in each reader's
+    language when read."""
+    if what not in THREAD_SUBJECTS:
+        return None
+    items = [_item_notice(item) for item in returned]
     return_by = return_request.return_by
-    messages = {
-        "requested": ("Return requested", "\n".join(items)),
-        "authorised": (
-            "Return authorised",
-            f"RMA {return_request.rma}; return by {return_by:%d %b %Y}." if return_by else "",
-        ),
-        "denied": (
-            "Return denied",
-            f"{return_request.get_deny_reason_display()}\n\n{return_request.deny_message}",
-        ),
-        "cancelled": ("Return cancelled by the buyer", "\n".join(items)),
-        "refunded": ("Refund issued", f"{money(refund.amount, refund.currency)} {where}" if refund else ""),
-        "expired": ("Return expired", f"Not returned by {return_by:%d %b %Y}." if return_by else ""),
-        "expired_without_action": ("Return request expired without action", "\n".join(items)),
+    if what == "authorised":
+        said = N_("RMA %(rma)s; return by %(day)s.")
+        paragraphs = (
+            [Notice(said, {"rma": return_request.rma, "day": on_day(return_by)})] if return_by else []
+        )
+    elif what == "denied":
+        reason = Notice("%(reason)s", {"reason": label_of(DenyReason(return_request.deny_reason))})
+        paragraphs = [reason, Notice.typed(return_request.deny_message)]
+    elif what == "refunded" and refund is not None:
+        to_credit = refund.destination == Refund.Destination.GIFT_CREDIT
+        said = (
+            N_("%(amount)s as gift credit") if to_credit else N_("%(amount)s to the original payment method")
+        )
+        paragraphs = [Notice(said, {"amount": amount(refund.amount, refund.currency)})]
+    elif what == "expired":
+        paragraphs = [Notice(N_("Not returned by %(day)s."), {"day": on_day(return_by)})] if return_by else []
+    elif what == "refunded":
+        paragraphs = []
+    else:
+        paragraphs = items
+    return ThreadNotice(
+        Notice(THREAD_SUBJECTS[what], {"order_id": return_request.order.order_id}), paragraphs
+    )
+
+
+def _item_notice(item: ReturnItem) -> Notice:
+    """``1 x Kindle cover: Item defective``: a returned item, in any reader's language."""
+    values = {
+        "quantity": item.quantity,
+        "title": item.order_item.product.title,
+        "reason": label_of(ReturnReason(item.reason)),
     }
-    return messages.get(what)
+    return Notice(N_("%(quantity)s x %(title)s: %(reason)s"), values)
+
+
+CLAIM_SUBJECTS = {
+    "filed": N_("A-to-z claim filed (order %(order_id)s)"),
+    ClaimStatus.GRANTED: N_("A-to-z claim granted (order %(order_id)s)"),
+    ClaimStatus.DENIED: N_("A-to-z claim denied (order %(order_id)s)"),
+}
 
 
 def announce_claim(claim: Claim, what: str) -> None:
@@ -144,13 +173,7 @@ def announce_claim(claim: Claim, what: str) -> None:
                     "link": absolute(reverse("returns:claims")),
                 },
             )
-    with translation.override(settings.LANGUAGE_CODE):  # the thread's record, stored once
-        seller_lines = claim_lines(claim, what, buyer=False)
-        status = claim.get_status_display()
-    if what == "filed":
-        system = ("A-to-z claim filed", claim.body)
-    else:
-        system = (f"A-to-z claim {status.lower()}", "\n\n".join(seller_lines))
-    messaging.post_system_message(
-        order=order, subject=f"{system[0]} (order {order.order_id})", body=system[1]
-    )
+    # The thread's record: the seller's words, rendered in each reader's language.
+    told = [Notice.typed(claim.body)] if what == "filed" else claim_notices(claim, what, buyer=False)
+    subject = Notice(CLAIM_SUBJECTS[what], {"order_id": order.order_id})
+    messaging.post_system_message(order=order, notice=ThreadNotice(subject, told))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from commerce import policy as commerce_policy
 from commerce.models import Order
@@ -117,17 +118,15 @@ def is_returnable(order: Order) -> bool:
 
 
 def not_returnable_reason(order: Order) -> str:
-    return (
-        f"This order is {order.get_status_display().lower()}: "
-        "only items of a dispatched or delivered order can be returned."
-    )
+    said = gettext("This order is %(status)s: only items of a dispatched or delivered order can be returned.")
+    return said % {"status": order.get_status_display().lower()}
 
 
 # --- Gift returns -----------------------------------------------------------------------
 # The recipient's door needs the order marked as a gift and the gift receipt number printed
 # on its packing slip. One answer for every miss (no such order, not a gift, another number),
 # so the door tells nobody which orders exist or which are gifts.
-GIFT_NOT_FOUND = (
+GIFT_NOT_FOUND = _(
     "We couldn't find a gift order with this order number and gift receipt number. "
     "Both are printed on the gift's packing slip."
 )
@@ -167,7 +166,7 @@ def address_format_errors(address: dict[str, str]) -> dict[str, str]:
 # --- A-to-z Guarantee claims ------------------------------------------------------------
 # An order gets one claim: while it is open, and once it is decided, the buyer cannot file
 # another (the decision stands; a new one would ask staff the same question twice).
-ONE_CLAIM_PER_ORDER = "There is already a claim on this order."
+ONE_CLAIM_PER_ORDER = _("There is already a claim on this order.")
 
 # Which claims count against the seller in the Order Defect Rate: an open claim and a granted
 # one. A denied claim found the seller not at fault, so it does not count. (Strings, not

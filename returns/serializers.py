@@ -5,6 +5,7 @@ Field sizes come from ``policy`` and the models; the rules beyond shape are the 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from . import services
@@ -91,7 +92,11 @@ class ReturnRequestInput(serializers.Serializer):
     def validate(self, data: dict) -> dict:
         if data["gift"] and not data["gift_receipt_number"].strip():
             raise serializers.ValidationError(
-                {"gift_receipt_number": "Enter the gift receipt number printed on the gift's packing slip."}
+                {
+                    "gift_receipt_number": gettext(
+                        "Enter the gift receipt number printed on the gift's packing slip."
+                    )
+                }
             )
         return data
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from commerce.models import SellerAccount
 
@@ -57,18 +58,22 @@ def read_token(token: str, *, seller: SellerAccount) -> tuple[ReturnRequest, str
     try:
         payload = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=MAX_AGE)
     except signing.SignatureExpired:
-        raise InvalidLink("This link has expired: links in return e-mails work for 72 hours.") from None
+        raise InvalidLink(
+            gettext("This link has expired: links in return e-mails work for 72 hours.")
+        ) from None
     except signing.BadSignature:
-        raise InvalidLink("This link is not valid.") from None
+        raise InvalidLink(gettext("This link is not valid.")) from None
     if not isinstance(payload, dict) or payload.get("a") not in ACTIONS:
-        raise InvalidLink("This link is not valid.")
+        raise InvalidLink(gettext("This link is not valid."))
     if payload.get("s") != seller.pk:
-        raise InvalidLink("This link is for another seller account.")
+        raise InvalidLink(gettext("This link is for another seller account."))
     return_request = ReturnRequest.objects.filter(pk=payload.get("r"), seller=seller).first()
     if return_request is None:
-        raise InvalidLink("This link is for another seller account.")
+        raise InvalidLink(gettext("This link is for another seller account."))
     if payload.get("f") != state_of(return_request):
         raise InvalidLink(
-            "This return has changed since the e-mail was sent (or the link was used): open it in Manage Returns."
+            gettext(
+                "This return has changed since the e-mail was sent (or the link was used): open it in Manage Returns."
+            )
         )
     return return_request, payload["a"]

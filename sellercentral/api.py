@@ -1,6 +1,7 @@
 """Shared REST API pieces: pagination, write rates and the one mapping of errors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
@@ -70,7 +71,9 @@ class WriteRateThrottle(BaseThrottle):
             # Raised here rather than left to DRF, so the answer says which rate it was.
             # (DRF adds "Expected available in N seconds.")
             raise Throttled(
-                wait=verdict.retry_after, detail=f"Request was throttled. {ratelimit.limit_in_words(scope)}"
+                wait=verdict.retry_after,
+                detail=gettext("Request was throttled. %(limit)s")
+                % {"limit": ratelimit.limit_in_words(scope)},
             )
         return True
 

@@ -26,12 +26,14 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from commerce.policy import WRITE_RATES, WriteRate
 
 from .client_ip import client_ip
 
-PERIODS = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
+PERIODS = {1: _("a second"), 60: _("a minute"), 3600: _("an hour"), 86400: _("a day")}
 
 
 @dataclass(frozen=True)
@@ -83,28 +85,31 @@ def count_write(request: HttpRequest, scope: str) -> Verdict:
 
 
 def per_period(seconds: int) -> str:
-    return PERIODS.get(seconds, f"every {seconds} seconds")
+    return (
+        str(PERIODS[seconds])
+        if seconds in PERIODS
+        else gettext("every %(count)s seconds") % {"count": seconds}
+    )
 
 
 def wait_in_words(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def limit_in_words(scope: str) -> str:
     """ "Too many messages to sellers: at most 20 an hour." """
     rate = rate_of(scope)
-    return f"Too many {rate.what}: at most {rate.limit} {per_period(rate.seconds)}."
+    said = gettext("Too many %(what)s: at most %(limit)s %(period)s.")
+    return said % {"what": rate.what, "limit": rate.limit, "period": per_period(rate.seconds)}
 
 
 def too_many(scope: str, verdict: Verdict) -> str:
     """What a page says when a write is refused: the limit, and when to try again."""
-    return (
-        f"{limit_in_words(scope)} Nothing was changed; please try again in "
-        f"{wait_in_words(verdict.retry_after)}."
-    )
+    said = gettext("%(limit)s Nothing was changed; please try again in %(wait)s.")
+    return said % {"limit": limit_in_words(scope), "wait": wait_in_words(verdict.retry_after)}
 
 
 # --- Start-up: one count for every process ------------------------------------------------

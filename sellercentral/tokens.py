@@ -17,6 +17,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from knox.models import AuthToken
 
 
@@ -77,4 +78,4 @@ class RevokeTokensOnPasswordChange:
 
     def get_help_text(self) -> str:
         # Shown with the other rules on the admin's password forms.
-        return "Changing the password signs this account out of the API: its tokens stop working."
+        return gettext("Changing the password signs this account out of the API: its tokens stop working.")

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.defaults import server_error as django_server_error
@@ -47,7 +48,7 @@ MAIL_FRAME_POLICY = "; ".join(
         "sandbox",
     ]
 )
-SERVER_ERROR_DETAIL = "Something went wrong on our side. Please try again in a moment."
+SERVER_ERROR_DETAIL = _("Something went wrong on our side. Please try again in a moment.")
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

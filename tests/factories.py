@@ -214,3 +214,10 @@ class BuyerMessageFactory(factory.django.DjangoModelFactory):
     sent_at = factory.LazyFunction(timezone.now)
     needs_response = True
     response_deadline = factory.LazyAttribute(lambda m: _response_deadline(m.sent_at))
+
+
+def notice(subject: str, body: str = ""):
+    """A system message's words as typed text (what returns' notices render to, in English)."""
+    from messaging.notices import Notice, ThreadNotice
+
+    return ThreadNotice(Notice.typed(subject), [Notice.typed(body)] if body else [])

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db.models import Q
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 # A seller writing first has its own module (``contacting``); its rules are read from here too.
 from .contacting import (  # noqa: F401
@@ -141,7 +141,7 @@ ATTACHMENTS_ALLOWED = gettext_noop(
     "images (JPEG, PNG, GIF, BMP, TIFF, WebP, HEIC), PDF, text (.txt, .csv, .html, .vcf, .ics, .eml) "
     "and office documents (Word, Excel, PowerPoint, OpenDocument, RTF)"
 )
-ATTACHMENTS_TOO_BIG = "Attachments may be at most 10 MB in all."
+ATTACHMENTS_TOO_BIG = gettext_lazy("Attachments may be at most 10 MB in all.")
 # PDFs' streams and office documents' archives are unpacked to be searched for real addresses,
 # at most this much for all of a message's files: a file past it is withheld, not searched.
 ATTACHMENT_UNPACK_LIMIT = 50 * 1024 * 1024
@@ -169,10 +169,12 @@ def attachment_refusal(filename: str, content_type: str) -> str | None:
     known_type = any(content_type.lower() in kind.content_types for kind in ATTACHMENT_KINDS)
     known_extension = any(extension in kind.extensions for kind in ATTACHMENT_KINDS)
     if known_type and known_extension:
-        why = f"its type ({content_type}) does not match its name"
+        why = gettext("its type (%(type)s) does not match its name") % {"type": content_type}
     else:
-        why = f"files of type {content_type}{f' ({extension})' if extension else ''} are not accepted"
-    return f'The attachment "{name}" cannot be sent: {why}. Accepted: {ATTACHMENTS_ALLOWED}.'
+        kind = f"{content_type} ({extension})" if extension else content_type
+        why = gettext("files of type %(type)s are not accepted") % {"type": kind}
+    said = gettext('The attachment "%(name)s" cannot be sent: %(why)s. Accepted: %(accepted)s.')
+    return said % {"name": name, "why": why, "accepted": ATTACHMENTS_ALLOWED}
 
 
 @dataclass(frozen=True)

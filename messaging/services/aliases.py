@@ -15,6 +15,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from commerce.models import Customer, Marketplace, SellerAccount
 from sellercentral.compiled_queries import CompiledQuery
@@ -81,14 +82,14 @@ def add_alternate_address(*, seller: SellerAccount, email: str) -> AlternateAddr
     """Let one more of the seller's addresses write to buyers through the relay."""
     email = email.strip().lower()
     if AlternateAddress.objects.filter(seller=seller, email=email).exists():
-        raise ValidationError({"email": "This address is already registered."})
+        raise ValidationError({"email": gettext("This address is already registered.")})
     if find_alias(email) is not None or email.rpartition("@")[2] in settings.RELAY_DOMAINS.values():
-        raise ValidationError({"email": "A masked address cannot be an alternate address."})
+        raise ValidationError({"email": gettext("A masked address cannot be an alternate address.")})
     try:
         with transaction.atomic():
             return AlternateAddress.objects.create(seller=seller, email=email)
     except IntegrityError:
-        raise ValidationError({"email": "This address is already registered."}) from None
+        raise ValidationError({"email": gettext("This address is already registered.")}) from None
 
 
 def remove_alternate_address(*, seller: SellerAccount, address_id: int) -> bool:

@@ -19,16 +19,20 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from .. import events, locks, policy, verp
 from ..masking import without_addresses
 from ..models import Message, MessageEvent, OutboundEmail, UndeliverableAddress
+from ..notices import Notice, ThreadNotice
 from .inbound import _unknown_recipient
 from .relay import store_message
 
-NOTICE_SUBJECT = "Your message could not be delivered"
+NOTICE_SUBJECT = gettext_noop("Your message could not be delivered")
+NOT_DELIVERED = gettext_noop("Your message could not be delivered.")
 _STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
 
 
@@ -112,12 +116,14 @@ def receive_bounce(*, address: str, raw: bytes) -> OutboundEmail | None:
     return bounce_outbound_email(
         outbound_id=outbound_id,
         last_error=f"Bounced: {bounce.reason}",
-        notice=f"The recipient's mail server said: {bounce.reason}",
+        notice=Notice(
+            gettext_noop("The recipient's mail server said: %(reason)s"), {"reason": bounce.reason}
+        ),
     )
 
 
 def bounce_outbound_email(
-    *, outbound_id: int, last_error: str, notice: str, count: bool = True
+    *, outbound_id: int, last_error: str, notice: Notice, count: bool = True
 ) -> OutboundEmail | None:
     """An outbox mail refused for good, however it was learnt (a DSN, the smarthost's 5xx or
     its missing SMTPUTF8 at send time, an undeliverable address): the row bounced and never
@@ -146,7 +152,7 @@ def bounce_outbound_email(
                 note=f"Outbox mail #{outbound.pk}, attempt {outbound.attempts}: {outbound.last_error}",
                 at=now,
             )
-            _tell_the_sender(thread, _scrub(notice), now=now)
+            _tell_the_sender(thread, notice.with_typed(_scrub), now=now)
         return outbound
 
 
@@ -178,14 +184,18 @@ def allow_delivery_again(*, emails: list[str]) -> list[UndeliverableAddress]:
     return rows
 
 
-def _tell_the_sender(thread, notice: str, *, now) -> None:
+def _tell_the_sender(thread, notice: Notice, *, now) -> None:
+    told = ThreadNotice(Notice(NOTICE_SUBJECT), [Notice(NOT_DELIVERED), notice])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, text = told.render_subject(), told.render_body()
     store_message(
         thread=thread,
         direction=Message.Direction.SYSTEM,
         channel=Message.Channel.SYSTEM,
         sender_name=policy.SYSTEM_SENDER_NAME,
-        subject=NOTICE_SUBJECT,
-        text=f"{NOTICE_SUBJECT}. {notice}",
+        subject=subject,
+        text=text,
         sent_at=now,
         relay=False,
+        notice=told,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +25,7 @@ from commerce.models import Order
 
 from .. import events, locks, mime, policy, selectors
 from ..models import Message, MessageEvent, Thread
+from ..notices import ThreadNotice
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
 
@@ -31,7 +33,7 @@ from .relay import store_message
 def _check_body(body: str, *, allow_empty: bool = False) -> str:
     body = body.replace("\r\n", "\n").strip()
     if not body and not allow_empty:
-        raise ValidationError({"body": "Enter a message."})
+        raise ValidationError({"body": gettext("Enter a message.")})
     if len(body) > policy.MAX_BODY_CHARS:
         raise ValidationError({"body": policy.BODY_TOO_LONG})
     return body
@@ -110,7 +112,7 @@ def contact_seller(
 ) -> Message:
     """The buyer's "Contact seller" form on an order. ``sent_at`` (default now) is for imports."""
     if subject not in policy.CONTACT_SUBJECTS:
-        raise ValidationError({"subject": "Choose a subject from the list."})
+        raise ValidationError({"subject": gettext("Choose a subject from the list.")})
     body = _check_body(body)
     files = _check_uploads(attachments)
     now = sent_at or timezone.now()
@@ -182,7 +184,7 @@ def _mark_waiting_messages(thread: Thread, *, until: datetime, actor: AbstractBa
 def mark_no_response_needed(*, message: Message, actor: AbstractBaseUser | None = None) -> Message:
     """Take a buyer message out of every response-time figure."""
     if message.direction != Message.Direction.RECEIVED:
-        raise ValidationError("Only messages from buyers can be marked as needing no response.")
+        raise ValidationError(gettext("Only messages from buyers can be marked as needing no response."))
     locked = locks.lock_message(message.pk)
     if not locked.no_response_needed:
         locked.no_response_needed = True
@@ -247,20 +249,24 @@ def open_thread_for_order(*, order: Order) -> Thread:
 
 
 @transaction.atomic
-def post_system_message(*, order: Order, subject: str, body: str) -> Message:
+def post_system_message(*, order: Order, notice: ThreadNotice) -> Message:
     """A message the product writes into the order's thread ("Return requested", "Refund
     issued" …): its own, signed "Seller Central", never the buyer's (the seller's own decisions
     are among them). Listed under System messages, never needs a response, not relayed (the
-    flow that posts it sends its own e-mails).
+    flow that posts it sends its own e-mails). Each reader reads it in their language
+    (``notice``); the stored subject and text are the default language's.
     """
     now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, text = notice.render_subject(), notice.render_body()
     return store_message(
         thread=_order_thread(order, subject=subject, at=now),
         direction=Message.Direction.SYSTEM,
         channel=Message.Channel.SYSTEM,
         sender_name=policy.SYSTEM_SENDER_NAME,
         subject=subject,
-        text=body,
+        text=text,
         sent_at=now,
         relay=False,
+        notice=notice,
     )

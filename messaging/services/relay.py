@@ -22,10 +22,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from commerce import languages
+
 from .. import mime, policy
 from ..attachments import screen_attachments, with_notes
 from ..masking import mask_content, real_to_masked
 from ..models import Alias, Attachment, Message, OutboundEmail, Thread
+from ..notices import ThreadNotice
 from ..outbox import send_after_commit
 from ..selectors import SellerAddresses, seller_addresses
 
@@ -50,6 +53,7 @@ def store_message(
     addresses: SellerAddresses | None = None,
     sender_authentication: str = "",
     sender_unverified: bool = False,
+    notice: ThreadNotice | None = None,
 ) -> Message:
     """Store one message in ``thread`` (locked by the caller) and queue its relayed copy.
 
@@ -89,6 +93,9 @@ def store_message(
         author=author,
         sender_authentication=sender_authentication,
         sender_unverified=sender_unverified,
+        notice=notice.with_typed(lambda typed: mime.replace_addresses(typed, masking)).as_json()
+        if notice
+        else None,
     )
     _store_attachments(message, attachments)
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
@@ -131,9 +138,11 @@ def _queue_relay(message: Message, thread: Thread, *, addresses: SellerAddresses
     who and what it is about, not the mail's body: that is the stored message's, rendered when
     the copy is sent (``relayed_copy``), so a body is stored once and storing reads nothing more."""
     if message.direction == Message.Direction.RECEIVED:
-        sender_alias, recipients = thread.buyer_alias, addresses.inboxes
+        sender_alias = thread.buyer_alias
+        recipients = {inbox: addresses.inbox_languages[inbox] for inbox in addresses.inboxes}
     else:
-        sender_alias, recipients = thread.seller_alias, [thread.customer.email]
+        sender_alias = thread.seller_alias
+        recipients = {thread.customer.email: languages.buyer_language(thread.customer)}
     headers = {"Message-ID": message.relay_message_id, "Reply-To": sender_alias.address}
     now = timezone.now()
     # A new message has no outbox rows yet; the unique dedupe key still refuses a second copy.
@@ -144,11 +153,12 @@ def _queue_relay(message: Message, thread: Thread, *, addresses: SellerAddresses
             from_address=_display_address(message.sender_name, sender_alias),
             to_address=recipient,
             subject=message.subject,
-            headers=headers,
+            # The copy's words (not the message's) in its reader's language, rendered when sent.
+            headers={**headers, "Content-Language": language},
             next_attempt_at=now,
             created_at=now,
         )
-        for recipient in recipients
+        for recipient, language in recipients.items()
     )
     for outbound in outbox:
         send_after_commit(outbound.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
@@ -150,7 +151,7 @@ class BuyerReturnLabel(APIView):
     def get(self, request: Request, pk: int):
         found = get_object_or_404(selectors.returns_for_customer(request.customer), pk=pk)
         if not found.rma:
-            raise TransitionRefused("The return has not been authorised: there is no label yet.")
+            raise TransitionRefused(gettext("The return has not been authorised: there is no label yet."))
         response = HttpResponse(labels.label_pdf(found), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="return-label-{found.rma}.pdf"'
         return response

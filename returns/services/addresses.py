@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from commerce.models import Marketplace, SellerAccount
+from commerce.policy import at_most_characters
 
 from .. import policy
 from ..models import ADDRESS_FIELDS, ReturnAddress
@@ -30,7 +31,7 @@ def clean_return_address(data: dict) -> dict:
     for field, value in cleaned.items():
         limit = fields[field].max_length
         if len(value) > limit and field not in errors:
-            errors[field] = gettext("At most %(limit)s characters.") % {"limit": limit}
+            errors[field] = at_most_characters(limit)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -65,7 +66,12 @@ def replace_return_addresses(
     codes = {m.code: m for m in seller.marketplaces.all()}
     unknown = [code for code in exceptions if code not in codes]
     if unknown:
-        raise ValidationError({"exceptions": f"You do not sell on: {', '.join(unknown)}."})
+        raise ValidationError(
+            {
+                "exceptions": gettext("You do not sell on: %(marketplaces)s.")
+                % {"marketplaces": ", ".join(unknown)}
+            }
+        )
     if default:
         save_return_address(seller=seller, marketplace=None, data=default)
     for code, marketplace in codes.items():

@@ -15,8 +15,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from commerce.models import Customer, Order
+from commerce.policy import at_most_characters
 from sellercentral.errors import TransitionRefused
 
 from .. import events, locks, notifications, policy, selectors
@@ -32,15 +34,15 @@ def file_claim(
     body = (body or "").strip()
     errors = {}
     if reason not in Claim.Reason.values:
-        errors["reason"] = "Choose a reason from the list."
+        errors["reason"] = gettext("Choose a reason from the list.")
     if not body:
-        errors["body"] = "Tell us what happened."
+        errors["body"] = gettext("Tell us what happened.")
     elif len(body) > policy.MAX_CLAIM_CHARS:
-        errors["body"] = f"At most {policy.MAX_CLAIM_CHARS:,} characters."
+        errors["body"] = at_most_characters(policy.MAX_CLAIM_CHARS)
     if errors:
         raise ValidationError(errors)
     if order.customer_id != customer.pk:
-        raise ValidationError({"order": "Only the buyer of the order can file a claim."})
+        raise ValidationError({"order": gettext("Only the buyer of the order can file a claim.")})
     if selectors.order_has_claim(order.pk):
         raise ValidationError({"order": policy.ONE_CLAIM_PER_ORDER})
     now = timezone.now()
@@ -62,7 +64,7 @@ def _text(value: str, *, field: str, required: str) -> str:
     if not value:
         raise ValidationError({field: required})
     if len(value) > policy.MAX_CLAIM_CHARS:
-        raise ValidationError({field: f"At most {policy.MAX_CLAIM_CHARS:,} characters."})
+        raise ValidationError({field: at_most_characters(policy.MAX_CLAIM_CHARS)})
     return value
 
 
@@ -74,11 +76,11 @@ def _guard(claim: Claim, action: ClaimAction) -> None:
 @transaction.atomic
 def respond_to_claim(*, claim: Claim, response: str, actor: AbstractBaseUser | None = None) -> Claim:
     """The seller's one answer to an open claim (staff read it before deciding)."""
-    response = _text(response, field="response", required="Write your response to the claim.")
+    response = _text(response, field="response", required=gettext("Write your response to the claim."))
     locked = locks.lock_claim(claim)
     _guard(locked, ClaimAction.ANSWER)
     if locked.seller_response:  # one answer: staff decide on what they read first
-        raise TransitionRefused("You have already answered this claim.")
+        raise TransitionRefused(gettext("You have already answered this claim."))
     now = timezone.now()
     locked.seller_response, locked.seller_responded_at = response, now
     locked.save(update_fields=["seller_response", "seller_responded_at"])
@@ -93,7 +95,7 @@ def grant_claim(*, claim: Claim, staff: AbstractBaseUser, note: str = "") -> Cla
     """Staff grant a claim: the buyer is refunded what is left of the order, once."""
     note = (note or "").strip()
     if len(note) > policy.MAX_CLAIM_CHARS:
-        raise ValidationError({"decision_note": f"At most {policy.MAX_CLAIM_CHARS:,} characters."})
+        raise ValidationError({"decision_note": at_most_characters(policy.MAX_CLAIM_CHARS)})
     locked = locks.lock_order_and_claim(claim)
     _guard(locked, ClaimAction.GRANT)
     refund = refund_claim(claim=locked, actor=staff)
@@ -104,7 +106,7 @@ def grant_claim(*, claim: Claim, staff: AbstractBaseUser, note: str = "") -> Cla
 @transaction.atomic
 def deny_claim(*, claim: Claim, staff: AbstractBaseUser, note: str) -> Claim:
     """Staff deny a claim, with the reason the buyer reads."""
-    note = _text(note, field="decision_note", required="Tell the buyer why the claim is denied.")
+    note = _text(note, field="decision_note", required=gettext("Tell the buyer why the claim is denied."))
     locked = locks.lock_order_and_claim(claim)
     _guard(locked, ClaimAction.DENY)
     return _decide(locked, ClaimAction.DENY, staff=staff, note=note)

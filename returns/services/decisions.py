@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from commerce.policy import at_most_characters
 from sellercentral.errors import TransitionRefused
 
 from .. import events, locks, notifications, policy, selectors
@@ -167,9 +168,7 @@ def clean_denial(*, reason: str, message: str) -> str:
     if not message:
         errors["message"] = gettext("Write a message to the buyer.")
     elif len(message) > policy.MAX_DENY_MESSAGE_CHARS:
-        errors["message"] = gettext("At most %(limit)s characters.") % {
-            "limit": f"{policy.MAX_DENY_MESSAGE_CHARS:,}"
-        }
+        errors["message"] = at_most_characters(policy.MAX_DENY_MESSAGE_CHARS)
     if errors:
         raise ValidationError(errors)
     return message

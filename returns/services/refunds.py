@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from commerce.formats import money
 from commerce.models import Order
+from commerce.policy import at_most_characters
 
 from .. import events, locks, notifications, policy, selectors
 from ..models import Claim, Refund, RefundLine, ReturnItem, ReturnRequest
@@ -52,9 +53,7 @@ def issue_refund(
     if existing is not None:
         return existing
     if len(reason) > policy.MAX_REFUND_REASON_CHARS:
-        raise ValidationError(
-            {"reason": gettext("At most %(limit)s characters.") % {"limit": policy.MAX_REFUND_REASON_CHARS}}
-        )
+        raise ValidationError({"reason": at_most_characters(policy.MAX_REFUND_REASON_CHARS)})
     items = list(locked.items.select_related("order_item").order_by("id"))
     remaining = refundable_amounts(locked, items)
     lines = _refund_lines(items, remaining, amount=amount, item_amounts=item_amounts)

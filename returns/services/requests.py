@@ -10,8 +10,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from commerce.models import Customer, Order
+from commerce.policy import at_most_characters, stars_between
 from sellercentral.errors import TransitionRefused
 
 from .. import events, locks, notifications, policy, selectors
@@ -96,9 +98,11 @@ def check_order_for_return(
         if not policy.is_gift_receipt_of(order, gift_receipt_number):
             raise ValidationError({"gift_receipt_number": policy.GIFT_NOT_FOUND})
         if order.customer_id == customer.pk:
-            raise ValidationError({"gift": "You bought this order: return its items from Your orders."})
+            raise ValidationError(
+                {"gift": gettext("You bought this order: return its items from Your orders.")}
+            )
     elif order.customer_id != customer.pk:
-        raise ValidationError({"gift": "A gift's recipient returns it through Return a gift."})
+        raise ValidationError({"gift": gettext("A gift's recipient returns it through Return a gift.")})
     if not policy.is_returnable(order):
         raise ValidationError({"order": policy.not_returnable_reason(order)})
 
@@ -106,7 +110,7 @@ def check_order_for_return(
 def _check_items(order: Order, customer: Customer, items: list[RequestedItem]) -> list[str]:
     """Validate the lines against what can still be returned; the warnings for open requests."""
     if not items:
-        raise ValidationError({"items": "Choose at least one item to return."})
+        raise ValidationError({"items": gettext("Choose at least one item to return.")})
     order_items = {item.pk: item for item in order.items.select_related("product")}
     returnable = selectors.returnable_quantities([order.pk])
     open_items = selectors.order_items_with_open_requests([order.pk], customer=customer)
@@ -117,25 +121,35 @@ def _check_items(order: Order, customer: Customer, items: list[RequestedItem]) -
         prefix = f"items.{n}."
         order_item = order_items.get(item.order_item_id)
         if order_item is None:
-            errors.setdefault(prefix + "order_item", []).append("This item is not part of the order.")
+            errors.setdefault(prefix + "order_item", []).append(
+                gettext("This item is not part of the order.")
+            )
             continue
         if item.order_item_id in seen:
-            errors.setdefault(prefix + "order_item", []).append("Each item once per request.")
+            errors.setdefault(prefix + "order_item", []).append(gettext("Each item once per request."))
         seen.add(item.order_item_id)
         if item.reason not in ReturnReason.values:
-            errors.setdefault(prefix + "reason", []).append("Select a reason for return from the list.")
+            errors.setdefault(prefix + "reason", []).append(
+                gettext("Select a reason for return from the list.")
+            )
         most = returnable.get(order_item.pk, 0)
         if not isinstance(item.quantity, int) or item.quantity < 1 or item.quantity > most:
             message = (
-                f"Choose a quantity from 1 to {most}." if most else "Nothing of this item is left to return."
+                gettext("Choose a quantity from 1 to %(most)s.") % {"most": most}
+                if most
+                else gettext("Nothing of this item is left to return.")
             )
             errors.setdefault(prefix + "quantity", []).append(message)
         if len(item.comment) > policy.MAX_COMMENT_CHARS:
             errors.setdefault(prefix + "comment", []).append(
-                f"{policy.MAX_COMMENT_CHARS} characters maximum, including spaces and carriage returns."
+                gettext("%(max)s characters maximum, including spaces and carriage returns.")
+                % {"max": policy.MAX_COMMENT_CHARS}
             )
         if order_item.pk in open_items:
-            warnings.append(f"You already have an open return request for {order_item.product.title}.")
+            warnings.append(
+                gettext("You already have an open return request for %(title)s.")
+                % {"title": order_item.product.title}
+            )
     if errors:
         raise ValidationError(errors)
     return warnings
@@ -164,14 +178,14 @@ def rate_return(
     """The buyer's 1-5 star rating of a closed return (negative at 1-2, for the RDR)."""
     errors = {}
     if not policy.is_valid_rating(rating):
-        errors["rating"] = f"Choose from {policy.MIN_RATING} to {policy.MAX_RATING} stars."
+        errors["rating"] = stars_between()
     if len(comment or "") > policy.MAX_RATING_COMMENT_CHARS:
-        errors["comment"] = f"At most {policy.MAX_RATING_COMMENT_CHARS} characters."
+        errors["comment"] = at_most_characters(policy.MAX_RATING_COMMENT_CHARS)
     if errors:
         raise ValidationError(errors)
     locked = locks.lock_return_request(return_request.pk, customer=customer)
     if locked.status != ReturnStatus.CLOSED:
-        raise TransitionRefused("You can rate a return once it is closed.")
+        raise TransitionRefused(gettext("You can rate a return once it is closed."))
     locked.buyer_rating, locked.buyer_rating_comment = rating, (comment or "").strip()
     locked.save(update_fields=["buyer_rating", "buyer_rating_comment"])
     return locked

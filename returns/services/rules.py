@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from commerce.models import Marketplace, SellerAccount
 
@@ -34,16 +35,21 @@ def update_return_settings(
     """Save Returns Settings; open requests keep the rules they were submitted under."""
     errors = {}
     if not policy.is_valid_return_window(return_window_days):
-        errors["return_window_days"] = (
-            f"Enter a return window from {policy.MIN_RETURN_WINDOW_DAYS} to {policy.MAX_RETURN_WINDOW_DAYS} days."
-        )
+        errors["return_window_days"] = gettext("Enter a return window from %(least)s to %(most)s days.") % {
+            "least": policy.MIN_RETURN_WINDOW_DAYS,
+            "most": policy.MAX_RETURN_WINDOW_DAYS,
+        }
     codes = {m.code: m for m in seller.marketplaces.all()}
     unknown = sorted(set(rules) - set(codes))
     if unknown:
-        errors["rules"] = f"You do not sell on: {', '.join(unknown)}."
+        errors["rules"] = gettext("You do not sell on: %(marketplaces)s.") % {
+            "marketplaces": ", ".join(unknown)
+        }
     bad = sorted(code for code, rule in rules.items() if rule not in ReturnRule.values)
     if bad:
-        errors["rules"] = f"A rule is one of manual, policy or all (check {', '.join(bad)})."
+        errors["rules"] = gettext("A rule is one of manual, policy or all (check %(codes)s).") % {
+            "codes": ", ".join(bad)
+        }
     if errors:
         raise ValidationError(errors)
     settings_row = locks.lock_return_settings(seller)

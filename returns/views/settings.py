@@ -7,6 +7,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from commerce.access import seller_required
@@ -31,7 +32,7 @@ def account_info(request: HttpRequest) -> HttpResponse:
     # Only one of the five codes is looked up (the query string may hold anything at all).
     marketplace = seller.marketplaces.filter(code=code).first() if code in Marketplace.Code.values else None
     if code and marketplace is None:
-        raise Http404("You do not sell on that marketplace.")
+        raise Http404(gettext("You do not sell on that marketplace."))
     current = addresses.get(marketplace.pk if marketplace else None)
     form = ReturnAddressForm(
         request.POST if request.method == "POST" else None, initial=current.as_snapshot() if current else None
@@ -42,8 +43,12 @@ def account_info(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            where = f"for {marketplace.name}" if marketplace else "(default)"
-            flash.success(request, f"Return address {where} saved.")
+            saved = (
+                gettext("Return address for %(marketplace)s saved.") % {"marketplace": marketplace.name}
+                if marketplace
+                else gettext("Default return address saved.")
+            )
+            flash.success(request, saved)
             return redirect("returns:account_info")
     context = _account_info_context(
         seller, addresses, form, marketplace, ExceptionMarketplaceForm(seller=seller)
@@ -75,7 +80,11 @@ def _account_info_context(
 def remove_exception(request: HttpRequest, code: str) -> HttpResponse:
     marketplace = get_object_or_404(request.seller.marketplaces, code=code)
     services.remove_return_address_exception(seller=request.seller, marketplace=marketplace)
-    flash.success(request, f"The return address exception for {marketplace.name} was removed.")
+    flash.success(
+        request,
+        gettext("The return address exception for %(marketplace)s was removed.")
+        % {"marketplace": marketplace.name},
+    )
     return redirect("returns:account_info")
 
 
@@ -111,7 +120,9 @@ def return_settings(request: HttpRequest) -> HttpResponse:
         else:
             flash.success(
                 request,
-                "Your returns settings were saved. Open requests keep the rules they were submitted under.",
+                gettext(
+                    "Your returns settings were saved. Open requests keep the rules they were submitted under."
+                ),
             )
             return redirect("returns:settings")
     status = 400 if request.method == "POST" else 200

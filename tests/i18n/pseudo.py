@@ -79,11 +79,22 @@ class _Reader(HTMLParser):
         self.text: list[str] = []  # one stream, so markers may span elements
         self.attributes: list[str] = []
         self.hidden = 0  # inside a script or style
+        # Open elements, each with whether it says translate="no" (HTML's own mark for a
+        # brand, an address, a code: words that are nobody's to translate).
+        self.open: list[tuple[str, bool]] = []
+
+    @property
+    def kept_as_is(self) -> bool:
+        return any(no for _tag, no in self.open)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag in HIDDEN:
             self.hidden += 1
+            return
+        if tag not in VOID:
+            self.open.append((tag, (values.get("translate") or "").lower() == "no"))
+        if self.kept_as_is:
             return
         for name in READ_ATTRIBUTES & values.keys():
             self.attributes.append(values[name] or "")
@@ -97,11 +108,14 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        else:
-            self.text.append(" " if tag in INLINE else "\n")
+            return
+        if any(name == tag for name, _no in self.open):  # close it and what it left open
+            while self.open.pop()[0] != tag:
+                pass
+        self.text.append(" " if tag in INLINE else "\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
+        if not self.hidden and not self.kept_as_is:
             self.text.append(data)
 
 

@@ -11,6 +11,7 @@ from messaging import services, verp
 from messaging.models import Alias, Message, OutboundEmail
 from messaging.services.bounces import NOTICE_SUBJECT
 
+from .. import factories
 from .conftest import BUYER_REAL, SELLER_REAL
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_the_seller_message_list_shows_each_messages_delivery_status(order, on_c
     host.rcpt_reply = "451 4.7.1 Greylisted"
     pending = on_commit(services.contact_seller, order=order, subject="enquiry", body="three")
     # and a system message, never relayed
-    system = services.post_system_message(order=order, subject="Return requested", body="-")
+    system = services.post_system_message(order=order, notice=factories.notice("Return requested", "-"))
     # When the seller lists its messages through the API
     client = APIClient()
     client.force_authenticate(order.seller.users.get())

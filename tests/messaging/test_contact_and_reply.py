@@ -11,6 +11,7 @@ from django.utils import timezone
 from messaging import services
 from messaging.models import Alias, Message, OutboundEmail, Thread
 
+from .. import factories
 from .conftest import BUYER_REAL, SELLER_REAL
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,9 @@ def test_the_no_response_needed_button_on_a_message(order, seller_client):
 
 
 def test_system_messages_are_stored_never_need_a_response_and_are_not_relayed(order, on_commit):
-    message = on_commit(services.post_system_message, order=order, subject="Return requested", body="1 item")
+    message = on_commit(
+        services.post_system_message, order=order, notice=factories.notice("Return requested", "1 item")
+    )
     assert (message.is_system, message.needs_response, message.response_deadline) == (True, False, None)
     assert mail.outbox == []
 

@@ -124,7 +124,7 @@ def test_a_permanent_refusal_bounces_the_mail_at_once_and_it_is_never_retried(or
 
 def _assert_told_once(outbound, said):
     [notice] = Message.objects.filter(thread=outbound.message.thread, subject=NOTICE_SUBJECT)
-    assert notice.body_text.startswith(f"{NOTICE_SUBJECT}. ") and said in notice.body_text
+    assert notice.body_text.startswith(f"{NOTICE_SUBJECT}.\n") and said in notice.body_text
     assert (notice.is_system, notice.needs_response) == (True, False)
     assert "@" not in notice.body_text
     assert not notice.outbound_emails.exists()

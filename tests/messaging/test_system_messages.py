@@ -29,7 +29,8 @@ def order(seller):
 def _decision(order, subject="Return denied"):
     """What returns.notifications posts when the seller denies a return."""
     return services.post_system_message(
-        order=order, subject=f"{subject} (order {order.order_id})", body="Item damaged or used by the buyer"
+        order=order,
+        notice=factories.notice(f"{subject} (order {order.order_id})", "Item damaged or used by the buyer"),
     )
 
 

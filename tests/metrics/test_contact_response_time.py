@@ -166,7 +166,9 @@ def test_a_system_message_neither_counts_nor_answers_a_buyer(seller, thread):
     from messaging import services
 
     asked = services.contact_seller(order=thread.order, subject="enquiry", body="Where is my card?")
-    denied = services.post_system_message(order=thread.order, subject="Return denied", body="Used.")
+    denied = services.post_system_message(
+        order=thread.order, notice=factories.notice("Return denied", "Used.")
+    )
     asked.refresh_from_db()
     assert asked.responded_at is None  # the seller's decision is not an answer
     now = asked.sent_at + 30 * H

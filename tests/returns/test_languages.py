@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from commerce.formats import day, money
 from returns import services
@@ -95,11 +96,30 @@ def test_dates_and_money_follow_the_locale():
         assert (day(date(2012, 11, 21)), money(Decimal("0.04"), "EUR")) == ("21 nov. 2012", "0,04\u00a0€")
 
 
-def test_the_api_keeps_the_contracts_english_labels(customer, buyer_client):
+def test_the_api_answers_in_the_language_the_caller_asks_for(customer, buyer_client, order):
     customer.marketplace = factories.marketplace("de")
     customer.save()
-    reasons = buyer_client.get("/api/v1/return-reasons/").json()
-    assert {"code": "missing_parts", "label": "Missing parts or accessories"} in reasons
+    # No language asked for: the contract's English, whatever the buyer's marketplace.
+    reasons = buyer_client.get("/api/v1/return-reasons/")
+    assert reasons["Content-Language"] == "en-gb"
+    assert {"code": "missing_parts", "label": "Missing parts or accessories"} in reasons.json()
+    german = buyer_client.get("/api/v1/return-reasons/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert german["Content-Language"] == "de" and "Accept-Language" in german["Vary"]
+    assert {"code": "missing_parts", "label": "Fehlende Teile oder Zubehör"} in german.json()  # codes stay
+
+    # A refusal: the framework's words and the product's own, in French; nothing changes.
+    path = f"/api/v1/buyer/orders/{order.order_id}/returns/"
+    item = order.items.first()
+    too_many = {"items": [{"order_item": item.pk, "quantity": 99, "reason": "missing_parts", "comment": ""}]}
+    refused = buyer_client.post(path, too_many, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 400 and refused["Content-Language"] == "fr"
+    with translation.override("fr"):
+        expected = gettext("Choose a quantity from 1 to %(most)s.") % {"most": item.quantity}
+    assert expected != f"Choose a quantity from 1 to {item.quantity}."
+    assert expected in str(refused.json())
+    empty = buyer_client.post(path, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Ce champ est obligatoire." in str(empty.json())  # Django REST framework's own catalogue
+    assert not order.return_requests.exists()
 
 
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]

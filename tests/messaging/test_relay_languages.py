@@ -1,0 +1,53 @@
+"""A relayed copy's own words (the "You have received a message" frame, the warning, the way
+to reply) are in its reader's language: each seller user's, and the buyer's; the message
+itself is as its author wrote it."""
+
+import pytest
+from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
+
+from commerce import services as commerce
+from commerce.models import SellerMembership
+from messaging import services
+
+from .. import factories
+from .conftest import BUYER_REAL, SELLER_REAL
+
+pytestmark = pytest.mark.django_db
+GERMAN_COLLEAGUE = "lager@test-uk-seller.example.net"
+
+
+def _in(language: str, msgid: str) -> str:
+    with translation.override(language):
+        return gettext(msgid)
+
+
+def _sent_to(address: str):
+    [sent] = [m for m in mail.outbox if m.to == [address]]
+    return sent
+
+
+def test_each_reader_gets_the_relayed_frame_in_their_language(order, on_commit):
+    colleague = factories.seller_user(order.seller, email=GERMAN_COLLEAGUE)
+    commerce.choose_seller_language(membership=SellerMembership.objects.get(user=colleague), language="de")
+    order.customer.marketplace = factories.marketplace("fr")
+    order.customer.save()
+    mail.outbox.clear()
+    with translation.override("it"):  # whatever the language of the page the buyer wrote on
+        asked = on_commit(services.contact_seller, order=order, subject="enquiry", body="Où est ma carte ?")
+
+    german, english = _sent_to(GERMAN_COLLEAGUE), _sent_to(SELLER_REAL)
+    assert german.extra_headers["Content-Language"] == "de"
+    assert _in("de", "Begin message") in german.body and "Begin message" not in german.body
+    assert english.extra_headers["Content-Language"] == "en-gb" and "Begin message" in english.body
+    assert "Où est ma carte ?" in german.body and "Où est ma carte ?" in english.body  # as written
+
+    mail.outbox.clear()
+    on_commit(services.reply_to_thread, thread=asked.thread, body="Expédiée aujourd'hui")
+    buyer = _sent_to(BUYER_REAL)
+    assert buyer.extra_headers["Content-Language"] == "fr"
+    french = _in("fr", "Begin message")
+    assert french != "Begin message" and french in buyer.body
+    html = buyer.alternatives[0][0]  # the HTML part too
+    assert '<html lang="fr">' in html and "your reply goes through" not in html
