@@ -50,7 +50,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
     quantity, reason, comment) and the return address; its text layer carries the RMA."""
     regular, bold_face = register_fonts()
     buffer = BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=regular)
     page.setTitle(gettext("Return label %(rma)s") % {"rma": return_request.rma})
     _width, height = A4
     x, y = 20 * mm, height - 25 * mm
@@ -78,6 +78,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
         humanReadable=True,
         fontName=regular,
     )
+    drawing.initialFontName = regular  # else reportlab's renderer sets Helvetica before drawing
     y -= 20 * mm
     drawing.drawOn(page, x, y)
     y -= 8 * mm
