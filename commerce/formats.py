@@ -6,14 +6,13 @@ pages do (the ``commerce`` template library registers the same functions as filt
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.utils import dateformat, timezone, translation
-from django.utils.formats import number_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
 
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
-SHORT_DATE_FORMATS = {"fr": "j b. Y", "de": "j. M Y"}
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -30,13 +29,38 @@ def money(amount: Decimal | None, currency: str) -> str:
     return f"{figure}\u00a0{symbol}"
 
 
-def day(value) -> str:
-    """A short date in the page's language: ``21 Nov 2012``, ``21 nov. 2012``, ``21. Nov 2012``."""
+def day(value: date | datetime | None) -> str:
+    """A date in the page's language, as ``|date`` writes it (DATE_FORMAT of
+    ``sellercentral/formats``): ``21 Nov 2012``, ``21 nov. 2012``, ``21. Nov. 2012``."""
     if not value:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
-    return dateformat.format(value, SHORT_DATE_FORMATS.get(translation.get_language() or "", "j M Y"))
+    return date_format(value, "DATE_FORMAT")
+
+
+def moment(value: datetime | None) -> str:
+    """A date and time in the local time zone, named: ``21 Nov 2012, 14:05 GMT``
+    (DATETIME_FORMAT, as ``|date:"DATETIME_FORMAT"`` writes it on the pages)."""
+    if not value:
+        return ""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def clock(value: datetime | None) -> str:
+    """The time of day in the local time zone: ``14:05`` (TIME_FORMAT)."""
+    if not value:
+        return ""
+    return date_format(timezone.localtime(value), "TIME_FORMAT")
+
+
+def month_day(value: date | datetime | None) -> str:
+    """Day and month without the year, for chart axes: ``21 Nov`` (MONTH_DAY_FORMAT)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "MONTH_DAY_FORMAT")
 
 
 def duration_in_words(value: timedelta | float | None) -> str:

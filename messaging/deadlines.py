@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commerce.formats import day
+from commerce.formats import moment
 
 from . import events, locks, policy
 from .models import Message, MessageEvent
@@ -90,7 +90,7 @@ def _send_warning(message: Message, *, now: datetime) -> None:
                 context={
                     "lines": [
                         _("%(name)s is waiting for your answer; the 24 hours run out at %(deadline)s.")
-                        % {"name": message.sender_name, "deadline": f"{day(deadline)} {deadline:%H:%M}"},
+                        % {"name": message.sender_name, "deadline": moment(deadline)},
                         _("Answers after 24 hours count as late in your Contact Response Time."),
                     ],
                     "link_label": _("Reply now"),

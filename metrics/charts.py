@@ -44,7 +44,7 @@ def trend_bars(days: list[DailyShare]) -> dict:
                 width=round(max(1.0, step - 2), 1),
                 height=round(height, 1),
                 label=_("%(day)s: %(percent)s%% of %(counted)s answered within 24 hours")
-                % {"day": f"{day.day:%d %b %Y}", "percent": f"{day.percent:.0f}", "counted": day.counted},
+                % {"day": formats.day(day.day), "percent": f"{day.percent:.0f}", "counted": day.counted},
                 below_target=(day.percent or 0) <= UNDER_TARGET,
             )
         )

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from . import locks, notifications, policy, selectors, services
 from .models import ReturnRequest, ReturnRule, ReturnStatus
@@ -56,7 +57,7 @@ def apply_return_rule(*, return_request_id: int) -> str:
             return "authorised"
         if return_request.rule != ReturnRule.MANUAL and not authorise:
             note = (
-                "Outside the return policy"
+                gettext_noop("Outside the return policy")
                 if order_returnable
                 else policy.not_returnable_reason(return_request.order)
             )
@@ -139,7 +140,9 @@ def expire_unreturned() -> int:
     due = ReturnRequest.objects.filter(
         status=ReturnStatus.AUTHORISED, return_by__lt=timezone.localdate(), refunded_total=0
     ).order_by("return_by", "pk")
-    return _close_each(due, Event.EXPIRE, "expired", lambda r: f"Not returned by {r.return_by:%d %b %Y}")
+    return _close_each(
+        due, Event.EXPIRE, "expired", lambda r: gettext_noop("Not returned by the return-by date")
+    )
 
 
 def expire_stale_requests() -> int:
@@ -148,7 +151,10 @@ def expire_stale_requests() -> int:
         status__in=OPEN, requested_at__lte=timezone.now() - STALE_AFTER
     ).order_by("requested_at", "pk")
     return _close_each(
-        due, Event.EXPIRE_WITHOUT_ACTION, "expired_without_action", lambda r: "50 days without action"
+        due,
+        Event.EXPIRE_WITHOUT_ACTION,
+        "expired_without_action",
+        lambda r: gettext_noop("50 days without action"),
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from io import BytesIO
+from pathlib import Path
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +12,18 @@ from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode import createBarcodeDrawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from commerce.formats import day
 
 from .models import ReturnRequest
 
+# DejaVu Sans, bundled (returns/fonts/LICENSE): reportlab's Helvetica is Latin-1 only, so
+# "Œ", "€" and the tests' pseudo-language markers came out as black squares.
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT, BOLD_FONT = "DejaVuSans", "DejaVuSans-Bold"
 TITLE = _("Print this return authorisation and include a copy in your return package")
 
 
@@ -26,23 +36,33 @@ def barcode_svg(rma: str) -> str:
     return svg[svg.index("<svg") :]
 
 
+@cache
+def register_fonts() -> tuple[str, str]:
+    """Registers the label's regular and bold faces with reportlab, once per process (parsing a
+    TrueType file costs tens of milliseconds), and returns their names."""
+    for name, file in [(FONT, "DejaVuSans.ttf"), (BOLD_FONT, "DejaVuSans-Bold.ttf")]:
+        pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / file)))
+    return FONT, BOLD_FONT
+
+
 def label_pdf(return_request: ReturnRequest) -> bytes:
     """One A4 page: the return-by date, the RMA and its barcode, each item (order, title,
     quantity, reason, comment) and the return address; its text layer carries the RMA."""
+    regular, bold_face = register_fonts()
     buffer = BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=regular)
     page.setTitle(gettext("Return label %(rma)s") % {"rma": return_request.rma})
     _width, height = A4
     x, y = 20 * mm, height - 25 * mm
 
     def line(text: str, size: int = 10, bold: bool = False, gap: float = 5.5) -> None:
         nonlocal y
-        page.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        page.setFont(bold_face if bold else regular, size)
         page.drawString(x, y, text)
         y -= gap * mm
 
     line(str(TITLE), 13, bold=True, gap=9)
-    return_by = f"{return_request.return_by:%d %b %Y}"
+    return_by = day(return_request.return_by)
     line(gettext("All the items must be returned by %(day)s.") % {"day": return_by}, 12, bold=True, gap=9)
     line(
         gettext("Return authorisation number (RMA): %(rma)s") % {"rma": return_request.rma},
@@ -51,8 +71,14 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
         gap=4,
     )
     drawing = createBarcodeDrawing(
-        "Code128", value=return_request.rma, barHeight=16 * mm, barWidth=0.5 * mm, humanReadable=True
+        "Code128",
+        value=return_request.rma,
+        barHeight=16 * mm,
+        barWidth=0.5 * mm,
+        humanReadable=True,
+        fontName=regular,
     )
+    drawing.initialFontName = regular  # else reportlab's renderer sets Helvetica before drawing
     y -= 20 * mm
     drawing.drawOn(page, x, y)
     y -= 8 * mm
@@ -64,7 +90,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
             11,
             bold=True,
         )
-        line(gettext("Date: %(day)s") % {"day": f"{return_request.requested_at:%d %b %Y}"})
+        line(gettext("Date: %(day)s") % {"day": day(return_request.requested_at)})
         line(gettext("Order ID: %(order_id)s") % {"order_id": return_request.order.order_id})
         line(gettext("Title: %(title)s") % {"title": product.title})
         line(gettext("Quantity: %(quantity)s") % {"quantity": item.quantity})

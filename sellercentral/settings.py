@@ -204,6 +204,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# The product's named date formats per language (one style per page); the API keeps ISO 8601.
+FORMAT_MODULE_PATH = ["sellercentral.formats"]
 
 # --- Static files (served by whitenoise; no CDN anywhere) ---------------------------
 STATIC_URL = "static/"

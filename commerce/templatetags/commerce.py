@@ -63,11 +63,11 @@ register.filter("duration", formats.duration_in_words)
 
 @register.filter
 def inbox_time(value: datetime) -> str:
-    """Today's messages by time ("10:51 am"), older ones by date ("18 Sep 2012")."""
-    local = timezone.localtime(value)
-    if local.date() == timezone.localdate():
-        return local.strftime("%-I:%M %p").lower()
-    return local.strftime("%-d %b %Y")
+    """Today's messages by time ("10:51"), older ones by date ("18 Sep 2012"): the named
+    formats, so the inbox writes them as every other page does."""
+    if timezone.localtime(value).date() == timezone.localdate():
+        return formats.clock(value)
+    return formats.day(value)
 
 
 @register.filter

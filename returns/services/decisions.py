@@ -186,7 +186,12 @@ def deny_return(
 
     locked = locks.lock_order_and_return_request(return_request)
     denied = _transition(
-        locked, Event.DENY, actor=actor, role="seller", note=DenyReason(reason).label, change=change
+        locked,
+        Event.DENY,
+        actor=actor,
+        role="seller",
+        note=events.product_note(DenyReason(reason)),
+        change=change,
     )
     notifications.announce(denied, "denied")
     return denied

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Order
@@ -37,6 +38,13 @@ def status_label(value: str) -> str:
 @register.filter
 def actor_role_label(value: str) -> str:
     return ACTOR_ROLE_LABELS.get(value, value)
+
+
+@register.filter
+def note_in_reader_language(note: str) -> str:
+    """A history note: the product's own (its English msgid, ``events.product_note``)
+    translated, a person's as written."""
+    return gettext(note) if note else note
 
 
 @register.filter

@@ -179,9 +179,7 @@ def layouts(pages: dict[str, list[str]]) -> dict[str, list[str]]:
 def pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
 
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
-    # The label's font has no glyph for the markers: both come out as the same black square.
-    return re.sub(r"■([^■]*)■", rf"{pseudo.OPEN}\1{pseudo.CLOSE}", text)
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
 
 def crawl_mails(rule: pseudo.Rule) -> dict[str, list[str]]:
