@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from commerce.formats import day, money
 from messaging.notices import Notice, amount, label_of
@@ -219,37 +219,41 @@ def claim_notices(claim: Claim, what: str, *, buyer: bool) -> list[Notice]:
     order = {"order": claim.order.order_id}
     if what == "filed":
         reason = {"reason": label_of(Claim.Reason(claim.reason))}
-        return [Notice(N_("A claim was filed: %(reason)s."), reason), Notice.typed(claim.body)]
+        return [Notice(gettext_noop("A claim was filed: %(reason)s."), reason), Notice.typed(claim.body)]
     note = [Notice.typed(claim.decision_note)] if claim.decision_note else []
     if what == ClaimStatus.DENIED:
         if buyer:
             return [
                 Notice(
-                    N_("We reviewed your A-to-z Guarantee claim on order %(order)s and denied it."), order
+                    gettext_noop("We reviewed your A-to-z Guarantee claim on order %(order)s and denied it."),
+                    order,
                 ),
                 *note,
             ]
-        return [Notice(N_("We denied the buyer's A-to-z Guarantee claim on order %(order)s."), order), *note]
+        return [
+            Notice(gettext_noop("We denied the buyer's A-to-z Guarantee claim on order %(order)s."), order),
+            *note,
+        ]
     values = {**order, "amount": amount(claim.refund_amount, claim.order.currency)}
     if buyer:
         said = (
-            N_(
+            gettext_noop(
                 "We granted your A-to-z Guarantee claim on order %(order)s. "
                 "We refunded %(amount)s to your original payment method."
             )
             if claim.refund_amount > 0
-            else N_(
+            else gettext_noop(
                 "We granted your A-to-z Guarantee claim on order %(order)s. "
                 "It had been refunded in full already, so nothing more was refunded."
             )
         )
     elif claim.refund_amount > 0:
-        said = N_(
+        said = gettext_noop(
             "We granted the buyer's A-to-z Guarantee claim on order %(order)s "
             "and refunded them %(amount)s to their original payment method."
         )
     else:
-        said = N_(
+        said = gettext_noop(
             "We granted the buyer's A-to-z Guarantee claim on order %(order)s; "
             "it had been refunded in full already, so nothing more was refunded."
         )

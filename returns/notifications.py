@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from commerce import languages
 from messaging import services as messaging
@@ -81,13 +81,13 @@ def announce(
 
 
 THREAD_SUBJECTS = {
-    "requested": N_("Return requested (order %(order_id)s)"),
-    "authorised": N_("Return authorised (order %(order_id)s)"),
-    "denied": N_("Return denied (order %(order_id)s)"),
-    "cancelled": N_("Return cancelled by the buyer (order %(order_id)s)"),
-    "refunded": N_("Refund issued (order %(order_id)s)"),
-    "expired": N_("Return expired (order %(order_id)s)"),
-    "expired_without_action": N_("Return request expired without action (order %(order_id)s)"),
+    "requested": gettext_noop("Return requested (order %(order_id)s)"),
+    "authorised": gettext_noop("Return authorised (order %(order_id)s)"),
+    "denied": gettext_noop("Return denied (order %(order_id)s)"),
+    "cancelled": gettext_noop("Return cancelled by the buyer (order %(order_id)s)"),
+    "refunded": gettext_noop("Refund issued (order %(order_id)s)"),
+    "expired": gettext_noop("Return expired (order %(order_id)s)"),
+    "expired_without_action": gettext_noop("Return request expired without action (order %(order_id)s)"),
 }
 
 
@@ -101,7 +101,7 @@ def _thread_notice(
     items = [_item_notice(item) for item in returned]
     return_by = return_request.return_by
     if what == "authorised":
-        said = N_("RMA %(rma)s; return by %(day)s.")
+        said = gettext_noop("RMA %(rma)s; return by %(day)s.")
         paragraphs = (
             [Notice(said, {"rma": return_request.rma, "day": on_day(return_by)})] if return_by else []
         )
@@ -111,11 +111,17 @@ def _thread_notice(
     elif what == "refunded" and refund is not None:
         to_credit = refund.destination == Refund.Destination.GIFT_CREDIT
         said = (
-            N_("%(amount)s as gift credit") if to_credit else N_("%(amount)s to the original payment method")
+            gettext_noop("%(amount)s as gift credit")
+            if to_credit
+            else gettext_noop("%(amount)s to the original payment method")
         )
         paragraphs = [Notice(said, {"amount": amount(refund.amount, refund.currency)})]
     elif what == "expired":
-        paragraphs = [Notice(N_("Not returned by %(day)s."), {"day": on_day(return_by)})] if return_by else []
+        paragraphs = (
+            [Notice(gettext_noop("Not returned by %(day)s."), {"day": on_day(return_by)})]
+            if return_by
+            else []
+        )
     elif what == "refunded":
         paragraphs = []
     else:
@@ -132,13 +138,13 @@ def _item_notice(item: ReturnItem) -> Notice:
         "title": item.order_item.product.title,
         "reason": label_of(ReturnReason(item.reason)),
     }
-    return Notice(N_("%(quantity)s x %(title)s: %(reason)s"), values)
+    return Notice(gettext_noop("%(quantity)s x %(title)s: %(reason)s"), values)
 
 
 CLAIM_SUBJECTS = {
-    "filed": N_("A-to-z claim filed (order %(order_id)s)"),
-    ClaimStatus.GRANTED: N_("A-to-z claim granted (order %(order_id)s)"),
-    ClaimStatus.DENIED: N_("A-to-z claim denied (order %(order_id)s)"),
+    "filed": gettext_noop("A-to-z claim filed (order %(order_id)s)"),
+    ClaimStatus.GRANTED: gettext_noop("A-to-z claim granted (order %(order_id)s)"),
+    ClaimStatus.DENIED: gettext_noop("A-to-z claim denied (order %(order_id)s)"),
 }
 
 
