@@ -97,6 +97,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class ThreadSerializer(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject_for_reader", read_only=True)
     buyer_name = serializers.CharField(source="customer.name")
     buyer_address = serializers.CharField(source="buyer_alias.address")
     order = serializers.SerializerMethodField()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from commerce.models import Customer, Marketplace, Order, SellerAccount
 
 from . import policy
-from .notices import ThreadNotice
+from .notices import Notice, ThreadNotice
 
 
 class Alias(models.Model):
@@ -103,6 +103,9 @@ class Thread(models.Model):
     seller_alias = models.ForeignKey(Alias, on_delete=models.PROTECT, related_name="seller_threads")
     order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads")
     subject = models.CharField(max_length=300)
+    # A subject the product wrote ("Your order … with …"), rendered in each reader's language
+    # (messaging.notices); ``subject`` holds its default-language rendering.
+    subject_notice = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField()
     last_message_at = models.DateTimeField()
 
@@ -114,6 +117,10 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def subject_for_reader(self) -> str:
+        return Notice.from_json(self.subject_notice).render() if self.subject_notice else self.subject
 
 
 class Message(models.Model):
@@ -255,7 +262,9 @@ class Message(models.Model):
     @property
     def text_for_reader(self) -> str:
         """The text body in the reader's (active) language: a system message's is rendered."""
-        return ThreadNotice.from_json(self.notice).render_body() if self.notice else self.body_text
+        if self.notice and "paragraphs" in self.notice:
+            return ThreadNotice.from_json(self.notice).render_body()
+        return self.body_text
 
     def source_head(self, limit: int) -> bytes:
         """The first ``limit`` bytes of the source as received (b"" when there is none)."""

@@ -87,23 +87,32 @@ def _render_value(value: Value) -> str | int:
 
 @dataclass(frozen=True)
 class ThreadNotice:
-    """A system message's subject and paragraphs."""
+    """A message's subject, and for a system message its paragraphs (``None``: a person's
+    message, whose body is theirs, stored as written)."""
 
     subject: Notice
-    paragraphs: list[Notice]
+    paragraphs: list[Notice] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"subject": self.subject.as_json(), "paragraphs": [p.as_json() for p in self.paragraphs]}
+        data: dict[str, Any] = {"subject": self.subject.as_json()}
+        if self.paragraphs is not None:
+            data["paragraphs"] = [p.as_json() for p in self.paragraphs]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ThreadNotice:
-        return cls(Notice.from_json(data["subject"]), [Notice.from_json(p) for p in data["paragraphs"]])
+        paragraphs = data.get("paragraphs")
+        return cls(
+            Notice.from_json(data["subject"]),
+            None if paragraphs is None else [Notice.from_json(p) for p in paragraphs],
+        )
 
     def with_typed(self, change: Callable[[str], str]) -> ThreadNotice:
-        return ThreadNotice(self.subject.with_typed(change), [p.with_typed(change) for p in self.paragraphs])
+        paragraphs = None if self.paragraphs is None else [p.with_typed(change) for p in self.paragraphs]
+        return ThreadNotice(self.subject.with_typed(change), paragraphs)
 
     def render_subject(self) -> str:
         return self.subject.render()
 
     def render_body(self) -> str:
-        return "\n\n".join(text for text in (p.render() for p in self.paragraphs) if text)
+        return "\n\n".join(text for text in (p.render() for p in self.paragraphs or []) if text)

@@ -18,14 +18,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from commerce import languages
 from commerce.models import Order
 
 from .. import events, locks, mime, policy, selectors
 from ..models import Message, MessageEvent, Thread
-from ..notices import ThreadNotice
+from ..notices import Notice, ThreadNotice, label
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
 
@@ -73,9 +73,10 @@ def refuse_unsolicited(thread: Thread, *, critical: bool) -> None:
         raise ValidationError(policy.UNSOLICITED_REFUSED)
 
 
-def thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
+def thread_for_order(*, order: Order, subject: str | Notice, at: datetime) -> Thread:
     """The order's latest thread, locked; made now if there is none. The caller holds the
-    order's lock (``locks.lock_order``), so two first messages cannot make two threads."""
+    order's lock (``locks.lock_order``), so two first messages cannot make two threads.
+    A ``subject`` the product writes (a ``Notice``) reads in each reader's language."""
     threads = Thread.objects.filter(order=order).select_related(*locks.THREAD_PARTIES)
     thread = locks.lock_first_thread(threads.order_by("-last_message_at"))
     if thread is not None:
@@ -87,13 +88,19 @@ def thread_for_order(*, order: Order, subject: str, at: datetime) -> Thread:
         buyer_alias=buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace),
         seller_alias=seller_alias(seller=order.seller, marketplace=order.marketplace),
         order=order,
-        subject=subject,
+        subject=_in_default_language(subject) if isinstance(subject, Notice) else subject,
+        subject_notice=subject.as_json() if isinstance(subject, Notice) else None,
         created_at=at,
         last_message_at=at,
     )
 
 
-def _order_thread(order: Order, *, subject: str, at: datetime) -> Thread:
+def _in_default_language(notice: Notice) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return notice.render()
+
+
+def _order_thread(order: Order, *, subject: str | Notice, at: datetime) -> Thread:
     """Lock the order (a no-op when the caller's transaction holds it already), then its thread."""
     locks.lock_order(Order.objects.filter(pk=order.pk))
     return thread_for_order(order=order, subject=subject, at=at)
@@ -116,19 +123,25 @@ def contact_seller(
     body = _check_body(body)
     files = _check_uploads(attachments)
     now = sent_at or timezone.now()
-    title = (
-        f"{policy.CONTACT_SUBJECTS[subject]} from customer {order.customer.name} (Order: {order.order_id})"
+    title = Notice(
+        gettext_noop("%(subject)s from customer %(name)s (Order: %(order_id)s)"),
+        {
+            "subject": label(policy.CONTACT_SUBJECTS[subject]),
+            "name": order.customer.name,
+            "order_id": order.order_id,
+        },
     )
     return store_message(
         thread=_order_thread(order, subject=title, at=now),
         direction=Message.Direction.RECEIVED,
         channel=channel,
         sender_name=order.customer.name,
-        subject=title,
+        subject=_in_default_language(title),
         text=body,
         sent_at=now,
         author=author,
         attachments=files,
+        notice=ThreadNotice(title),  # each seller user reads the subject in their language
     )
 
 
@@ -243,9 +256,11 @@ def contact_buyer(
 @transaction.atomic
 def open_thread_for_order(*, order: Order) -> Thread:
     """The order's conversation (made now if there is none yet), for "Contact buyer"."""
-    return _order_thread(
-        order, subject=f"Your order {order.order_id} with {order.seller.name}", at=timezone.now()
+    subject = Notice(
+        gettext_noop("Your order %(order_id)s with %(seller)s"),
+        {"order_id": order.order_id, "seller": order.seller.name},
     )
+    return _order_thread(order, subject=subject, at=timezone.now())
 
 
 @transaction.atomic
@@ -260,7 +275,7 @@ def post_system_message(*, order: Order, notice: ThreadNotice) -> Message:
     with translation.override(settings.LANGUAGE_CODE):
         subject, text = notice.render_subject(), notice.render_body()
     return store_message(
-        thread=_order_thread(order, subject=subject, at=now),
+        thread=_order_thread(order, subject=notice.subject, at=now),
         direction=Message.Direction.SYSTEM,
         channel=Message.Channel.SYSTEM,
         sender_name=policy.SYSTEM_SENDER_NAME,

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commerce import languages
 
@@ -152,7 +152,7 @@ def _queue_relay(message: Message, thread: Thread, *, addresses: SellerAddresses
             message=message,
             from_address=_display_address(message.sender_name, sender_alias),
             to_address=recipient,
-            subject=message.subject,
+            subject=_subject_in(message, language),
             # The copy's words (not the message's) in its reader's language, rendered when sent.
             headers={**headers, "Content-Language": language},
             next_attempt_at=now,
@@ -162,6 +162,14 @@ def _queue_relay(message: Message, thread: Thread, *, addresses: SellerAddresses
     )
     for outbound in outbox:
         send_after_commit(outbound.pk)
+
+
+def _subject_in(message: Message, language: str) -> str:
+    """The copy's subject: a person's as written; one the product wrote, in the reader's language."""
+    if not message.notice:
+        return message.subject
+    with translation.override(language):
+        return message.subject_for_reader
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,12 @@ def test_each_reader_gets_the_relayed_frame_in_their_language(order, on_commit):
     assert _in("de", "Begin message") in german.body and "Begin message" not in german.body
     assert english.extra_headers["Content-Language"] == "en-gb" and "Begin message" in english.body
     assert "Où est ma carte ?" in german.body and "Où est ma carte ?" in english.body  # as written
+    # The subject the product wrote for the buyer's message, in each reader's words.
+    with translation.override("de"):
+        said = gettext("%(subject)s from customer %(name)s (Order: %(order_id)s)")
+        values = {"subject": gettext("Enquiry"), "name": order.customer.name, "order_id": order.order_id}
+        assert german.subject == said % values != asked.subject
+    assert english.subject == asked.subject == f"Enquiry from customer Luca de Pasqua (Order: {order.order_id})"
 
     mail.outbox.clear()
     on_commit(services.reply_to_thread, thread=asked.thread, body="Expédiée aujourd'hui")
