@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .policy import GIFT_RECEIPT_MAX_CHARS, GIFT_RECEIPT_PATTERN
 
@@ -183,10 +184,11 @@ class Product(models.Model):
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PLACED = "placed", _("Placed")
-        DISPATCHED = "dispatched", _("Dispatched")
-        DELIVERED = "delivered", _("Delivered")
-        CANCELLED = "cancelled", _("Cancelled")
+        # In context: "Placed" is also a column of dates, and a status reads differently.
+        PLACED = "placed", pgettext_lazy("order status", "Placed")
+        DISPATCHED = "dispatched", pgettext_lazy("order status", "Dispatched")
+        DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
+        CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
     order_id = models.CharField(
         "order ID",

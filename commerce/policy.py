@@ -8,7 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 # Buyers rate with 1 to 5 stars: a seller's order feedback and the experience of a return
 # alike. 1 and 2 stars are negative (Order Defect Rate, Return Dissatisfaction Rate).
@@ -98,7 +98,7 @@ WRITE_RATES: dict[str, WriteRate] = {
     # Return requests, for the buyer's own orders and for gifts.
     "return_request": WriteRate(20, HOUR, gettext_lazy("return requests")),
     # A-to-z Guarantee claims: few orders ever need one.
-    "claim": WriteRate(5, HOUR, gettext_lazy("A-to-z Guarantee claims")),
+    "claim": WriteRate(5, HOUR, pgettext_lazy("too many", "A-to-z Guarantee claims")),
     # Star ratings: of an order (seller feedback) and of a closed return.
     "feedback": WriteRate(30, HOUR, gettext_lazy("ratings and feedback")),
 }
