@@ -47,7 +47,9 @@ def test_each_reader_gets_the_relayed_frame_in_their_language(order, on_commit):
         said = gettext("%(subject)s from customer %(name)s (Order: %(order_id)s)")
         values = {"subject": gettext("Enquiry"), "name": order.customer.name, "order_id": order.order_id}
         assert german.subject == said % values != asked.subject
-    assert english.subject == asked.subject == f"Enquiry from customer Luca de Pasqua (Order: {order.order_id})"
+    assert (
+        english.subject == asked.subject == f"Enquiry from customer Luca de Pasqua (Order: {order.order_id})"
+    )
 
     mail.outbox.clear()
     on_commit(services.reply_to_thread, thread=asked.thread, body="Expédiée aujourd'hui")
