@@ -9,17 +9,12 @@ unless a rule says it is not the product's words: numbers, dates, money, ids, e-
 addresses, brand names (the marketplaces' names, the product's sender name) and what the
 world's users typed (names, titles, messages, addresses).
 
-The baseline (``untranslated_baseline.json``) is a temporary measure while the product is
-being marked for translation: it ratchets. A page or e-mail showing text the baseline does
-not list fails (a regression); a baseline entry no longer found fails too, so the baseline
-shrinks as the work lands. Once it is empty, delete it and the ratchet with it. Regenerate it
-with ``I18N_BASELINE_UPDATE=1 .venv/bin/pytest tests/i18n -p no:cacheprovider``.
+Any such text fails the test: there is no list of exceptions, only the rules.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -49,9 +44,7 @@ from . import pseudo
 
 pytestmark = pytest.mark.django_db
 
-BASELINE = Path(__file__).with_name("untranslated_baseline.json")
 REPORT = Path(settings.BASE_DIR) / "var" / "i18n-untranslated.json"
-UPDATE = os.environ.get("I18N_BASELINE_UPDATE") == "1"
 
 # The fields users write, and the ids the world drew: their values are never the product's words.
 WORLD = {
@@ -84,7 +77,7 @@ def world_rule() -> pseudo.Rule:
     brands += [product, product.replace(" ", "")]
     brands += [name for _code, name in settings.LANGUAGES]  # a language's own name for itself
     brands += list(settings.RELAY_DOMAINS.values())
-    # The time zone's names in winter and summer ("GMT", "BST"): the baseline holds all year.
+    # The time zone's names in winter and summer ("GMT", "BST"): the test holds all year.
     zone = ZoneInfo(settings.TIME_ZONE)
     brands += [datetime(2024, month, 1, tzinfo=zone).tzname() or "" for month in (1, 7)] + ["UTC"]
     return pseudo.Rule(typed=[text for row in typed for text in row], brands=brands)
@@ -200,7 +193,7 @@ def crawl_mails(rule: pseudo.Rule) -> dict[str, list[str]]:
     return found
 
 
-def test_no_page_or_email_shows_untranslated_text_beyond_the_baseline(
+def test_no_page_or_email_shows_untranslated_text(
     pseudo_language, django_capture_on_commit_callbacks, capsys
 ):
     started = time.monotonic()
@@ -227,19 +220,7 @@ def test_no_page_or_email_shows_untranslated_text_beyond_the_baseline(
         if skipped:
             print(f"i18n crawl: not crawled (no page for a GET): {', '.join(skipped)}")
 
-    if UPDATE:
-        BASELINE.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n")
-        return
-    baseline = json.loads(BASELINE.read_text())
-    new = {key: sorted(set(runs) - set(baseline.get(key, []))) for key, runs in found.items()}
-    new = {key: runs for key, runs in new.items() if runs}
-    gone = {key: sorted(set(runs) - set(found.get(key, []))) for key, runs in baseline.items()}
-    gone = {key: runs for key, runs in gone.items() if runs}
-    regenerate = "regenerate with I18N_BASELINE_UPDATE=1 .venv/bin/pytest tests/i18n -p no:cacheprovider"
-    assert not new, (
-        f"untranslated text not in {BASELINE.name} (mark it for translation; {REPORT}):\n{_lines(new)}"
-    )
-    assert not gone, f"translated since the baseline: well done; shrink it ({regenerate}):\n{_lines(gone)}"
+    assert not found, f"text never marked for translation ({REPORT}):\n{_lines(found)}"
     assert crawled >= 40
 
 
