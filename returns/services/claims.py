@@ -15,6 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from commerce.models import Customer, Order
 from sellercentral.errors import TransitionRefused
@@ -23,6 +25,12 @@ from .. import events, locks, notifications, policy, selectors
 from ..models import Claim, ClaimEvent
 from ..states import CLAIM_TRANSITIONS, ClaimAction, claim_allows
 from .refunds import refund_claim
+
+
+def _too_long() -> str:
+    """In the reader's language and number format ("2.000" in German), as the denial's."""
+    limit = number_format(policy.MAX_CLAIM_CHARS, force_grouping=True)
+    return gettext("At most %(limit)s characters.") % {"limit": limit}
 
 
 @transaction.atomic
@@ -36,7 +44,7 @@ def file_claim(
     if not body:
         errors["body"] = "Tell us what happened."
     elif len(body) > policy.MAX_CLAIM_CHARS:
-        errors["body"] = f"At most {policy.MAX_CLAIM_CHARS:,} characters."
+        errors["body"] = _too_long()
     if errors:
         raise ValidationError(errors)
     if order.customer_id != customer.pk:
@@ -62,7 +70,7 @@ def _text(value: str, *, field: str, required: str) -> str:
     if not value:
         raise ValidationError({field: required})
     if len(value) > policy.MAX_CLAIM_CHARS:
-        raise ValidationError({field: f"At most {policy.MAX_CLAIM_CHARS:,} characters."})
+        raise ValidationError({field: _too_long()})
     return value
 
 
@@ -93,7 +101,7 @@ def grant_claim(*, claim: Claim, staff: AbstractBaseUser, note: str = "") -> Cla
     """Staff grant a claim: the buyer is refunded what is left of the order, once."""
     note = (note or "").strip()
     if len(note) > policy.MAX_CLAIM_CHARS:
-        raise ValidationError({"decision_note": f"At most {policy.MAX_CLAIM_CHARS:,} characters."})
+        raise ValidationError({"decision_note": _too_long()})
     locked = locks.lock_order_and_claim(claim)
     _guard(locked, ClaimAction.GRANT)
     refund = refund_claim(claim=locked, actor=staff)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from sellercentral.errors import TransitionRefused
@@ -168,7 +169,7 @@ def clean_denial(*, reason: str, message: str) -> str:
         errors["message"] = gettext("Write a message to the buyer.")
     elif len(message) > policy.MAX_DENY_MESSAGE_CHARS:
         errors["message"] = gettext("At most %(limit)s characters.") % {
-            "limit": f"{policy.MAX_DENY_MESSAGE_CHARS:,}"
+            "limit": number_format(policy.MAX_DENY_MESSAGE_CHARS, force_grouping=True)
         }
     if errors:
         raise ValidationError(errors)
