@@ -57,7 +57,8 @@ def buy_on_amazon_fr(world) -> None:
     Customer.objects.filter(pk=world["customer"].pk).update(marketplace=france)
     order = world["order"]
     order.marketplace, order.currency = france, "EUR"
-    order.save(update_fields=["marketplace", "currency"])
+    order.total = sum(item.line_total for item in order.items.all())  # the world's order has none
+    order.save(update_fields=["marketplace", "currency", "total"])
 
 
 def test_a_french_buyer_returns_a_card_contacts_the_seller_and_files_a_claim_in_french(
@@ -149,6 +150,8 @@ def _requests_for_the_seller(world) -> tuple[ReturnRequest, ReturnRequest, Messa
     from messaging import services as messaging
 
     first_item = world["order"].items.get()
+    world["order"].total = first_item.line_total  # the world's order has none
+    world["order"].save(update_fields=["total"])
     first, _ = returns.request_return(
         order=world["order"],
         customer=world["customer"],
