@@ -12,6 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from commerce.formats import day
+
 from .models import ReturnRequest
 
 TITLE = _("Print this return authorisation and include a copy in your return package")
@@ -42,7 +44,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
         y -= gap * mm
 
     line(str(TITLE), 13, bold=True, gap=9)
-    return_by = f"{return_request.return_by:%d %b %Y}"
+    return_by = day(return_request.return_by)  # as the pages write it: "30 déc. 2026" in French
     line(gettext("All the items must be returned by %(day)s.") % {"day": return_by}, 12, bold=True, gap=9)
     line(
         gettext("Return authorisation number (RMA): %(rma)s") % {"rma": return_request.rma},
@@ -64,7 +66,7 @@ def label_pdf(return_request: ReturnRequest) -> bytes:
             11,
             bold=True,
         )
-        line(gettext("Date: %(day)s") % {"day": f"{return_request.requested_at:%d %b %Y}"})
+        line(gettext("Date: %(day)s") % {"day": day(return_request.requested_at)})
         line(gettext("Order ID: %(order_id)s") % {"order_id": return_request.order.order_id})
         line(gettext("Title: %(title)s") % {"title": product.title})
         line(gettext("Quantity: %(quantity)s") % {"quantity": item.quantity})

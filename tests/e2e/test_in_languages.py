@@ -14,6 +14,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from commerce.formats import day
 from commerce.models import Customer, SellerMembership
 from messaging.models import Message
 from returns import services as returns
@@ -116,6 +117,9 @@ def test_a_french_buyer_returns_a_card_contacts_the_seller_and_files_a_claim_in_
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert tr("fr", "Return authorisation number (RMA): %(rma)s", rma=request.rma) in text
     assert tr("fr", "Return address") in text and "Return address" not in text
+    with translation.override("fr"):
+        return_by = day(request.return_by)  # "30 déc. 2026", as the page writes it
+    assert tr("fr", "All the items must be returned by %(day)s.", day=return_by) in text
 
     # Contact seller, from the order's card.
     page.goto(live_server.url + "/orders/")
