@@ -176,7 +176,10 @@ def pdf_text(content: bytes) -> str:
 
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
     # The label's font has no glyph for the markers: both come out as the same black square.
-    return re.sub(r"■([^■]*)■", rf"{pseudo.OPEN}\1{pseudo.CLOSE}", text)
+    # Which one it was shows from where it stands, as markers nest ("■… by 30 ■Dec■ 2026.■",
+    # a date's month inside a sentence): one opening a word, else one closing it.
+    text = re.sub(r"(?:(?<=\s)|^)■(?=[^\s■])", pseudo.OPEN, text, flags=re.M)
+    return text.replace("■", pseudo.CLOSE)
 
 
 def crawl_mails(rule: pseudo.Rule) -> dict[str, list[str]]:
