@@ -34,8 +34,8 @@ def tr(language: str, msgid: str, **values: object) -> str:
 
 
 def reads(tab, language: str, *msgids: str) -> None:
-    """The page is in ``language``: its html says so, each of ``msgids`` shows translated and,
-    where the catalogue differs from English, the English words are nowhere on it."""
+    """The page is in ``language``: its html says so, and each of ``msgids`` has a translation
+    that shows while its English words are nowhere on the page."""
     expect(tab.locator("html")).to_have_attribute("lang", language)
     body = tab.locator("body")
     for msgid in msgids:
