@@ -2,6 +2,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -56,6 +57,14 @@ def keyset_pagination(context, page):
 def sort_links(context, sorting: Sorting, current: str) -> dict[str, SortLink]:
     """Each sortable column's header link, by column key, keeping the other query parameters."""
     return {link.column.key: link for link in sorting.links(context["request"].GET, current)}
+
+
+@register.simple_tag
+def language_names() -> list[tuple[str, str]]:
+    """The five languages, each named in itself: Django's ``get_available_languages`` would
+    translate "English" into the reader's language, and an English reader lost on a French page
+    would not find their way back."""
+    return list(settings.LANGUAGES)
 
 
 register.filter("duration", formats.duration_in_words)

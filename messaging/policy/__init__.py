@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
@@ -46,7 +47,7 @@ MAX_BODY_CHARS = 4000
 
 def _body_too_long() -> str:
     return gettext("Please limit your text to less than %(limit)s characters.") % {
-        "limit": f"{MAX_BODY_CHARS:,}"
+        "limit": number_format(MAX_BODY_CHARS, force_grouping=True)  # "4.000" in German
     }
 
 

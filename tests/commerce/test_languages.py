@@ -48,6 +48,7 @@ def test_the_chosen_language_is_stored_and_applied_on_the_next_page(seller_clien
     page = seller_client.get("/seller/orders/")
     assert _lang(page) == "fr" and '<html lang="fr"' in page.content.decode()
     assert '<option value="fr" lang="fr" selected>' in page.content.decode()
+    assert '<option value="en-gb" lang="en-gb">English</option>' in page.content.decode()  # not "Anglais"
     # … and it beats the browser's preference from now on.
     assert _lang(seller_client.get("/seller/", HTTP_ACCEPT_LANGUAGE="de")) == "fr"
 

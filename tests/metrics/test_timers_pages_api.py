@@ -91,6 +91,27 @@ def test_the_account_health_page_shows_the_seed_table(order, seller_client, djan
     assert "that you have not responded to in the past 7 days" in html
 
 
+def test_the_account_health_periods_are_dated_in_the_sellers_language(seller_user):
+    """Never "Nov 23, 2026 bis Nov 30, 2026" in German: the pages' short date, "30. Nov 2026"."""
+    from django.utils import translation
+
+    from commerce.formats import day
+    from commerce.models import SellerMembership
+
+    SellerMembership.objects.filter(user=seller_user).update(language="de")
+    client = Client()
+    client.force_login(seller_user)
+    html = client.get(reverse("metrics:account_health")).content.decode()
+    today = timezone.localdate()
+    with translation.override("de"):
+        week = translation.gettext("%(start)s to %(end)s") % {
+            "start": day(today - timedelta(days=7)),
+            "end": day(today),
+        }
+    assert f"({week})" in html
+    assert f"{today:%b} {today.day}, {today.year}" not in html
+
+
 def test_the_inbox_sidebar_uses_the_same_average(order, seller_client):
     with time_machine.travel(timezone.now() - timedelta(hours=10), tick=False):
         first = messaging.contact_seller(order=order, subject="enquiry", body="One")

@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from commerce.formats import day
@@ -59,3 +60,19 @@ def test_no_label_before_authorisation_and_none_for_others(make_request, buyer_c
     stranger = Client()
     stranger.force_login(factories.CustomerFactory().user)
     assert stranger.get(reverse("returns:label_pdf", args=[request.pk])).status_code == 404
+
+
+def test_the_pdf_writes_its_dates_in_the_buyers_language(authorised):
+    """A French buyer's label reads "30 déc. 2026", as its page does, never "30 Dec 2026"."""
+    from commerce.formats import day
+    from returns import labels
+
+    with translation.override("fr"):
+        text = PdfReader(BytesIO(labels.label_pdf(authorised))).pages[0].extract_text()
+        returned_by, requested_on = day(authorised.return_by), day(authorised.requested_at)
+        return_by_line = translation.gettext("All the items must be returned by %(day)s.") % {
+            "day": returned_by
+        }
+        date_line = translation.gettext("Date: %(day)s") % {"day": requested_on}
+    assert return_by_line in text and date_line in text
+    assert f"{authorised.return_by:%b %Y}" not in text

@@ -165,3 +165,26 @@ def test_translations_keep_their_placeholders(language):
                 assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(source)), (
                     f"{language}: {entry.msgid!r} → {text!r}"
                 )
+
+
+@pytest.mark.parametrize(
+    "language, denial, claim, message",
+    [
+        ("en-gb", "At most 3,000 characters.", "At most 2,000 characters.", "4,000"),
+        ("de", "Höchstens 3.000 Zeichen.", "Höchstens 2.000 Zeichen.", "4.000"),
+    ],
+)
+def test_the_length_limits_read_in_the_readers_language_and_number_format(language, denial, claim, message):
+    from django.core.exceptions import ValidationError
+
+    from messaging import policy as messaging_policy
+
+    order = factories.order_with_items()
+    with translation.override(language):
+        with pytest.raises(ValidationError) as denied:
+            services.clean_denial(reason="other", message="x" * 3001)
+        with pytest.raises(ValidationError) as refused:
+            services.file_claim(order=order, customer=order.customer, reason="not_received", body="x" * 2001)
+        assert denied.value.message_dict["message"] == [denial]
+        assert refused.value.message_dict["body"] == [claim]
+        assert message in str(messaging_policy.BODY_TOO_LONG)
