@@ -78,7 +78,7 @@ def test_staff_see_an_undeliverable_address_and_allow_delivery_again(order, staf
         {"action": "allow_delivery_again", "_selected_action": [row.pk]},
         follow=True,
     )
-    assert "Delivery allowed again to 1 address(es)." in response.content.decode()
+    assert "Delivery allowed again to 1 address." in response.content.decode()
     # Then the address is no longer undeliverable, and the admin history says who and why
     assert not UndeliverableAddress.objects.exists()
     [entry] = LogEntry.objects.filter(object_repr=SELLER_REAL)
