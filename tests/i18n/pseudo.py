@@ -151,6 +151,7 @@ def outside_markers(text: str) -> list[str]:
 
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 NOT_WORDS = [
+    re.compile(r"^Re:(?=\s|$)", re.I),  # RFC 5322's reply prefix: the same in every language
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
     re.compile(r"https?://\S+"),  # links shown as text
     re.compile(rf"\b\d{{1,2}}\s+{MONTHS}\s+\d{{4}}\b"),  # 21 Nov 2012
@@ -185,11 +186,11 @@ class Rule:
         run = " ".join(run.split())
         if _bare(run) in self.words:
             return "…"
-        for pattern in NOT_WORDS[:2]:  # an address's domain may be a brand's
+        for pattern in NOT_WORDS[:3]:  # an address's domain may be a brand's
             run = pattern.sub("…", run)
         if self.phrases is not None:
             run = self.phrases.sub("…", run)
-        for pattern in NOT_WORDS[2:]:
+        for pattern in NOT_WORDS[3:]:
             run = pattern.sub("…", run)
         return run
 
