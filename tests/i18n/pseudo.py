@@ -16,6 +16,7 @@ from pathlib import Path
 
 import django
 import polib
+import rest_framework
 
 PSEUDO = "en-xa"  # a code no marketplace uses: registered only in the tests' settings
 OPEN, CLOSE = "⟦", "⟧"
@@ -23,6 +24,9 @@ PROJECT_CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_
 # Django's own words (month names, "This field is required.", pagination) come from its
 # catalogues: the pseudo language wraps them too, so only the project's own gaps remain.
 DJANGO_CATALOGUES = sorted(Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"))
+# The REST framework's words (its API errors: "Method not allowed") are its catalogues' too;
+# it ships its English one compiled only.
+DRF_CATALOGUE = Path(rest_framework.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 
 
 def wrap(text: str) -> str:
@@ -38,8 +42,9 @@ def write_catalogue(locale_dir: Path) -> Path:
         "Plural-Forms": "nplurals=2; plural=(n != 1);",
     }
     seen: set[tuple[str | None, str]] = set()
-    for source in [PROJECT_CATALOGUE, *DJANGO_CATALOGUES]:
-        for entry in polib.pofile(str(source)):
+    catalogues = [polib.pofile(str(source)) for source in [PROJECT_CATALOGUE, *DJANGO_CATALOGUES]]
+    for catalogue in [*catalogues, polib.mofile(str(DRF_CATALOGUE))]:
+        for entry in catalogue:
             key = (entry.msgctxt, entry.msgid)
             if entry.obsolete or not entry.msgid or key in seen:
                 continue
