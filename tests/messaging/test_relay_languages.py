@@ -2,6 +2,8 @@
 to reply) are in its reader's language: each seller user's, and the buyer's; the message
 itself is as its author wrote it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.utils import translation
@@ -88,3 +90,18 @@ def test_a_reply_to_a_subject_a_person_typed_keeps_it_as_typed(order, on_commit)
     reply = on_commit(services.reply_to_thread, thread=thread, body="demain")
 
     assert reply.subject == reply.subject_for_reader == "Re: Ma carte" == _sent_to(BUYER_REAL).subject
+
+
+def test_the_deadline_warning_names_the_buyers_subject_in_each_readers_language(order, on_commit):
+    colleague = factories.seller_user(order.seller, email=GERMAN_COLLEAGUE)
+    commerce.choose_seller_language(membership=SellerMembership.objects.get(user=colleague), language="de")
+    asked = on_commit(services.contact_seller, order=order, subject="enquiry", body="Hello?")
+    mail.outbox.clear()
+
+    on_commit(services.warn_before_deadlines, now=asked.response_deadline - timedelta(hours=1))
+
+    german = _sent_to(GERMAN_COLLEAGUE)
+    with translation.override("de"):
+        assert german.subject.endswith(": " + asked.subject_for_reader)
+        assert gettext("Enquiry") in german.subject != asked.subject
+    assert _sent_to(SELLER_REAL).subject.endswith(": " + asked.subject)  # English, as stored
