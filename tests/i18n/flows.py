@@ -79,11 +79,12 @@ def send_every_kind(world: dict, committed: Callable) -> None:
     def order() -> Order:
         return factories.order_with_items(seller=seller, customer=buyer, marketplace=buyer.marketplace)
 
-    def request(on: Order) -> ReturnRequest:
+    def request(on: Order, *, by: Customer = buyer) -> ReturnRequest:
         item = on.items.get()
+        gift = {"is_gift": True, "gift_receipt_number": on.gift_receipt_number} if on.is_gift else {}
         with committed():
             made, _ = returns.request_return(
-                order=on, customer=buyer, items=[returns.RequestedItem(item.pk, 1, "defective")]
+                order=on, customer=by, items=[returns.RequestedItem(item.pk, 1, "defective")], **gift
             )
         return made
 
@@ -96,12 +97,15 @@ def send_every_kind(world: dict, committed: Callable) -> None:
         )
     with committed():
         returns.cancel_return(return_request=request(order()), actor=buyer.user)
-    refunded = request(order())
-    with committed():
-        returns.authorise_return(return_request=refunded, actor=seller_user)
-        returns.issue_refund(
-            return_request=refunded, actor=seller_user, idempotency_key="1", amount="1.00", reason="sorry"
-        )
+    # Refunded to the original payment, and a gift's recipient's as gift credit.
+    recipient = factories.CustomerFactory(marketplace=buyer.marketplace)
+    gift = factories.order_with_items(seller=seller, customer=buyer, marketplace=buyer.marketplace, gift=True)
+    for refunded in [request(order()), request(gift, by=recipient)]:
+        with committed():
+            returns.authorise_return(return_request=refunded, actor=seller_user)
+            returns.issue_refund(
+                return_request=refunded, actor=seller_user, idempotency_key="1", amount="1.00", reason="sorry"
+            )
     for granted in (True, False):
         on = order()
         with committed():

@@ -2,12 +2,14 @@
 buyer, the seller or a visitor; then each page's own form sent empty, for its errors), the
 e-mails the world's actions send and the return label's PDF, in a pseudo language
 (``tests/i18n/pseudo.py``). The text a base template shows on most pages is counted once,
-under its layout. The findings go to ``var/i18n-untranslated.json``.
+under its layout. The findings go to ``var/i18n-untranslated.json``. Every other kind of
+e-mail is read by ``test_untranslated_mails``, the API's words by ``test_untranslated_api``.
 
 Text a person reads outside the pseudo language's markers was never marked for translation,
 unless a rule says it is not the product's words: numbers, dates, money, ids, e-mail
-addresses, brand names (the marketplaces' names, the product's sender name) and what the
-world's users typed (names, titles, messages, addresses).
+addresses, brand names (the marketplaces' names, the product's sender name), the "Re:" of a
+reply's subject (RFC 5322's, the same in every language) and what the world's users typed
+(names, titles, messages, addresses).
 
 Any such text fails the test: there is no list of exceptions, only the rules.
 """

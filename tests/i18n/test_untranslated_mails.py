@@ -17,6 +17,7 @@ from commerce.models import SellerMembership
 from messaging import outbox
 from messaging.models import OutboundEmail
 from messaging.services import relay
+from returns.models import Refund
 
 from .. import factories
 from ..security.routes import build_world
@@ -81,6 +82,7 @@ def test_every_kind_of_email_is_read_in_the_readers_language(
     missing = flows.kinds_in_code() - set(kinds)
     assert not missing, f"e-mails the code sends that the crawl never produced: {sorted(missing)}"
     assert rendered == flows.templates_in_code()
+    assert set(Refund.objects.values_list("destination", flat=True)) == set(Refund.Destination.values)
 
     found = {key: runs for key, runs in sorted(crawl_mails(world_rule()).items()) if runs}
     with capsys.disabled():
