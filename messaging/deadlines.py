@@ -85,7 +85,8 @@ def _send_warning(message: Message, *, now: datetime) -> None:
             send_notification(
                 key=f"deadline-warning:{message.pk}",
                 to=inboxes,
-                subject=f"{subject}: {message.subject}"[:200],
+                # The buyer's subject as the product wrote it, in this reader's words too.
+                subject=f"{subject}: {message.subject_for_reader}"[:200],
                 template="notification",
                 context={
                     "lines": [

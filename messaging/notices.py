@@ -40,7 +40,7 @@ class Notice:
 
     def with_typed(self, change: Callable[[str], str]) -> Notice:
         """The same sentence with ``change`` applied to what people typed (to mask addresses)."""
-        return Notice(self.text, {k: change(v) if isinstance(v, str) else v for k, v in self.values.items()})
+        return Notice(self.text, {k: _typed_value(v, change) for k, v in self.values.items()})
 
     def render(self) -> str:
         """The sentence in the active language."""
@@ -65,6 +65,19 @@ def label_of(choice: Any) -> dict[str, str]:
         return label(str(choice.label))
 
 
+def sentence(notice: Notice) -> dict[str, Any]:
+    """A value that is itself a sentence, rendered in the reader's language (a reply's subject)."""
+    return {"notice": notice.as_json()}
+
+
+def _typed_value(value: Value, change: Callable[[str], str]) -> Value:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict) and "notice" in value:
+        return sentence(Notice.from_json(value["notice"]).with_typed(change))
+    return value
+
+
 def on_day(value: date) -> dict[str, str]:
     return {"date": value.isoformat()}
 
@@ -78,6 +91,8 @@ def _render_value(value: Value) -> str | int:
         return value
     if "label" in value:
         return gettext(value["label"])
+    if "notice" in value:
+        return Notice.from_json(value["notice"]).render()
     if "date" in value:
         return day(date.fromisoformat(value["date"]))
     if "money" in value:

@@ -32,7 +32,7 @@ class ReturnReason(models.TextChoices):
     INCOMPATIBLE = "incompatible", _("Incompatible or not useful for intended purpose")
     DAMAGED_ITEM_ONLY = (
         "damaged_item_only",
-        "The shipping box or envelope isn't damaged but the item is damaged",
+        _("The shipping box or envelope isn't damaged but the item is damaged"),
     )
     MISSED_DELIVERY = "missed_delivery", _("Missed estimated delivery date")
     MISSING_PARTS = "missing_parts", _("Missing parts or accessories")

@@ -25,7 +25,7 @@ from commerce.models import Order
 
 from .. import events, locks, mime, policy, selectors
 from ..models import Message, MessageEvent, Thread
-from ..notices import Notice, ThreadNotice, label
+from ..notices import Notice, ThreadNotice, label, sentence
 from .aliases import buyer_alias, seller_alias
 from .relay import store_message
 
@@ -166,7 +166,8 @@ def reply_to_thread(
         _mark_waiting_messages(thread, until=now, actor=author)
     if not body:
         return None
-    subject = thread.subject if thread.subject.lower().startswith("re:") else f"Re: {thread.subject}"
+    replied = thread.subject.lower().startswith("re:")
+    subject = thread.subject if replied else f"Re: {thread.subject}"
     refuse_unsolicited(thread, critical=policy.is_critical(subject=subject))
     return store_message(
         thread=thread,
@@ -178,7 +179,20 @@ def reply_to_thread(
         sent_at=now,
         author=author,
         attachments=files,
+        notice=None if replied else _reply_subject(thread),
     )
+
+
+# "Re:" is RFC 5322's reply prefix (3.6.5), the same in every language: mail programs read it
+# to thread a reply, so it is no msgid. The subject after it, when the product wrote it, is
+# rendered in the reader's language like the thread's own.
+REPLY_SUBJECT = "Re: %(subject)s"
+
+
+def _reply_subject(thread: Thread) -> ThreadNotice | None:
+    if not thread.subject_notice:
+        return None  # a subject a person typed: shown as typed
+    return ThreadNotice(Notice(REPLY_SUBJECT, {"subject": sentence(Notice.from_json(thread.subject_notice))}))
 
 
 def _mark_waiting_messages(thread: Thread, *, until: datetime, actor: AbstractBaseUser | None) -> None:

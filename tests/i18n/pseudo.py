@@ -16,6 +16,7 @@ from pathlib import Path
 
 import django
 import polib
+import rest_framework
 
 PSEUDO = "en-xa"  # a code no marketplace uses: registered only in the tests' settings
 OPEN, CLOSE = "⟦", "⟧"
@@ -23,6 +24,9 @@ PROJECT_CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_
 # Django's own words (month names, "This field is required.", pagination) come from its
 # catalogues: the pseudo language wraps them too, so only the project's own gaps remain.
 DJANGO_CATALOGUES = sorted(Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"))
+# The REST framework's words (its API errors: "Method not allowed") are its catalogues' too;
+# it ships its English one compiled only.
+DRF_CATALOGUE = Path(rest_framework.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 
 
 def wrap(text: str) -> str:
@@ -38,8 +42,9 @@ def write_catalogue(locale_dir: Path) -> Path:
         "Plural-Forms": "nplurals=2; plural=(n != 1);",
     }
     seen: set[tuple[str | None, str]] = set()
-    for source in [PROJECT_CATALOGUE, *DJANGO_CATALOGUES]:
-        for entry in polib.pofile(str(source)):
+    catalogues = [polib.pofile(str(source)) for source in [PROJECT_CATALOGUE, *DJANGO_CATALOGUES]]
+    for catalogue in [*catalogues, polib.mofile(str(DRF_CATALOGUE))]:
+        for entry in catalogue:
             key = (entry.msgctxt, entry.msgid)
             if entry.obsolete or not entry.msgid or key in seen:
                 continue
@@ -151,6 +156,7 @@ def outside_markers(text: str) -> list[str]:
 
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 NOT_WORDS = [
+    re.compile(r"^Re:(?=\s|$)", re.I),  # RFC 5322's reply prefix: the same in every language
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
     re.compile(r"https?://\S+"),  # links shown as text
     re.compile(rf"\b\d{{1,2}}\s+{MONTHS}\s+\d{{4}}\b"),  # 21 Nov 2012
@@ -185,11 +191,11 @@ class Rule:
         run = " ".join(run.split())
         if _bare(run) in self.words:
             return "…"
-        for pattern in NOT_WORDS[:2]:  # an address's domain may be a brand's
+        for pattern in NOT_WORDS[:3]:  # an address's domain may be a brand's
             run = pattern.sub("…", run)
         if self.phrases is not None:
             run = self.phrases.sub("…", run)
-        for pattern in NOT_WORDS[2:]:
+        for pattern in NOT_WORDS[3:]:
             run = pattern.sub("…", run)
         return run
 

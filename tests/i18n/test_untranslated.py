@@ -2,12 +2,14 @@
 buyer, the seller or a visitor; then each page's own form sent empty, for its errors), the
 e-mails the world's actions send and the return label's PDF, in a pseudo language
 (``tests/i18n/pseudo.py``). The text a base template shows on most pages is counted once,
-under its layout. The findings go to ``var/i18n-untranslated.json``.
+under its layout. The findings go to ``var/i18n-untranslated.json``. Every other kind of
+e-mail is read by ``test_untranslated_mails``, the API's words by ``test_untranslated_api``.
 
 Text a person reads outside the pseudo language's markers was never marked for translation,
 unless a rule says it is not the product's words: numbers, dates, money, ids, e-mail
-addresses, brand names (the marketplaces' names, the product's sender name) and what the
-world's users typed (names, titles, messages, addresses).
+addresses, brand names (the marketplaces' names, the product's sender name), the "Re:" of a
+reply's subject (RFC 5322's, the same in every language) and what the world's users typed
+(names, titles, messages, addresses).
 
 Any such text fails the test: there is no list of exceptions, only the rules.
 """
@@ -18,11 +20,8 @@ import json
 import re
 import time
 from collections import Counter
-from datetime import datetime
-from email.utils import parseaddr
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -33,54 +32,16 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from commerce.middleware import ENGLISH_ONLY
-from commerce.models import Customer, Marketplace, Order, Product, SellerAccount, SellerMembership
-from messaging.models import AlternateAddress, Attachment, Message, ReplyTemplate, Thread
-from metrics.models import OrderFeedback
-from returns.models import Claim, ReturnAddress, ReturnItem, ReturnRequest
+from commerce.models import SellerMembership
 
 from .. import factories
 from ..security.routes import all_routes, build_world, path_of
 from . import pseudo
+from .reading import crawl_mails, world_rule
 
 pytestmark = pytest.mark.django_db
 
 REPORT = Path(settings.BASE_DIR) / "var" / "i18n-untranslated.json"
-
-# The fields users write, and the ids the world drew: their values are never the product's words.
-WORLD = {
-    SellerAccount: ["name"],
-    Customer: ["name", "email"],
-    Product: ["title", "brand", "category", "sku", "asin"],
-    Order: ["order_id", "recipient_name", "tracking_number", "gift_receipt_number"],
-    Thread: ["subject"],
-    AlternateAddress: ["email"],
-    Attachment: ["filename"],
-    ReplyTemplate: ["name", "body"],
-    ReturnAddress: ["name", "line1", "line2", "city", "region", "postcode", "country", "phone"],
-    ReturnItem: ["comment"],
-    ReturnRequest: ["rma", "deny_message", "buyer_rating_comment"],
-    Claim: ["body", "seller_response", "decision_note"],
-    OrderFeedback: ["comment"],
-}
-
-
-def world_rule() -> pseudo.Rule:
-    typed = [
-        value for model, fields in WORLD.items() for value in model.objects.values_list(*fields, flat=False)
-    ]
-    people = Message.objects.exclude(direction=Message.Direction.SYSTEM)
-    typed += list(people.values_list("sender_name", "subject", "body_text"))
-    brands = list(Marketplace.objects.values_list("name", flat=True))
-    brands += [name.split(".")[0] for name in brands]  # "Amazon"
-    brands += list(Marketplace.objects.values_list("currency", flat=True).distinct())  # "GBP"
-    product = parseaddr(settings.DEFAULT_FROM_EMAIL)[0]  # "Seller Central", the logo's "sellercentral"
-    brands += [product, product.replace(" ", "")]
-    brands += [name for _code, name in settings.LANGUAGES]  # a language's own name for itself
-    brands += list(settings.RELAY_DOMAINS.values())
-    # The time zone's names in winter and summer ("GMT", "BST"): the test holds all year.
-    zone = ZoneInfo(settings.TIME_ZONE)
-    brands += [datetime(2024, month, 1, tzinfo=zone).tzname() or "" for month in (1, 7)] + ["UTC"]
-    return pseudo.Rule(typed=[text for row in typed for text in row], brands=brands)
 
 
 def test_the_pseudo_language_wraps_every_catalogued_string_and_keeps_placeholders(pseudo_language):
@@ -173,24 +134,6 @@ def pdf_text(content: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
-
-
-def crawl_mails(rule: pseudo.Rule) -> dict[str, list[str]]:
-    buyers = set(Customer.objects.values_list("email", flat=True))
-    found: dict[str, list[str]] = {}
-    for message in mail.outbox:
-        to = "buyer" if set(message.to) & buyers else "seller"
-        texts = [
-            message.subject,
-            message.body,
-            *(body for body, kind in message.alternatives if "html" in kind),
-        ]
-        key = f"mail to {to}: {rule.mask(message.subject)}"
-        untranslated = set(rule.untranslated([message.subject, message.body]))
-        for html in texts[2:]:
-            untranslated |= set(rule.untranslated(pseudo.read_html(html)))
-        found[key] = sorted(untranslated | set(found.get(key, [])))
-    return found
 
 
 def test_no_page_or_email_shows_untranslated_text(
