@@ -73,3 +73,9 @@ def crawl_mails(rule: pseudo.Rule) -> dict[str, list[str]]:
             untranslated |= set(rule.untranslated(pseudo.read_html(html)))
         found[key] = sorted(untranslated | set(found.get(key, [])))
     return found
+
+
+def assert_all_translated(found: dict[str, list[str]], where: str) -> None:
+    """Fails listing each text, under its page, mail or answer, that was never marked."""
+    lines = "\n".join(f"  {key}: {text!r}" for key, texts in found.items() for text in texts)
+    assert not found, f"{where} text never marked for translation:\n{lines}"

@@ -37,7 +37,7 @@ from commerce.models import SellerMembership
 from .. import factories
 from ..security.routes import all_routes, build_world, path_of
 from . import pseudo
-from .reading import crawl_mails, world_rule
+from .reading import assert_all_translated, crawl_mails, world_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -163,9 +163,5 @@ def test_no_page_or_email_shows_untranslated_text(
         if skipped:
             print(f"i18n crawl: not crawled (no page for a GET): {', '.join(skipped)}")
 
-    assert not found, f"text never marked for translation ({REPORT}):\n{_lines(found)}"
+    assert_all_translated(found, f"page ({REPORT})")
     assert crawled >= 40
-
-
-def _lines(runs: dict[str, list[str]]) -> str:
-    return "\n".join(f"  {key}: {text!r}" for key, texts in runs.items() for text in texts)

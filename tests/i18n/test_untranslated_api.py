@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from .. import factories
 from ..security.routes import all_routes, build_world, path_of
 from . import pseudo
-from .reading import world_rule
+from .reading import assert_all_translated, world_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +99,7 @@ def test_the_apis_words_are_in_the_callers_language(
             f"{len(answers) - len(labels)} refused) in {time.monotonic() - started:.0f} s; "
             f"{sum(map(len, found.values()))} untranslated texts"
         )
-    lines = "\n".join(f"  {key}: {text!r}" for key, texts in found.items() for text in texts)
-    assert not found, f"API text never marked for translation:\n{lines}"
+    assert_all_translated(found, "API")
     # The reference lists are found, in the pseudo language, and so are the refusals.
     for path in ["/api/v1/return-reasons/", "/api/v1/deny-reasons/"]:
         assert all(text.startswith(pseudo.OPEN) for text in answers[f"GET {path} 200"])
