@@ -20,7 +20,7 @@ RELAY_SMTP_PORT ?= 2525
 RUN_ENV := DEBUG=$${DEBUG:-true} RELAY_TRUSTED_NETWORKS=$${RELAY_TRUSTED_NETWORKS-127.0.0.0/8,::1/128} \
 	WEB_BIND=$(WEB_BIND) RELAY_SMTP_PORT=$(RELAY_SMTP_PORT)
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench e2e screenshots audit load messages mail-interop mail-packages
+.PHONY: run test lint format migrate seed install install-dev clean help bench profile e2e screenshots audit load messages mail-interop mail-packages
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat + relay"
@@ -114,14 +114,26 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sellercentral_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 # The relay figures send from loopback, a trusted network here (as in `make run`), one buyer
 # to one seller many times over (no rate limit).
-BENCH_ENV = DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+# Production settings, as a site runs: DEBUG off (cached templates, no query log), a shared
+# cache, collected static files; only HTTPS redirection is off (the test client speaks HTTP).
+BENCH_ENV = DEBUG=false SECRET_KEY=bench-only-bench-only-bench-only-bench-only-bench-only \
+	ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=false INBOUND_EMAIL_SECRET=bench-only \
+	CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/13} DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(BENCH_BROKER_URL)} CELERY_TASK_DEFAULT_QUEUE=bench LOG_LEVEL=WARNING \
 	RELAY_TRUSTED_NETWORKS=127.0.0.0/8 RELAY_RATE_PER_SENDER=1000000/hour RELAY_RATE_PER_ALIAS=1000000/hour
 bench: $(VENV)/.installed-load
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Where one hot page's time goes (pyinstrument), on the bench's data set and settings:
+# make profile PAGE=inbox (pages: inbox thread returns account-health home buyer-orders buyer-returns).
+PAGE ?= inbox
+profile: $(VENV)/.installed-load
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py profile_page $(PAGE) $(PROFILE_ARGS)
 
 # Security audit: bandit over our code (no high-severity finding allowed) and pip-audit over
 # the runtime lock (--strict: a package it cannot check is a failure, not a pass).
