@@ -17,10 +17,25 @@ from messaging.models import Message
 from metrics import bench as metrics_bench
 from returns import bench as returns_bench
 from returns.models import ReturnRequest
+from sellercentral import bench_floors, benchdata
 from sellercentral import bench_web as web_bench
-from sellercentral import benchdata
+from sellercentral.bench_pages import world_of
 
-PARTS = ("inbox", "metrics", "returns", "relay", "postfix", "web")
+PARTS = ("pages", "inbox", "metrics", "returns", "relay", "postfix", "web")
+
+
+def _settings_line() -> str:
+    """What the page figures run on: production settings or not."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    loaders = engines["django"].engine.template_loaders
+    cached = any(isinstance(loader, CachedLoader) for loader in loaders)
+    return (
+        f"settings: DEBUG={settings.DEBUG}, template loaders cached: {'yes' if cached else 'no'}, "
+        f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+        f"static files {settings.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1]}"
+    )
 
 
 class Command(BaseCommand):
@@ -91,6 +106,11 @@ class Command(BaseCommand):
             f"(largest seller {largest:,}), {ReturnRequest.objects.count():,} return requests"
         )
         report(f"ready in {loaded:.0f} s ({'loaded with COPY' if loaded > 5 else 'reused'})")
+        report(_settings_line())
+        if "pages" in parts:
+            report("")
+            report(f"## Hot pages beside their floors ({runs} requests each, page and floor in turn)")
+            bench_floors.bench_pages(world_of(seller), runs=runs, report=report, figure=figure)
         if "inbox" in parts:
             report("")
             report(f"## Messaging: the largest seller's inbox ({runs} requests each)")
