@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +39,7 @@ GOAL = 3.0  # a page's p95 at most this many times its floor's
 FLOOR_STATEMENTS: dict[str, list[str]] = {}
 
 
-def floor(request: HttpRequest, page: str) -> HttpResponse:
+def floor(request: HttpRequest, prefix: str, page: str) -> HttpResponse:
     statements = FLOOR_STATEMENTS.get(page)
     if statements is None:
         raise Http404(page)
@@ -80,9 +81,11 @@ def _is_read(sql: str) -> bool:
 def floor_for(client: Client, name: str, url: str) -> str:
     """Registers the floor of ``url`` as ``client`` sees it; returns the floor's address.
     Call it under the bench's URLconf (:func:`bench_urlconf`)."""
+    _captured(client, url)  # a first request fills caches: the floor replays what a warm page runs
     page = _captured(client, url)
     FLOOR_STATEMENTS[name] = []
-    address = reverse("bench_floor", args=[name])
+    prefix = urlsplit(url).path.strip("/").split("/", 1)[0] or "bench"
+    address = reverse("bench_floor", args=[prefix, name])
     own = Counter(map(_shape, _captured(client, address)))  # the middleware's, without the page
     replay = []
     for sql in page:

@@ -8,6 +8,8 @@ from django.urls import include, path
 from sellercentral.bench_floors import floor
 
 urlpatterns = [
-    path("bench/floor/<str:page>/", floor, name="bench_floor"),
+    # Under the page's own first path segment ("seller/…"): the middleware treats a path by
+    # its prefix (the seller's language on /seller/, the buyer's elsewhere), as for the page.
+    path("<str:prefix>/bench-floor/<str:page>/", floor, name="bench_floor"),
     path("", include("sellercentral.urls")),
 ]
