@@ -39,6 +39,7 @@ from sellercentral.bench_floors import ratio_text
 from sellercentral.processes import cache_url, database_url, free_port
 
 from . import selectors
+from .bench_leftovers import mail_undone
 from .models import Message, Thread
 
 SCAN = re.compile(
@@ -272,7 +273,7 @@ def bench_relay(
 ) -> None:
     """Messages per second through the real relay (authenticate, parse, store, enqueue) vs a
     null aiosmtpd, each server a process of its own with production settings (DEBUG off), the
-    client this one: as a relay process runs behind an MTA."""
+    client this one: as a relay process runs behind an MTA. The mails are deleted at the end."""
     seller = seller or Thread.objects.order_by("id").first().seller
     # Conversations of the seller, one per connection below, so that connections at once are
     # not all queued on one conversation's lock (an MX's connections carry many).
@@ -281,6 +282,13 @@ def bench_relay(
         .select_related("customer", "seller_alias__marketplace")
         .order_by("id")[:4]
     )
+    with mail_undone(threads):
+        _relay_figures(threads, count=count, report=report, figure=figure)
+
+
+def _relay_figures(
+    threads: list[Thread], *, count: int, report: Callable[[str], None], figure: Callable | None
+) -> None:
     thread = threads[0]
     to, sender = thread.seller_alias.address, thread.customer.email
 
