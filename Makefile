@@ -127,6 +127,8 @@ bench: $(VENV)/.installed-load
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
+# One part: make bench BENCH_ARGS="--only pages --runs 10" (each hot page beside its floor;
+# parts: pages inbox metrics returns relay postfix web).
 
 # Where one hot page's time goes (pyinstrument), on the bench's data set and settings:
 # make profile PAGE=inbox (pages: inbox thread returns account-health home buyer-orders buyer-returns).
