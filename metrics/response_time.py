@@ -32,7 +32,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Q,
     Sum,
     Value,
     When,
@@ -117,11 +116,15 @@ def counted_messages(seller: SellerAccount):
 
 
 def _outcome(now: datetime) -> Case:
-    answered = Q(responded_at__isnull=False, responded_at__lte=now)
+    # Nested, so each message's reply is compared with ``now`` once (NULL never is ``<=``).
     # Each message carries its own deadline (received + messaging's 24-hour window).
+    answered = Case(
+        When(responded_at__lte=F("response_deadline"), then=Value(UNDER)),
+        default=Value(OVER),
+        output_field=IntegerField(),
+    )
     return Case(
-        When(answered & Q(responded_at__lte=F("response_deadline")), then=Value(UNDER)),
-        When(answered, then=Value(OVER)),
+        When(responded_at__lte=now, then=answered),
         When(response_deadline__lt=now, then=Value(NO_RESPONSE)),
         default=Value(PENDING),
         output_field=IntegerField(),
@@ -155,7 +158,7 @@ def _segments(
         .filter(sent_at__gte=since, sent_at__lt=bounds[-1])
         .annotate(segment=segment, outcome=_outcome(now))
         .values_list("segment", "outcome")
-        .annotate(messages=Count("pk"), seconds=Sum(seconds))
+        .annotate(messages=Count("*"), seconds=Sum(seconds))
         .order_by()
     )
     # width_bucket numbers from 1 the segment starting at bounds[0].
