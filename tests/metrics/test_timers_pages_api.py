@@ -244,3 +244,43 @@ def test_order_defect_rate_counts_open_and_granted_claims_not_denied_ones(seller
     returns.deny_claim(claim=claims[2], staff=staff, note="Delivered with a signature")
     figures = selectors.order_defect_rate(seller)
     assert (figures.parts[0].count, figures.combined.count, figures.total) == (2, 2, 4)
+
+
+def test_a_return_is_late_from_48_hours_to_the_microsecond(order, customer, seller):
+    # Given four requests made three days ago, whose first seller action or closing came at
+    # exactly 48 hours, or a microsecond after
+    factories.return_address(seller)
+    item = order.items.get()
+    item.quantity = 5
+    item.save()
+    requested_at = timezone.now() - timedelta(days=3)
+    limit = requested_at + timedelta(hours=48)
+    tick = timedelta(microseconds=1)
+    requests = [
+        returns.request_return(
+            order=order, customer=customer, items=[returns.RequestedItem(item.pk, 1, "unwanted")]
+        )[0]
+        for _ in range(4)
+    ]
+    for request, times in zip(
+        requests,
+        [
+            {"first_seller_action_at": limit},
+            {"first_seller_action_at": limit + tick},
+            {"closed_at": limit},
+            {"closed_at": limit + tick},
+        ],
+        strict=True,
+    ):
+        ReturnRequest.objects.filter(pk=request.pk).update(
+            **{
+                "requested_at": requested_at,
+                "first_seller_action_at": None,
+                "closed_at": None,
+                "late_at": None,
+            }
+            | times
+        )
+    # then only the two a microsecond past the 48 hours are late
+    figures = selectors.return_dissatisfaction_rate(seller)
+    assert (figures.parts[0].count, figures.total) == (2, 4)
