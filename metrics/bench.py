@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commerce.models import SellerAccount
@@ -16,6 +18,20 @@ from messaging.models import Message
 
 from . import selectors
 
+# The floor the figures are judged against: one conditional aggregate over the same rows
+# (the seller's counted messages of 90 days, the same index-only scan), written by hand.
+RAW_SQL = (
+    "SELECT COUNT(*) FILTER (WHERE responded_at <= sent_at + interval '24 hours'), COUNT(*) "
+    "FROM messaging_message WHERE seller_id = %s AND direction = 'received' AND needs_response "
+    "AND NOT no_response_needed AND sent_at >= now() - interval '90 days'"
+)
+
+
+def _timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
 
 def bench_contact_response_time(
     seller: SellerAccount, *, runs: int, report: Callable[[str], None], figure: Callable
@@ -23,29 +39,32 @@ def bench_contact_response_time(
     counted = (
         selectors.counted_messages(seller).filter(sent_at__gte=timezone.now() - timedelta(days=90)).count()
     )
-    samples = []
+    figures, page, baseline = [], [], []
+    # Interleaved, so that the ORM figures and their raw SQL share the same moments of a busy machine.
     for _ in range(runs):
-        started = time.perf_counter()
-        selectors.contact_response_time(seller)
-        samples.append((time.perf_counter() - started) * 1000)
-    sql = (
-        "SELECT COUNT(*) FILTER (WHERE responded_at <= sent_at + interval '24 hours'), COUNT(*) "
-        "FROM messaging_message WHERE seller_id = %s AND direction = 'received' AND needs_response "
-        "AND NOT no_response_needed AND sent_at >= now() - interval '90 days'"
-    )
-    baseline = _time_sql(sql, [seller.pk], runs)
-    p50, p95, raw = statistics.median(samples), _percentile(samples, 0.95), statistics.median(baseline)
+        baseline += _time_sql(RAW_SQL, [seller.pk], 1)
+        figures.append(_timed(lambda: selectors.contact_response_time(seller)))
+        page.append(_timed(lambda: selectors.response_figures(seller)))
+    p50, p95, raw = statistics.median(figures), _percentile(figures, 0.95), statistics.median(baseline)
+    page50 = statistics.median(page)
     report(
         f"contact response time 7/30/90 days ({counted:,} counted messages): p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-        f"(one query, 13 aggregates); raw SQL of one conditional aggregate p50 {raw:.1f} ms ({p50 / raw:.1f}x)"
+        f"(the ORM query, grouped by segment and outcome, and its Python); raw SQL of one conditional "
+        f"aggregate p50 {raw:.1f} ms: {p50 / raw:.1f}x (goal ≤ 2x)"
     )
-    plan = (
-        selectors.counted_messages(seller).filter(sent_at__gte=timezone.now() - timedelta(days=90)).explain()
+    report(
+        f"  with Account Health's 90-day trend from the same query: p50 {page50:.1f} ms ({page50 / raw:.1f}x raw)"
     )
-    report("  plan: " + "; ".join(line.strip() for line in plan.splitlines() if "Scan" in line))
+    with connection.cursor() as cursor, CaptureQueriesContext(connection) as captured:
+        selectors.contact_response_time(seller)
+        cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
+        plan = [row[0] for row in cursor.fetchall()]
+    report(
+        "  plan: " + "; ".join(line.strip()[:90] for line in plan if "Scan" in line or "Aggregate" in line)
+    )
     figure(
-        "contact response time 7/30/90", f"p95 {p95:.0f} ms", f"raw SQL {raw:.1f} ms", f"{p50 / raw:.1f}x",
-        "≤ 100 ms", p95 <= 100,
+        "contact response time 7/30/90", f"p50 {p50:.1f} ms", f"raw SQL {raw:.1f} ms", f"{p50 / raw:.1f}x",
+        "≤ 2x raw SQL", p50 <= 2 * raw,
     )  # fmt: skip
 
 

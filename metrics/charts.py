@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from commerce import formats
@@ -33,6 +35,10 @@ def trend_bars(days: list[DailyShare]) -> dict:
     plot_height = HEIGHT - BOTTOM - TOP
     step = (WIDTH - LEFT) / max(1, len(days))
     bars = []
+    # Looked up once, not per bar: the label's translation and the language's date format
+    # (``formats.day`` writes a date with DATE_FORMAT, as here).
+    label = _("%(day)s: %(percent)s%% of %(counted)s answered within 24 hours")
+    date_format = get_format("DATE_FORMAT")
     for n, day in enumerate(days):
         if not day.counted:
             continue
@@ -43,8 +49,12 @@ def trend_bars(days: list[DailyShare]) -> dict:
                 y=round(TOP + plot_height - height, 1),
                 width=round(max(1.0, step - 2), 1),
                 height=round(height, 1),
-                label=_("%(day)s: %(percent)s%% of %(counted)s answered within 24 hours")
-                % {"day": formats.day(day.day), "percent": f"{day.percent:.0f}", "counted": day.counted},
+                label=label
+                % {
+                    "day": dateformat.format(day.day, date_format),
+                    "percent": f"{day.percent:.0f}",
+                    "counted": day.counted,
+                },
                 below_target=(day.percent or 0) <= UNDER_TARGET,
             )
         )

@@ -35,13 +35,14 @@ BUSINESS_DAYS_PER_PAGE = 50
 @seller_required
 def account_health(request: HttpRequest) -> HttpResponse:
     seller = request.seller
-    crt = selectors.contact_response_time(seller)
+    # The 7/30/90 figures and the 90-day trend from one scan of the seller's messages.
+    crt, daily = selectors.response_figures(seller)
     week_ago = timezone.localdate() - timedelta(days=7)
     context = {
         "crt": crt,
         "rdr": selectors.return_dissatisfaction_rate(seller),
         "odr": selectors.order_defect_rate(seller),
-        "chart": charts.trend_bars(selectors.daily_under_24h(seller)),
+        "chart": charts.trend_bars(daily),
         "unanswered_url": reverse("messaging:inbox") + f"?awaiting=on&since={week_ago:%Y-%m-%d}",
         "targets": {"under": policy.UNDER_TARGET, "late": policy.LATE_TARGET},
     }

@@ -4,6 +4,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,85 @@ def test_a_system_message_neither_counts_nor_answers_a_buyer(seller, thread):
     report = selectors.contact_response_time(seller, now=now)
     assert (report.windows[0].counted, report.windows[0].no_response_over_24h) == (1, 1)
     assert not selectors.counted_messages(seller).filter(pk=denied.pk).exists()
+
+
+def daily_oracle(messages, now, days):
+    """The trend of docs/metrics.md: per local day of receipt, settled messages and those answered
+    within 24 hours, for the last ``days`` days (today's include those sent after ``now``)."""
+    today = timezone.localdate(now)
+    counted, under = {}, {}
+    for sent, responded, is_counted in messages:
+        if not is_counted or sent < now - timedelta(days=days):
+            continue
+        answered = responded is not None and responded <= now
+        if not answered and now - sent <= timedelta(hours=24):
+            continue  # still inside its 24 hours: not settled
+        day = timezone.localdate(sent)
+        counted[day] = counted.get(day, 0) + 1
+        under[day] = under.get(day, 0) + (answered and responded - sent <= timedelta(hours=24))
+    first = today - timedelta(days=days - 1)
+    return [
+        (
+            first + timedelta(days=n),
+            counted.get(first + timedelta(days=n), 0),
+            under.get(first + timedelta(days=n), 0),
+        )
+        for n in range(days)
+    ]
+
+
+def test_the_page_query_counts_windows_and_trend_at_once(seller, thread, django_assert_num_queries):
+    _buyer_message(thread, NOW - 30 * H, responded_at=NOW - 29 * H)
+    with django_assert_num_queries(1):
+        crt, daily = selectors.response_figures(seller, now=NOW)
+    assert [w.under_24h for w in crt.windows] == [1, 1, 1]
+    assert [(d.day, d.counted, d.under_24h) for d in daily if d.counted] == [
+        (timezone.localdate(NOW - 30 * H), 1, 1)
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    history=st.lists(
+        st.tuples(
+            # From 3 hours after now (today's trend counts them) to 100 days before.
+            st.integers(min_value=-3 * 3600, max_value=100 * 24 * 3600),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=60 * 3600), st.just(24 * 3600 + 1)),
+            st.sampled_from(["counted", "counted", "no_response_needed"]),
+        ),
+        max_size=25,
+    ),
+    zone=st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]),
+    now=st.sampled_from(
+        [NOW, datetime(2026, 11, 1, 5, 30, tzinfo=UTC), datetime(2026, 10, 25, 23, 59, tzinfo=UTC)]
+    ),
+)
+def test_the_page_query_agrees_with_the_oracles_across_days_and_time_zones(
+    seller, thread, history, zone, now
+):
+    # Given messages around local midnights, a summer-time change and the window edges
+    Message.objects.all().delete()
+    expected = []
+    for ago, delay, kind in history:
+        sent = now - timedelta(seconds=ago)
+        responded = sent + timedelta(seconds=delay) if delay is not None else None
+        _buyer_message(thread, sent, responded_at=responded, no_response_needed=kind == "no_response_needed")
+        expected.append((sent, responded, kind == "counted"))
+    # when the page reads them in the reader's time zone
+    with timezone.override(zone):
+        crt, daily = selectors.response_figures(seller, now=now)
+        # then each window equals the oracle and the figure alone, and each day the trend's oracle
+        assert [(d.day, d.counted, d.under_24h) for d in daily] == daily_oracle(expected, now, 90)
+    assert crt == selectors.contact_response_time(seller, now=now)
+    for window in crt.windows:
+        under, over, none, average = oracle(expected, now, window.days)
+        assert (window.under_24h, window.over_24h, window.no_response_over_24h) == (under, over, none)
+        assert (window.average_response is None) == (average is None)
+        if average is not None:
+            assert abs(window.average_response - average) < timedelta(milliseconds=1)
+    unanswered = sum(
+        1
+        for sent, responded, is_counted in expected
+        if is_counted and now - timedelta(days=7) <= sent <= now and (responded is None or responded > now)
+    )
+    assert crt.unanswered_last_7_days == unanswered

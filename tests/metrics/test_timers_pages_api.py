@@ -67,8 +67,8 @@ def test_the_account_health_page_shows_the_seed_table(order, seller_client, djan
         first = messaging.contact_seller(order=order, subject="enquiry", body="One")
     with time_machine.travel(timezone.now() - timedelta(hours=47, minutes=30), tick=False):
         messaging.reply_to_thread(thread=first.thread, body="Answer")
-    # session, user, seller, CRT, daily trend, RDR, ODR
-    with django_assert_max_num_queries(8):  # +1: the menu's to-do badges
+    # session, user, seller, CRT with its daily trend (one query), RDR, ODR
+    with django_assert_max_num_queries(7):  # +1: the menu's to-do badges
         html = seller_client.get(reverse("metrics:account_health")).content.decode()
     for text in [
         "Performance Checklist",
@@ -110,6 +110,33 @@ def test_the_account_health_periods_are_dated_in_the_sellers_language(seller_use
         }
     assert f"({week})" in html
     assert f"{today:%b} {today.day}, {today.year}" not in html
+
+
+def test_the_trend_chart_is_drawn_with_decimal_points_in_every_language(order, seller_user):
+    # Given a German seller with a day of answered messages (one bar on the chart)
+    from commerce.models import SellerMembership
+
+    with time_machine.travel(timezone.now() - timedelta(hours=50), tick=False):
+        first = messaging.contact_seller(order=order, subject="enquiry", body="One")
+    with time_machine.travel(timezone.now() - timedelta(hours=47, minutes=30), tick=False):
+        messaging.reply_to_thread(thread=first.thread, body="Answer")
+    SellerMembership.objects.filter(user=seller_user).update(language="de")
+    client = Client()
+    client.force_login(seller_user)
+    html = client.get(reverse("metrics:account_health")).content.decode()
+    # then the bar's geometry is SVG's ("7.9"), its words German ("100 % von 1" or the like)
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    bar = svg[svg.index("<rect x=") : svg.index("</rect>")]
+    assert "," not in bar.split("<title>")[0], bar
+    assert "." in bar.split("<title>")[0], bar
+    from django.utils import translation
+
+    from commerce.formats import month_day
+
+    with translation.override("de"):
+        assert (
+            f">{month_day(timezone.localdate() - timedelta(days=89))}</text>" in svg
+        )  # the axis still German
 
 
 def test_the_inbox_sidebar_uses_the_same_average(order, seller_client):
@@ -244,3 +271,43 @@ def test_order_defect_rate_counts_open_and_granted_claims_not_denied_ones(seller
     returns.deny_claim(claim=claims[2], staff=staff, note="Delivered with a signature")
     figures = selectors.order_defect_rate(seller)
     assert (figures.parts[0].count, figures.combined.count, figures.total) == (2, 2, 4)
+
+
+def test_a_return_is_late_from_48_hours_to_the_microsecond(order, customer, seller):
+    # Given four requests made three days ago, whose first seller action or closing came at
+    # exactly 48 hours, or a microsecond after
+    factories.return_address(seller)
+    item = order.items.get()
+    item.quantity = 5
+    item.save()
+    requested_at = timezone.now() - timedelta(days=3)
+    limit = requested_at + timedelta(hours=48)
+    tick = timedelta(microseconds=1)
+    requests = [
+        returns.request_return(
+            order=order, customer=customer, items=[returns.RequestedItem(item.pk, 1, "unwanted")]
+        )[0]
+        for _ in range(4)
+    ]
+    for request, times in zip(
+        requests,
+        [
+            {"first_seller_action_at": limit},
+            {"first_seller_action_at": limit + tick},
+            {"closed_at": limit},
+            {"closed_at": limit + tick},
+        ],
+        strict=True,
+    ):
+        ReturnRequest.objects.filter(pk=request.pk).update(
+            **{
+                "requested_at": requested_at,
+                "first_seller_action_at": None,
+                "closed_at": None,
+                "late_at": None,
+            }
+            | times
+        )
+    # then only the two a microsecond past the 48 hours are late
+    figures = selectors.return_dissatisfaction_rate(seller)
+    assert (figures.parts[0].count, figures.total) == (2, 4)
