@@ -161,7 +161,7 @@ def pending_status(request: HttpRequest, pk: int) -> HttpResponse:
 def your_returns(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - YOUR_RETURNS_SHOWN_FOR
     page = Paginator(
-        selectors.returns_for_customer(request.customer, since=since), RETURNS_PER_PAGE
+        selectors.returns_for_customer(request.customer, since=since, with_history=False), RETURNS_PER_PAGE
     ).get_page(request.GET.get("page"))
     return render(request, "returns/your_returns.html", {"page": page})
 
