@@ -94,3 +94,17 @@ def test_your_returns_lists_in_constant_queries(every_kind_of_card, buyer_client
     assert f'href="{reverse("returns:label", args=[authorised.pk])}"' in html
     assert f'href="{reverse("returns:cancel", args=[waiting.pk])}"' in html
     assert "Cancelled by the buyer" in html
+
+
+def test_your_returns_words_the_rating_choices_in_the_readers_language(
+    every_kind_of_card, buyer_client, customer
+):
+    # The withdrawn request is closed and not rated yet: its rating form is shown.
+    english = buyer_client.get(reverse("returns:your_returns")).content.decode()
+    assert '<option value="5">5 stars</option>' in english and '<option value="1">1 star</option>' in english
+    customer.chosen_language = "fr"
+    customer.save(update_fields=["chosen_language"])
+    french = buyer_client.get(reverse("returns:your_returns")).content.decode()
+    assert (
+        '<option value="5">5 étoiles</option>' in french and '<option value="1">1 étoile</option>' in french
+    )
