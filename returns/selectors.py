@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from commerce.models import Customer, Order, OrderItem, SellerAccount
 from commerce.sorting import Column, Sorting
 
+from . import cards
 from .models import (
     Claim,
     CloseReason,
@@ -145,10 +146,15 @@ def return_address_for(seller_id: int, marketplace_id: int | None) -> ReturnAddr
     return addresses.get(marketplace_id) or addresses.get(None)
 
 
-def _with_details(requests: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
+def _with_items(requests: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     return requests.select_related("order", "customer", "marketplace").prefetch_related(
-        Prefetch("items", ReturnItem.objects.select_related("order_item__product").order_by("id")),
-        Prefetch("history", ReturnEvent.objects.select_related("actor").order_by("at", "id")),
+        Prefetch("items", ReturnItem.objects.select_related("order_item__product").order_by("id"))
+    )
+
+
+def _with_details(requests: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
+    return _with_items(requests).prefetch_related(
+        Prefetch("history", ReturnEvent.objects.select_related("actor").order_by("at", "id"))
     )
 
 
@@ -164,13 +170,16 @@ def returns_for_seller(
     until: datetime | None = None,
     search: str = "",
     sort: str = RETURN_SORTING.default,
+    as_cards: bool = False,
 ) -> QuerySet[ReturnRequest]:
+    """``as_cards``: with what Manage Returns' cards show and only that (``cards.CARD_FIELDS``)."""
     requests = _date_range(ReturnRequest.objects.filter(seller=seller), since, until)
     requests = requests.filter(STATUS_FILTERS.get(status, STATUS_FILTERS["all"])[1])
     search = search.strip()
     if search:
         requests = requests.filter(_search(search))
-    return _with_details(requests).order_by(*RETURN_SORTING.order_by(sort))
+    requests = cards.as_cards(requests) if as_cards else _with_details(requests)
+    return requests.order_by(*RETURN_SORTING.order_by(sort))
 
 
 ORDER_ID_SEARCH = re.compile(r"^\d{3}-[\d-]*$")
@@ -212,11 +221,16 @@ def status_counts(
     )
 
 
-def returns_for_customer(customer: Customer, *, since: datetime | None = None) -> QuerySet[ReturnRequest]:
+def returns_for_customer(
+    customer: Customer, *, since: datetime | None = None, with_history: bool = True
+) -> QuerySet[ReturnRequest]:
+    """``with_history=False``: without the history rows (a list that does not show them
+    saves their query)."""
     requests = ReturnRequest.objects.filter(customer=customer)
     if since is not None:
         requests = requests.filter(requested_at__gte=since)
-    return _with_details(requests).select_related("order__seller").order_by("-requested_at", "-id")
+    requests = _with_details(requests) if with_history else _with_items(requests)
+    return requests.select_related("order__seller").order_by("-requested_at", "-id")
 
 
 AWAITING_AUTHORISATION = ReturnStatus.AUTHORISATION_REQUIRED.value

@@ -1,10 +1,12 @@
 from django import template
-from django.utils.translation import gettext
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.models import Order
 from returns import policy
-from returns.models import ReturnRequest, ReturnStatus
+from returns.models import CloseReason, ReturnReason, ReturnRequest, ReturnStatus
 from returns.states import SELLER_ACTIONS, Event, allows
 
 register = template.Library()
@@ -30,14 +32,56 @@ ACTOR_ROLE_LABELS = {
 }
 
 
+LABELS = {
+    "status": dict(ReturnStatus.choices),
+    "close_reason": dict(CloseReason.choices),
+    "reason": dict(ReturnReason.choices),
+    "event": EVENT_LABELS,
+    "actor_role": ACTOR_ROLE_LABELS,
+}
+
+# The labels above in each language, translated once rather than on every row: Django's
+# ``get_FOO_display`` hashes every choice's lazy label (a translation each) for each call. A
+# catalogue does not change while the process runs; a test changing the languages or catalogues
+# empties this as it empties Django's own translation caches.
+_in_language: dict[tuple[str, str | None], dict[str, str]] = {}
+
+
+@receiver(setting_changed)
+def _forget_translated_labels(*, setting: str, **kwargs) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _in_language.clear()
+
+
+def label(kind: str, value: str) -> str:
+    """The label of ``value`` (a ``LABELS[kind]`` key) in the reader's language; an unknown
+    value as it is."""
+    key = (kind, get_language())
+    labels = _in_language.get(key)
+    if labels is None:
+        labels = _in_language[key] = {code: str(text) for code, text in LABELS[kind].items()}
+    return labels.get(value, value)
+
+
 @register.filter
 def status_label(value: str) -> str:
-    return ReturnStatus(value).label if value in ReturnStatus.values else value
+    return label("status", value)
+
+
+@register.filter
+def close_reason_label(value: str) -> str:
+    return label("close_reason", value)
+
+
+@register.filter
+def reason_label(value: str) -> str:
+    """A return item's reason: ``ReturnItem.get_reason_display``."""
+    return label("reason", value)
 
 
 @register.filter
 def actor_role_label(value: str) -> str:
-    return ACTOR_ROLE_LABELS.get(value, value)
+    return label("actor_role", value)
 
 
 @register.filter
@@ -49,7 +93,8 @@ def note_in_reader_language(note: str) -> str:
 
 @register.filter
 def event_label(value: str) -> str:
-    return EVENT_LABELS.get(value, value.replace("_", " ").capitalize())
+    translated = label("event", value)
+    return translated if value in EVENT_LABELS else value.replace("_", " ").capitalize()
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -161,9 +161,11 @@ def pending_status(request: HttpRequest, pk: int) -> HttpResponse:
 def your_returns(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - YOUR_RETURNS_SHOWN_FOR
     page = Paginator(
-        selectors.returns_for_customer(request.customer, since=since), RETURNS_PER_PAGE
+        selectors.returns_for_customer(request.customer, since=since, with_history=False), RETURNS_PER_PAGE
     ).get_page(request.GET.get("page"))
-    return render(request, "returns/your_returns.html", {"page": page})
+    # The rating choices are the same on every closed return: worded once for the page.
+    ratings = [(n, ngettext("%(stars)s star", "%(stars)s stars", n) % {"stars": n}) for n in range(5, 0, -1)]
+    return render(request, "returns/your_returns.html", {"page": page, "ratings": ratings})
 
 
 @buyer_required

@@ -76,7 +76,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     filter_form = ReturnFilterForm(request.GET or None)
     filters = filter_form.filters()
     sort = selectors.RETURN_SORTING.read(request.GET.get("sort"))
-    return_requests = selectors.returns_for_seller(request.seller, **filters, sort=sort)
+    return_requests = selectors.returns_for_seller(request.seller, **filters, sort=sort, as_cards=True)
     counts = selectors.status_counts(request.seller, since=filters["since"], until=filters["until"])
     status, search = filters["status"], filters["search"]
     # Without a search the filter's count is already known: no second COUNT over the range.
