@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commerce import rows
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
@@ -54,6 +55,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         time_field="sent_at",
         oldest_first=sort == "sent",
     )
+    _write_inbox_rows(page)
     context = {
         "filter_form": filter_form,
         "filters": filters,
@@ -66,6 +68,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     }
     # An invalid filter is shown beside its field and the list falls back to its default.
     return render(request, "messaging/inbox.html", context, status=400 if filter_form.errors else 200)
+
+
+def _write_inbox_rows(page) -> None:
+    """Each row's links and time, with what they share (the URL patterns, the language's
+    formats, today) looked up once for the page rather than in every row's tags."""
+    thread_url, order_url, written = (
+        rows.url_for_each("messaging:thread"),
+        rows.url_for_each("seller:order"),
+        rows.list_time(),
+    )
+    for message in page:
+        message.thread_url = thread_url(message.thread_id)
+        order = message.thread.order
+        message.order_url = order_url(order.order_id) if order else ""
+        message.sent_iso, message.sent_words = written(message.sent_at)
 
 
 def _thread_page(
