@@ -102,7 +102,8 @@ def for_seller(seller: SellerAccount) -> list[ToDo]:
         columns[f"{source.key}__oldest"] = _earliest(rows, source.since_field)
         if source.deadline_field:
             columns[f"{source.key}__deadline"] = _earliest(rows, source.deadline_field)
-    row = SellerAccount.objects.filter(pk=seller.pk).values(**columns).get()
+    # No ORDER BY: the one row needs no sorting (the model orders by name).
+    row = SellerAccount.objects.filter(pk=seller.pk).order_by().values(**columns).get()
     todos = []
     for source in registered:
         oldest = row[f"{source.key}__oldest"]
