@@ -47,3 +47,13 @@ def list_time() -> Callable[[datetime], tuple[str, str]]:
         return local.isoformat(), format_date(local, date_format)
 
     return written
+
+
+def moment() -> Callable[[datetime | None], str]:
+    """``|date:"DATETIME_FORMAT"`` (``formats.moment``) with the language's format looked up once."""
+    datetime_format = get_format("DATETIME_FORMAT")
+
+    def written(value: datetime | None) -> str:
+        return format_date(timezone.localtime(value), datetime_format) if value else ""
+
+    return written

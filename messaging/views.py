@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -85,9 +86,19 @@ def _write_inbox_rows(page) -> None:
         message.sent_iso, message.sent_words = written(message.sent_at)
 
 
+def _write_message_times(messages) -> None:
+    """Each message's times (``partials/message.html``), the language's format looked up once."""
+    written = rows.moment()
+    for message in messages:
+        message.sent_iso = timezone.localtime(message.sent_at).isoformat()
+        message.sent_words = written(message.sent_at)
+        message.due_words = written(message.response_deadline)
+
+
 def _thread_page(
     request: HttpRequest, thread, reply_form: ReplyForm, status: int = 200, *, picked=None, picker_error=""
 ) -> HttpResponse:
+    _write_message_times(thread.messages.all())
     context = {
         "thread": thread,
         "reply_form": reply_form,
@@ -325,7 +336,9 @@ def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
 @buyer_required
 def order_messages(request: HttpRequest, order_id: str) -> HttpResponse:
     order = _buyer_order(request, order_id)
-    threads = selectors.threads_for_order(request.customer, order)
+    threads = list(selectors.threads_for_order(request.customer, order))
+    for shown in threads:
+        _write_message_times(shown.messages.all())
     return render(request, "messaging/order_messages.html", {"order": order, "threads": threads})
 
 

@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from commerce.rows import list_time, url_for_each
+from commerce.rows import list_time, moment, url_for_each
 
 
 @pytest.mark.parametrize("value", ["114-1234567-1234567", "a b ç?#&", "0"])
@@ -37,3 +37,12 @@ def test_list_time_writes_what_the_filters_wrote(language):
         ):
             # Given a moment; when the page writes it; then as the per-row filters did
             assert "|".join(written(value)) == template.render(Context({"value": value}))
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_moment_writes_what_the_datetime_format_wrote(language):
+    template = Template('{{ value|date:"DATETIME_FORMAT" }}')
+    value = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # already tomorrow in some zones
+    with translation.override(language):
+        assert moment()(value) == template.render(Context({"value": value}))
+        assert moment()(None) == ""
