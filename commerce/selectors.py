@@ -68,6 +68,15 @@ def orders_for_seller(
     return _with_items(orders).order_by(*ORDER_SORTING.order_by(sort))
 
 
+def recent_orders_for_seller(seller: SellerAccount, *, limit: int = 5) -> QuerySet[Order]:
+    """The home's latest orders: only what its list shows (no items, no buyer)."""
+    return (
+        Order.objects.filter(seller=seller)
+        .order_by(*ORDER_SORTING.order_by(ORDER_SORTING.default))
+        .only("order_id", "placed_at", "total", "currency")[:limit]
+    )
+
+
 def products_with_image(seller: SellerAccount) -> QuerySet[Product]:
     return Product.objects.filter(seller=seller).exclude(image="")
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, QuerySet, Subquery
+from django.db.models import Count, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -77,10 +77,17 @@ def list_from_oldest(url_name: str, query: str) -> Callable[[datetime | None], s
     return url
 
 
-def _scalar(rows: QuerySet, aggregate) -> Subquery:
-    # One aggregate over the rows as a scalar subquery (NULL when there are none): every row
-    # is the one seller's, so grouping by seller makes a single group.
-    return Subquery(rows.order_by().values("seller").annotate(v=aggregate).values("v"))
+def _count(rows: QuerySet) -> Subquery:
+    # The count as a scalar subquery (NULL when there are none): every row is the one
+    # seller's, so grouping by seller makes a single group.
+    return Subquery(rows.order_by().values("seller").annotate(v=Count("pk")).values("v"))
+
+
+def _earliest(rows: QuerySet, field: str) -> Subquery:
+    # MIN(field) written as the first non-null value in order: the same value (NULL when
+    # there is none), but an index on (seller, field) answers it with one probe where a
+    # grouped MIN reads every waiting row (the largest seller's 10,000 messages, per page).
+    return Subquery(rows.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1])
 
 
 def for_seller(seller: SellerAccount) -> list[ToDo]:
@@ -91,11 +98,12 @@ def for_seller(seller: SellerAccount) -> list[ToDo]:
     columns = {}
     for source in registered:
         rows = source.rows(seller)
-        columns[f"{source.key}__count"] = _scalar(rows, Count("pk"))
-        columns[f"{source.key}__oldest"] = _scalar(rows, Min(source.since_field))
+        columns[f"{source.key}__count"] = _count(rows)
+        columns[f"{source.key}__oldest"] = _earliest(rows, source.since_field)
         if source.deadline_field:
-            columns[f"{source.key}__deadline"] = _scalar(rows, Min(source.deadline_field))
-    row = SellerAccount.objects.filter(pk=seller.pk).values(**columns).get()
+            columns[f"{source.key}__deadline"] = _earliest(rows, source.deadline_field)
+    # No ORDER BY: the one row needs no sorting (the model orders by name).
+    row = SellerAccount.objects.filter(pk=seller.pk).order_by().values(**columns).get()
     todos = []
     for source in registered:
         oldest = row[f"{source.key}__oldest"]

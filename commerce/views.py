@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sellercentral.throttling import rate_limited
 
-from . import inventory, order_page, pictures, selectors, services, todos
+from . import inventory, order_page, pictures, rows, selectors, services, todos
 from .access import BuyerSignInForm, SellerSignInForm, buyer_order_or_404, buyer_required, seller_required
 from .forms import (
     CommunicationPreferencesForm,
@@ -47,7 +47,10 @@ class SellerSignInView(auth_views.LoginView):
 
 @seller_required
 def seller_home(request: HttpRequest) -> HttpResponse:
-    recent_orders = selectors.orders_for_seller(request.seller)[:5]
+    recent_orders = list(selectors.recent_orders_for_seller(request.seller))
+    order_url = rows.url_for_each("seller:order")  # reversed once, not in each row's {% url %}
+    for order in recent_orders:
+        order.seller_page_url = order_url(order.order_id)
     # The same read as the menu's badges (once per request): the counts always agree.
     context = {"recent_orders": recent_orders, "todos": todos.for_request(request)}
     return render(request, "seller/home.html", context)

@@ -214,6 +214,20 @@ class Message(models.Model):
                 condition=Q(needs_response=True, no_response_needed=False, direction="received"),
                 name="message_counted_covering_idx",
             ),
+            # The menu's badge and the home's to-do on every Seller Central page
+            # (``awaiting_for_seller``): the awaiting rows only (a tenth of the seller's), the
+            # oldest first. Its condition is policy.awaiting_response(), written out.
+            models.Index(
+                fields=["seller", "sent_at"],
+                include=["response_deadline", "id"],
+                condition=Q(
+                    needs_response=True,
+                    no_response_needed=False,
+                    direction="received",
+                    responded_at__isnull=True,
+                ),
+                name="message_awaiting_idx",
+            ),
             # The 24-hour sweeps: live deadlines only, policy.deadline_running() written out
             # (needs_response implies a buyer's message) because the migrations freeze it.
             models.Index(

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commerce import rows
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
@@ -54,6 +56,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         time_field="sent_at",
         oldest_first=sort == "sent",
     )
+    _write_inbox_rows(page)
     context = {
         "filter_form": filter_form,
         "filters": filters,
@@ -68,9 +71,34 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/inbox.html", context, status=400 if filter_form.errors else 200)
 
 
+def _write_inbox_rows(page) -> None:
+    """Each row's links and time, with what they share (the URL patterns, the language's
+    formats, today) looked up once for the page rather than in every row's tags."""
+    thread_url, order_url, written = (
+        rows.url_for_each("messaging:thread"),
+        rows.url_for_each("seller:order"),
+        rows.list_time(),
+    )
+    for message in page:
+        message.thread_url = thread_url(message.thread_id)
+        order = message.thread.order
+        message.order_url = order_url(order.order_id) if order else ""
+        message.sent_iso, message.sent_words = written(message.sent_at)
+
+
+def _write_message_times(messages) -> None:
+    """Each message's times (``partials/message.html``), the language's format looked up once."""
+    written = rows.moment()
+    for message in messages:
+        message.sent_iso = timezone.localtime(message.sent_at).isoformat()
+        message.sent_words = written(message.sent_at)
+        message.due_words = written(message.response_deadline)
+
+
 def _thread_page(
     request: HttpRequest, thread, reply_form: ReplyForm, status: int = 200, *, picked=None, picker_error=""
 ) -> HttpResponse:
+    _write_message_times(thread.messages.all())
     context = {
         "thread": thread,
         "reply_form": reply_form,
@@ -308,7 +336,9 @@ def contact_seller(request: HttpRequest, order_id: str) -> HttpResponse:
 @buyer_required
 def order_messages(request: HttpRequest, order_id: str) -> HttpResponse:
     order = _buyer_order(request, order_id)
-    threads = selectors.threads_for_order(request.customer, order)
+    threads = list(selectors.threads_for_order(request.customer, order))
+    for shown in threads:
+        _write_message_times(shown.messages.all())
     return render(request, "messaging/order_messages.html", {"order": order, "threads": threads})
 
 

@@ -182,3 +182,20 @@ def test_open_menus_close_on_an_outside_click_and_on_escape(seller_client):
     script = (Path(settings.BASE_DIR) / "static" / "js" / "app.js").read_text()
     assert "details[data-menu][open]" in script
     assert '"Escape"' in script and 'addEventListener("click"' in script
+
+
+def test_the_home_lists_the_latest_orders_in_one_query_without_their_items(seller, seller_client):
+    # Given more orders than the home lists, each with items
+    orders = [
+        factories.order_with_items(items=2, seller=seller, placed_at=timezone.now() - timedelta(days=n))
+        for n in range(7)
+    ]
+    # When the home is shown
+    with CaptureQueriesContext(connection) as captured:
+        html = seller_client.get("/seller/").content.decode()
+    # Then the five newest link to their pages, and neither items nor products were read
+    for order in orders[:5]:
+        assert f'<a href="/seller/orders/{order.order_id}/">{order.order_id}</a>' in html
+    assert orders[5].order_id not in html
+    read = " ".join(query["sql"] for query in captured)
+    assert "commerce_orderitem" not in read and "commerce_product" not in read
