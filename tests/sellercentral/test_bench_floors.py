@@ -69,3 +69,15 @@ def test_the_ratio_is_page_over_floor():
     figure = bench_floors.Figure(page=[30.0] * 20, floor=[10.0] * 20, queries=5, floor_queries=5)
     assert figure.ratio == pytest.approx(3.0)
     assert figure.ratio <= bench_floors.GOAL
+
+
+@pytest.mark.django_db
+def test_gunicorns_floor_captures_the_page_on_its_first_request(inbox_client, settings):
+    """The web figure's floor (``load.urls``): a worker captures the inbox's statements itself."""
+    settings.ROOT_URLCONF = "load.urls"
+    bench_floors.FLOOR_STATEMENTS.pop("messages", None)
+    response = inbox_client.get("/seller/bench-floor/messages/")
+    assert response.status_code == 200
+    assert bench_floors.FLOOR_STATEMENTS["messages"], "the inbox's reads, to replay"
+    html = response.content.decode()
+    assert all(subject in html for subject in SUBJECTS) and "Another seller's question" not in html
