@@ -35,6 +35,7 @@ from commerce.models import OrderItem, SellerAccount
 from commerce.pagination import cursor_of
 from commerce.selectors import seller_account_for_user
 from sellercentral import bench_floors
+from sellercentral.bench_floors import percentile as _percentile  # the bench's one percentile
 from sellercentral.bench_floors import ratio_text
 from sellercentral.processes import cache_url, database_url, free_port
 
@@ -45,11 +46,6 @@ from .models import Message, Thread
 SCAN = re.compile(
     r"(?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)?(?: using \S+)? on \S+"
 )
-
-
-def _percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _time_requests(client: Client, url: str, params: dict, runs: int) -> tuple[list[float], int]:

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -41,6 +42,11 @@ class Notice:
     def with_typed(self, change: Callable[[str], str]) -> Notice:
         """The same sentence with ``change`` applied to what people typed (to mask addresses)."""
         return Notice(self.text, {k: _typed_value(v, change) for k, v in self.values.items()})
+
+    def stored(self) -> str:
+        """The sentence in the product's default language: what the row's text column keeps."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.render()
 
     def render(self) -> str:
         """The sentence in the active language."""
@@ -125,6 +131,11 @@ class ThreadNotice:
     def with_typed(self, change: Callable[[str], str]) -> ThreadNotice:
         paragraphs = None if self.paragraphs is None else [p.with_typed(change) for p in self.paragraphs]
         return ThreadNotice(self.subject.with_typed(change), paragraphs)
+
+    def stored(self) -> tuple[str, str]:
+        """Subject and body in the product's default language, for the row's text columns."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.render_subject(), self.render_body()
 
     def render_subject(self) -> str:
         return self.subject.render()

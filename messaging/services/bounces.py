@@ -19,9 +19,8 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from .. import events, locks, policy, verp
@@ -186,8 +185,7 @@ def allow_delivery_again(*, emails: list[str]) -> list[UndeliverableAddress]:
 
 def _tell_the_sender(thread, notice: Notice, *, now) -> None:
     told = ThreadNotice(Notice(NOTICE_SUBJECT), [Notice(NOT_DELIVERED), notice])
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, text = told.render_subject(), told.render_body()
+    subject, text = told.stored()
     store_message(
         thread=thread,
         direction=Message.Direction.SYSTEM,

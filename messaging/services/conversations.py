@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -88,16 +87,11 @@ def thread_for_order(*, order: Order, subject: str | Notice, at: datetime) -> Th
         buyer_alias=buyer_alias(customer=order.customer, seller=order.seller, marketplace=order.marketplace),
         seller_alias=seller_alias(seller=order.seller, marketplace=order.marketplace),
         order=order,
-        subject=_in_default_language(subject) if isinstance(subject, Notice) else subject,
+        subject=subject.stored() if isinstance(subject, Notice) else subject,
         subject_notice=subject.as_json() if isinstance(subject, Notice) else None,
         created_at=at,
         last_message_at=at,
     )
-
-
-def _in_default_language(notice: Notice) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return notice.render()
 
 
 def _order_thread(order: Order, *, subject: str | Notice, at: datetime) -> Thread:
@@ -136,7 +130,7 @@ def contact_seller(
         direction=Message.Direction.RECEIVED,
         channel=channel,
         sender_name=order.customer.name,
-        subject=_in_default_language(title),
+        subject=title.stored(),
         text=body,
         sent_at=now,
         author=author,
@@ -286,8 +280,7 @@ def post_system_message(*, order: Order, notice: ThreadNotice) -> Message:
     (``notice``); the stored subject and text are the default language's.
     """
     now = timezone.now()
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, text = notice.render_subject(), notice.render_body()
+    subject, text = notice.stored()
     return store_message(
         thread=_order_thread(order, subject=notice.subject, at=now),
         direction=Message.Direction.SYSTEM,
