@@ -20,7 +20,7 @@ RELAY_SMTP_PORT ?= 2525
 RUN_ENV := DEBUG=$${DEBUG:-true} RELAY_TRUSTED_NETWORKS=$${RELAY_TRUSTED_NETWORKS-127.0.0.0/8,::1/128} \
 	WEB_BIND=$(WEB_BIND) RELAY_SMTP_PORT=$(RELAY_SMTP_PORT)
 
-.PHONY: run test lint format migrate seed install install-dev clean help bench profile e2e screenshots audit load messages mail-interop mail-packages
+.PHONY: run test lint format migrate seed install install-dev clean help bench profile e2e screenshots audit load messages mail-interop mail-packages api-clients
 
 help:
 	@echo "make run   - install, migrate, load demo data, start web + worker + beat + relay"
@@ -61,7 +61,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 test: lint
-	$(BIN)/pytest -m "not e2e and not interop"
+	$(BIN)/pytest -m "not e2e and not interop and not api_clients"
 
 # End-to-end stories in headless Chromium (Debian's /usr/bin/chromium; never a browser download)
 # with axe-core, pinned by version and SHA-256, for the accessibility checks.
@@ -76,6 +76,19 @@ var/axe/axe.min.js:
 e2e: install-dev var/axe/axe.min.js
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium"; exit 1; }
 	$(BIN)/pytest -m e2e -p no:cacheprovider
+
+# Clients generated from the served schema by the tools integrators use (tests/api_clients/):
+# openapi-python-client's package imported whole and driven through a buyer's and a seller's
+# flow against a live server; openapi-typescript's types type-checked by tsc; Redocly's lint.
+# Both tool sets are pinned with hashes (requirements-clients.txt, tools/api-clients/package-lock.json).
+api-clients: $(VENV)/.installed-clients tools/api-clients/node_modules/.installed
+	$(BIN)/pytest -m api_clients -p no:cacheprovider tests/api_clients
+$(VENV)/.installed-clients: requirements-clients.txt $(VENV)/.installed-dev
+	$(INSTALL) requirements-clients.txt
+	@touch $@
+tools/api-clients/node_modules/.installed: tools/api-clients/package-lock.json
+	cd tools/api-clients && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 # Real mail software around the relay (tests/interop/): private Postfix instances as the MX in
 # front of relay_smtpd and as the product's smarthost with maildirs, SpamAssassin offline, a

@@ -3,6 +3,7 @@
 No Docker engine runs here, so the compose file is checked as data.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_procfile_starts_web_worker_and_beat():
 
 
 def test_locks_pin_every_package_with_hashes_and_name_no_host():
-    for name in ["requirements.txt", "requirements-dev.txt"]:
+    for name in sorted(path.name for path in ROOT.glob("requirements*.txt")):
         text = (ROOT / name).read_text()
         assert "://" not in text, name
         pins = re.findall(r"^([a-z0-9._-]+)==([^\s\\]+)", text, flags=re.M | re.I)
@@ -52,6 +53,13 @@ def test_locks_pin_every_package_with_hashes_and_name_no_host():
                 assert "--hash=sha256:" in block, block.splitlines()[0]
     runtime = (ROOT / "requirements.txt").read_text()
     assert re.search(r"^django==5\.2\.", runtime, flags=re.M)
+
+
+def test_the_node_tools_lock_names_no_host_and_carries_every_integrity_hash():
+    lock = json.loads((ROOT / "tools" / "api-clients" / "package-lock.json").read_text())
+    packages = {name: entry for name, entry in lock["packages"].items() if name}
+    assert packages
+    assert all("resolved" not in entry and entry["integrity"].startswith("sha512-") for entry in packages.values())
 
 
 def test_ci_runs_make_test_on_postgresql_and_redis():
