@@ -59,7 +59,9 @@ def test_the_node_tools_lock_names_no_host_and_carries_every_integrity_hash():
     lock = json.loads((ROOT / "tools" / "api-clients" / "package-lock.json").read_text())
     packages = {name: entry for name, entry in lock["packages"].items() if name}
     assert packages
-    assert all("resolved" not in entry and entry["integrity"].startswith("sha512-") for entry in packages.values())
+    assert all(
+        "resolved" not in entry and entry["integrity"].startswith("sha512-") for entry in packages.values()
+    )
 
 
 def test_ci_runs_make_test_on_postgresql_and_redis():
