@@ -85,6 +85,9 @@ class WriteRate(NamedTuple):
 # counts against "writes" and, where it is one of the kinds below, against its own rate too.
 # The environment may change any of them (WRITE_RATES, see README's configuration table).
 WRITE_RATES: dict[str, WriteRate] = {
+    # Every request to the REST API, reads included, by one user (or one address before
+    # signing in): what the X-RateLimit-* headers of every API answer count down.
+    "api": WriteRate(1200, MINUTE, gettext_lazy("API requests")),
     # Every other write: return decisions, refunds, settings, addresses, cancelling …
     "writes": WriteRate(120, MINUTE, gettext_lazy("changes")),
     # Every sign-in attempt, right or wrong, on the sign-in pages and POST /api/v1/auth/token/.

@@ -55,6 +55,20 @@ def _whole_number(name: str, raw: str, *, maximum: int | None = None) -> int | N
         raise ValidationError({name: invalid.messages}) from None
 
 
+class ApiRateThrottle(BaseThrottle):
+    """Every API request, reads included, against its author's "api" rate: a 429 past it. The
+    X-RateLimit-* headers of every answer count this rate down (or a tighter one it also met)."""
+
+    def allow_request(self, request, view) -> bool:
+        verdict = ratelimit.count_write(request, "api")
+        if not verdict.allowed:
+            raise Throttled(
+                wait=verdict.retry_after,
+                detail=gettext("Request was throttled. %(limit)s") % {"limit": ratelimit.limit_in_words("api")},
+            )
+        return True
+
+
 class WriteRateThrottle(BaseThrottle):
     """Every POST / PUT / PATCH / DELETE against its author's "writes" rate, counted with the
     pages' writes (``sellercentral.ratelimit``): over it, a 429 with ``Retry-After``."""

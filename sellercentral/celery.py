@@ -33,6 +33,10 @@ def _beat_schedule() -> dict:
             "task": "messaging.tasks.run_response_timers",
             "schedule": float(settings.RESPONSE_TIMER_INTERVAL_SECONDS),
         },
+        "forget-old-idempotency-keys": {
+            "task": "sellercentral.tasks.forget_old_idempotency_keys",
+            "schedule": 3600.0,
+        },
         "run-return-timers": {
             "task": "returns.tasks.run_return_timers",
             "schedule": float(settings.RETURN_TIMERS_INTERVAL_SECONDS),

@@ -41,6 +41,12 @@ class Verdict:
     allowed: bool
     count: int  # hits in the current window, this one included
     retry_after: int  # seconds until the window ends: when a refused hit may try again
+    limit: int = 0
+    resets_at: int = 0  # Unix time of the window's end
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.count)
 
 
 def hit(key: str, limit: int, seconds: int, *, cache: BaseCache | None = None) -> Verdict:
@@ -56,7 +62,8 @@ def hit(key: str, limit: int, seconds: int, *, cache: BaseCache | None = None) -
     except ValueError:  # expired between add and incr: this hit opens a new window
         store.add(counter, 1, timeout=seconds + 1)
         count = 1
-    return Verdict(count <= limit, count, max(1, math.ceil((window + 1) * seconds - now)))
+    ends = (window + 1) * seconds
+    return Verdict(count <= limit, count, max(1, math.ceil(ends - now)), limit, ends)
 
 
 # --- The writes of buyers and sellers --------------------------------------------------------
@@ -79,9 +86,22 @@ def identity(request: HttpRequest) -> str:
 
 
 def count_write(request: HttpRequest, scope: str) -> Verdict:
-    """Count one write of ``scope`` by the request's author."""
+    """Count one write (or, for the "api" scope, one request) of ``scope`` by the request's
+    author; the verdict is kept on the request for its answer's X-RateLimit-* headers."""
     rate = rate_of(scope)
-    return hit(f"write:{scope}:{identity(request)}", rate.limit, rate.seconds)
+    verdict = hit(f"write:{scope}:{identity(request)}", rate.limit, rate.seconds)
+    held = getattr(request, "_request", request)  # the HttpRequest under DRF's Request
+    counted = getattr(held, "_rate_verdicts", None)
+    if counted is None:
+        counted = held._rate_verdicts = []
+    counted.append(verdict)
+    return verdict
+
+
+def tightest(request: HttpRequest) -> Verdict | None:
+    """Of the rates the request was counted against, the one with the fewest hits left."""
+    counted = getattr(request, "_rate_verdicts", None)
+    return min(counted, key=lambda v: (v.remaining, v.resets_at)) if counted else None
 
 
 def per_period(seconds: int) -> str:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sellercentral.middleware.RequestIdMiddleware",  # first: every answer carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +92,9 @@ MIDDLEWARE = [
     "commerce.middleware.PartyLanguageMiddleware",
     # Every write on the pages against its author's rates, before the view can change anything.
     "sellercentral.throttling.WriteRateMiddleware",
+    "sellercentral.middleware.RateLimitHeadersMiddleware",
+    # An API write with an Idempotency-Key runs once; its view runs inside the key's transaction.
+    "sellercentral.idempotency.IdempotencyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out sign-ins
 ]
 
@@ -419,6 +423,7 @@ REST_FRAMEWORK = {
     # Writes are counted per user (or client address when anonymous) against WRITE_RATES,
     # with the pages' writes (sellercentral/ratelimit.py); reads are not.
     "DEFAULT_THROTTLE_CLASSES": [
+        "sellercentral.api.ApiRateThrottle",
         "sellercentral.api.WriteRateThrottle",
         "sellercentral.api.ActionRateThrottle",
     ],
@@ -435,6 +440,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sellercentral.schema_headers.declare_headers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "commerce.models.Order.Status",
         "ReturnStatusEnum": "returns.models.ReturnStatus",

@@ -13,3 +13,11 @@ def record_heartbeat(*, source: str) -> None:
         source=source,
         defaults={"last_seen_at": timezone.now(), "hostname": socket.gethostname()},
     )
+
+
+@shared_task
+def forget_old_idempotency_keys() -> int:
+    """Idempotency keys past their lifetime; idempotent, so a redelivered run does no harm."""
+    from .idempotency import forget_old_keys
+
+    return forget_old_keys()

@@ -24,7 +24,7 @@ import pytest
 
 from .. import factories
 
-pytestmark = [pytest.mark.api_clients, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.api_clients, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / "tools" / "api-clients"
