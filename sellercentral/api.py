@@ -64,7 +64,8 @@ class ApiRateThrottle(BaseThrottle):
         if not verdict.allowed:
             raise Throttled(
                 wait=verdict.retry_after,
-                detail=gettext("Request was throttled. %(limit)s") % {"limit": ratelimit.limit_in_words("api")},
+                detail=gettext("Request was throttled. %(limit)s")
+                % {"limit": ratelimit.limit_in_words("api")},
             )
         return True
 

@@ -62,8 +62,8 @@ def declare_headers(result: dict, generator, request, public) -> dict:
             # A view's own Idempotency-Key gives way to the shared declaration.
             parameters = [p for p in operation.get("parameters", []) if p.get("name") != "Idempotency-Key"]
             if method in WRITES:
-                parameters.append({"$ref": "#/components/parameters/IdempotencyKey"})
-            operation["parameters"] = [*parameters, {"$ref": "#/components/parameters/RequestId"}]
+                parameters.append(dict(IDEMPOTENCY_KEY))
+            operation["parameters"] = [*parameters, dict(REQUEST_ID)]
             for answer in operation.get("responses", {}).values():
                 if "$ref" in answer:
                     continue
