@@ -66,6 +66,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "body_text",
             "attachments",
             "delivery_status",
+            "updated_at",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=selectors.DELIVERY_STATUSES, allow_null=True))
@@ -204,6 +205,7 @@ class BuyerContactSeller(APIView):
 )
 class SellerMessageList(generics.ListAPIView):
     serializer_class = MessageSerializer
+    created_field = "sent_at"  # created_after / created_before (sellercentral.sync)
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
     def get_queryset(self):
