@@ -78,3 +78,10 @@ def test_a_claims_answer_and_decision_move_it(seller):
             note="Proof of delivery.",
         )
     assert updated_at(claim) == decided
+
+
+def test_a_decision_moves_its_order_whose_returnable_quantities_changed(asked, order, seller_account_user):
+    authorised = ASKED + timedelta(hours=2)
+    with time_machine.travel(authorised, tick=False):
+        services.authorise_return(return_request=asked, actor=seller_account_user)
+    assert updated_at(order) == authorised
