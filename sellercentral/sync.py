@@ -47,6 +47,11 @@ INSTANT_FILTERS = {
 }
 
 
+def asks_instants(params) -> bool:
+    """Whether the query string filters by any of the instants."""
+    return any(name in params for name in INSTANT_FILTERS)
+
+
 def parse_instant(name: str, raw: str) -> datetime:
     """An ISO 8601 date and time with its zone; a date alone, a time without a zone or anything
     outside the filterable years is a 400 naming ``name``. A ``+`` left unencoded in the query
