@@ -246,6 +246,7 @@ class SyncPagination(Pagination):
         )
         described["properties"]["next"]["example"] = link
         described["properties"]["previous"]["example"] = link
+        described["required"] = ["count", "next", "previous", "results"]  # next, previous: null at the ends
         return described
 
 
