@@ -69,4 +69,5 @@ class BuyerOrderSerializer(serializers.ModelSerializer):
             "tracking_number",
             "is_gift",
             "items",
+            "updated_at",
         ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +16,28 @@ from .policy import GIFT_RECEIPT_MAX_CHARS, GIFT_RECEIPT_PATTERN
 
 ORDER_ID_PATTERN = r"^[0-9]{3}-[0-9]{7}-[0-9]{7}$"
 ASIN_PATTERN = r"^[0-9A-Z]{10}$"
+
+
+class ChangeTracked(models.Model):
+    """A row an integrator syncs: ``updated_at`` moves on every write of it, so a list filtered
+    by ``updated_after`` finds every row that changed (the API's incremental sync).
+
+    ``save(update_fields=…)`` writes it too; a queryset's ``.update()`` must name it (the
+    services that bulk-update such rows do). The database default serves bulk loads that name
+    only the columns they know, and lets the column be added to a big table without a rewrite.
+    """
+
+    updated_at = models.DateTimeField(
+        auto_now=True, db_default=Now(), help_text="When anything of the row last changed."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        if update_fields:  # an empty list saves nothing, and stays so
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class Marketplace(models.Model):
@@ -182,7 +204,7 @@ class Product(models.Model):
         return f"{self.asin} {self.title}"
 
 
-class Order(models.Model):
+class Order(ChangeTracked):
     class Status(models.TextChoices):
         # In context: "Placed" is also a column of dates, and a status reads differently.
         PLACED = "placed", pgettext_lazy("order status", "Placed")
@@ -249,6 +271,8 @@ class Order(models.Model):
             # Manage Orders' other sort orders (commerce.selectors.ORDER_SORTING), either way.
             models.Index(fields=["seller", "order_id", "id"], name="order_seller_order_id_idx"),
             models.Index(fields=["seller", "total", "id"], name="order_seller_total_idx"),
+            # The API's incremental sync (``updated_after``).
+            models.Index(fields=["seller", "updated_at", "id"], name="order_seller_updated_idx"),
         ]
 
     def __str__(self) -> str:

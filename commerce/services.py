@@ -192,3 +192,9 @@ def mark_order_delivered(*, order: Order, at: datetime) -> Order:
     order.delivered_at = at
     order.save(update_fields=["status", "delivered_at"])
     return order
+
+
+def mark_order_changed(*, order_id: int, at: datetime) -> None:
+    """Something an order shows beside its own columns changed — its items' returnable
+    quantities, which the returns app counts — so integrators who sync orders see it updated."""
+    Order.objects.filter(pk=order_id).update(updated_at=at)

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer, IsSeller
 from sellercentral.api import INVALID
+from sellercentral.sync import asks_instants
 
 from . import selectors, services
 from .authentication import verdict_from_authentication_results
@@ -66,6 +67,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "body_text",
             "attachments",
             "delivery_status",
+            "updated_at",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=selectors.DELIVERY_STATUSES, allow_null=True))
@@ -204,6 +206,7 @@ class BuyerContactSeller(APIView):
 )
 class SellerMessageList(generics.ListAPIView):
     serializer_class = MessageSerializer
+    created_field = "sent_at"  # created_after / created_before (sellercentral.sync)
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
     def get_queryset(self):
@@ -219,7 +222,11 @@ class SellerMessageList(generics.ListAPIView):
         )
         if not form.is_valid():
             raise ValidationError(form.errors)
-        messages = selectors.inbox(self.request.seller, **form.filters())
+        filters = form.filters()
+        if asks_instants(params) and not (params.get("since") or params.get("until")):
+            # A sync's instants bound the list: not the inbox's last 30 days too.
+            filters["since"] = filters["until"] = None
+        messages = selectors.inbox(self.request.seller, **filters)
         return selectors.with_delivery_status(messages).select_related("thread__seller_alias__marketplace")
 
 

@@ -42,7 +42,7 @@ def mark_overdue_messages(*, now: datetime | None = None) -> int:
             )
             ids = [message.pk for message in due]
             if ids:
-                Message.objects.filter(pk__in=ids).update(overdue_at=now)
+                Message.objects.filter(pk__in=ids).update(overdue_at=now, updated_at=now)
                 events.record_many(ids, MessageEvent.Event.OVERDUE, at=now)
         marked += len(ids)
         if len(ids) < policy.DEADLINE_BATCH:
@@ -66,7 +66,7 @@ def warn_before_deadlines(*, now: datetime | None = None) -> int:
         ids = [message.pk for message in due]
         if not ids:
             return 0
-        Message.objects.filter(pk__in=ids).update(deadline_warning_sent_at=now)
+        Message.objects.filter(pk__in=ids).update(deadline_warning_sent_at=now, updated_at=now)
         for message in due:
             _send_warning(message, now=now)
         events.record_many(ids, MessageEvent.Event.DEADLINE_WARNING_SENT, at=now)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from commerce.models import Customer, Marketplace, Order, SellerAccount
+from commerce.models import ChangeTracked, Customer, Marketplace, Order, SellerAccount
 
 from . import policy
 from .notices import Notice, ThreadNotice
@@ -123,7 +123,7 @@ class Thread(models.Model):
         return Notice.from_json(self.subject_notice).render() if self.subject_notice else self.subject
 
 
-class Message(models.Model):
+class Message(ChangeTracked):
     class Direction(models.TextChoices):
         RECEIVED = "received", _("Received")  # buyer → seller
         SENT = "sent", _("Sent")  # seller → buyer
@@ -205,6 +205,8 @@ class Message(models.Model):
             # The inbox: one seller, one direction, newest first (and the keyset of its pages).
             models.Index(fields=["seller", "direction", "-sent_at", "-id"], name="message_inbox_idx"),
             models.Index(fields=["thread", "sent_at"], name="message_thread_idx"),
+            # The API's incremental sync (``updated_after``).
+            models.Index(fields=["seller", "updated_at", "id"], name="message_seller_updated_idx"),
             # Contact Response Time: the seller's counted messages in a time range, answered
             # from the index alone. Its condition is policy.counts_for_response_time(), written
             # out because the migrations freeze it.
@@ -415,6 +417,10 @@ class ReplyTemplate(models.Model):
         constraints = [
             # Also the index of the seller's list, in name order.
             models.UniqueConstraint("seller", Lower("name"), name="reply_template_name_once_per_seller"),
+        ]
+        indexes = [
+            # The API's incremental sync (``updated_after``).
+            models.Index(fields=["seller", "updated_at", "id"], name="reply_template_updated_idx"),
         ]
 
     def __str__(self) -> str:

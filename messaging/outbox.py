@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 from . import events, locks, verp
 from .mailer import InternationalAddressRefused
 from .masking import without_addresses
-from .models import MessageEvent, OutboundEmail, UndeliverableAddress
+from .models import Message, MessageEvent, OutboundEmail, UndeliverableAddress
 from .notices import Notice
 from .policy import MAX_SEND_ATTEMPTS, OUTBOX_SWEEP_BATCH, is_permanent_smtp_failure, retry_delay
 
@@ -172,6 +172,7 @@ def deliver_outbound_email(*, outbound_id: int) -> bool:
                 outbound.status = OutboundEmail.Status.SENT
                 outbound.sent_at = now
                 outbound.save(update_fields=["attempts", "status", "sent_at"])
+                delivery_status_changed(outbound, at=now)
                 return True
     from .services.bounces import bounce_outbound_email  # the services import this module
 
@@ -247,6 +248,15 @@ def _record_failure(outbound: OutboundEmail, exc: Exception, *, now, may_give_up
             )
     outbound.next_attempt_at = now + retry_delay(outbound.attempts)
     outbound.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    if outbound.status == OutboundEmail.Status.FAILED:
+        delivery_status_changed(outbound, at=now)
+
+
+def delivery_status_changed(outbound: OutboundEmail, *, at) -> None:
+    """A relayed copy was sent, given up on or bounced: its message's ``delivery_status``
+    changed in the API, so the message counts as updated for integrators who sync."""
+    if outbound.message_id is not None:
+        Message.objects.filter(pk=outbound.message_id).update(updated_at=at)
 
 
 def compose(outbound: OutboundEmail) -> EmailMultiAlternatives:

@@ -62,7 +62,7 @@ class _SellersTemplates:
 )
 @extend_schema(tags=["seller"])
 class SellerReplyTemplateList(_SellersTemplates, generics.ListCreateAPIView):
-    pass
+    created_field = "created_at"  # created_after / created_before (sellercentral.sync)
 
 
 @extend_schema_view(

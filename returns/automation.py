@@ -91,7 +91,7 @@ def send_reminders() -> int:
             limit=BATCH,
         )
         for return_request in due:
-            ReturnRequest.objects.filter(pk=return_request.pk).update(reminder_sent_at=now)
+            ReturnRequest.objects.filter(pk=return_request.pk).update(reminder_sent_at=now, updated_at=now)
             notifications.announce(return_request, "reminder", system=False)
     return len(due)
 
@@ -113,7 +113,7 @@ def mark_late_responses() -> int:
             )
             # Compare-and-set on the claimed rows: late from the moment the 48 hours ran out.
             ReturnRequest.objects.filter(pk__in=[r.pk for r in due], late_at__isnull=True).update(
-                late_at=F("requested_at") + LATE_RESPONSE_AFTER
+                late_at=F("requested_at") + LATE_RESPONSE_AFTER, updated_at=now
             )
         marked += len(due)
         if len(due) < BATCH:

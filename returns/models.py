@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.formats import money
-from commerce.models import Customer, Marketplace, Order, OrderItem, SellerAccount
+from commerce.models import ChangeTracked, Customer, Marketplace, Order, OrderItem, SellerAccount
 
 from . import policy
 
@@ -206,7 +206,7 @@ class MarketplaceReturnRule(models.Model):
         return f"{self.seller} on {self.marketplace}: {self.rule}"
 
 
-class ReturnRequest(models.Model):
+class ReturnRequest(ChangeTracked):
     Status = ReturnStatus
     CloseReason = CloseReason
 
@@ -281,6 +281,8 @@ class ReturnRequest(models.Model):
             # Manage Returns sorted by return-by date, soonest first (nulls last, PostgreSQL's
             # default for an ascending index).
             models.Index(fields=["seller", "return_by", "id"], name="return_seller_return_by_idx"),
+            # The API's incremental sync (``updated_after``).
+            models.Index(fields=["seller", "updated_at", "id"], name="return_seller_updated_idx"),
             # Timers: only the rows still live are in these indexes.
             models.Index(
                 fields=["requested_at"],
@@ -437,7 +439,7 @@ class ClaimStatus(models.TextChoices):
     DENIED = "denied", _("Denied")
 
 
-class Claim(models.Model):
+class Claim(ChangeTracked):
     """An A-to-z Guarantee claim on an order, decided by marketplace staff.
 
     Its status moves only through ``returns/states.py``'s claim table; a granted claim refunds
@@ -478,6 +480,8 @@ class Claim(models.Model):
             # The claims list's sort orders (selectors.CLAIM_SORTING), either way.
             models.Index(fields=["seller", "-filed_at", "-id"], name="claim_seller_filed_idx"),
             models.Index(fields=["seller", "status", "id"], name="claim_seller_status_idx"),
+            # The API's incremental sync (``updated_after``).
+            models.Index(fields=["seller", "updated_at", "id"], name="claim_seller_updated_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

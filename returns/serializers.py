@@ -58,7 +58,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         fields = [
             "id", "rma", "status", "close_reason", "is_gift", "order_id", "marketplace", "buyer_name", "items",
             "requested_at", "authorised_at", "return_by", "closed_at", "return_address", "deny_reason",
-            "deny_message", "refunded_total", "currency", "actions", "history",
+            "deny_message", "refunded_total", "currency", "actions", "history", "updated_at",
         ]  # fmt: skip
 
     def get_actions(self, return_request: ReturnRequest) -> list[str]:
@@ -180,9 +180,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_note",
             "refund_amount",
+            "updated_at",
         ]
         read_only_fields = [
-            "status", "seller_response", "filed_at", "decided_at", "decision_note", "refund_amount",
+            "status", "seller_response", "filed_at", "decided_at", "decision_note", "refund_amount", "updated_at",
         ]  # fmt: skip
 
 

@@ -414,7 +414,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "sellercentral.api.Pagination",
+    # Cursor pages, numbered ones on ``page=``; the lists' instant filters (sellercentral/sync.py).
+    "DEFAULT_PAGINATION_CLASS": "sellercentral.sync.SyncPagination",
+    "DEFAULT_FILTER_BACKENDS": ["sellercentral.sync.InstantFilter"],
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from commerce import api_me
 from messaging import api as messaging_api
 from messaging import api_contact as messaging_contact_api
+from messaging import api_orders as messaging_orders_api
 from messaging import template_api as messaging_template_api
 from metrics import api as metrics_api
 from returns import api as returns_api
@@ -13,6 +15,11 @@ from . import views
 
 api_v1 = [
     path("auth/token/", views.ApiToken.as_view(), name="token"),
+    path("me/", api_me.Me.as_view(), name="me"),
+    path("seller/orders/", messaging_orders_api.SellerOrderList.as_view(), name="seller-orders"),
+    path(
+        "seller/orders/<str:order_id>/", messaging_orders_api.SellerOrderDetail.as_view(), name="seller-order"
+    ),
     path("buyer/orders/", returns_api.BuyerOrderList.as_view(), name="buyer-orders"),
     path(
         "buyer/orders/<str:order_id>/messages/",

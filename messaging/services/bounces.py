@@ -27,6 +27,7 @@ from .. import events, locks, policy, verp
 from ..masking import without_addresses
 from ..models import Message, MessageEvent, OutboundEmail, UndeliverableAddress
 from ..notices import Notice, ThreadNotice
+from ..outbox import delivery_status_changed
 from .inbound import _unknown_recipient
 from .relay import store_message
 
@@ -142,6 +143,7 @@ def bounce_outbound_email(
         outbound.status = OutboundEmail.Status.BOUNCED
         outbound.last_error = last_error[:2000]
         outbound.save(update_fields=["status", "last_error"])
+        delivery_status_changed(outbound, at=now)
         if count:
             count_hard_bounce(outbound.to_address, reason=last_error, at=now)
         if outbound.message_id is not None:

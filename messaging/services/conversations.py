@@ -197,7 +197,7 @@ def _mark_waiting_messages(thread: Thread, *, until: datetime, actor: AbstractBa
         )
     )
     if waiting:
-        Message.objects.filter(pk__in=waiting).update(no_response_needed=True)
+        Message.objects.filter(pk__in=waiting).update(no_response_needed=True, updated_at=timezone.now())
         events.record_many(waiting, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor, at=until)
 
 

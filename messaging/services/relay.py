@@ -102,7 +102,7 @@ def store_message(
     if policy.answers_buyer(**kind):
         # One seller reply answers every earlier unanswered buyer message in the thread.
         Message.objects.filter(policy.unanswered(), thread=thread, sent_at__lte=sent_at).update(
-            responded_at=sent_at
+            responded_at=sent_at, updated_at=timezone.now()
         )
     if relay and direction != Message.Direction.SYSTEM:  # the product's word is never mailed on
         _queue_relay(message, thread, addresses=addresses)

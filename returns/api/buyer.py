@@ -117,7 +117,7 @@ class BuyerReturns(ReturnsAs):
 
 @extend_schema(tags=["buyer"], summary="The buyer's returns, newest first")
 class BuyerReturnList(BuyerReturns, generics.ListAPIView):
-    pass
+    created_field = "requested_at"  # created_after / created_before (sellercentral.sync)
 
 
 @extend_schema(tags=["buyer"], summary="One of the buyer's returns")

@@ -16,12 +16,13 @@ from .. import policy, selectors
 class BuyerOrderList(generics.ListAPIView):
     serializer_class = BuyerOrderSerializer
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
+    created_field = "placed_at"  # created_after / created_before (sellercentral.sync)
 
     def get_queryset(self):
         return commerce_selectors.orders_for_customer(self.request.customer)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         # Nothing of an order that cannot be returned (cancelled, not yet dispatched) is returnable.
         orders = [order for order in page if policy.is_returnable(order)]
         items = [item for order in orders for item in order.items.all()]  # prefetched with the page

@@ -56,6 +56,8 @@ class SellerReturns(ReturnsAs):
     ],
 )
 class SellerReturnList(SellerReturns, generics.ListAPIView):
+    created_field = "requested_at"  # created_after / created_before (sellercentral.sync)
+
     def get_queryset(self):
         params = self.request.query_params
         form = ReturnFilterForm({name: params.get(name, "") for name in ("status", "q", "since", "until")})
@@ -184,6 +186,7 @@ class SellerReturnAddresses(APIView):
 @extend_schema(tags=["seller"], summary="The seller's A-to-z Guarantee claims")
 class SellerClaimList(generics.ListAPIView):
     serializer_class = ClaimSerializer
+    created_field = "filed_at"  # created_after / created_before (sellercentral.sync)
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
     def get_queryset(self):

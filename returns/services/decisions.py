@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from commerce import services as commerce_services
 from commerce.policy import at_most_characters
 from sellercentral.errors import TransitionRefused
 
@@ -64,6 +65,9 @@ def _transition(
     events.record_return_event(
         locked, event=event.value, actor=actor, role=role, from_status=from_status, now=now, note=note
     )
+    # What its order's items can still be returned may have changed (a return authorised,
+    # refunded, cancelled): the order's rows in the API changed with it.
+    commerce_services.mark_order_changed(order_id=locked.order_id, at=now)
     return locked
 
 

@@ -1,7 +1,11 @@
 """The messaging rows of docs/api.md, field for field."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from messaging import services
@@ -125,3 +129,15 @@ def test_the_seller_list_runs_in_constant_queries(order, seller_api, django_asse
     with django_assert_max_num_queries(3):
         body = seller_api.get("/api/v1/seller/messages/").json()
     assert len(body["results"]) == 25
+
+
+def test_a_sync_reaches_messages_older_than_the_inboxs_30_days(order, seller_api):
+    """The list's default window is the inbox's last 30 days; an instant filter replaces it,
+    so a message answered today that came 40 days ago is found by ``updated_after``."""
+    with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
+        old = services.contact_seller(order=order, subject="enquiry", body="Still there?")
+    services.reply_to_thread(thread=old.thread, body="Yes!")
+    assert old.pk not in [row["id"] for row in seller_api.get("/api/v1/seller/messages/").json()["results"]]
+    since_an_hour = (timezone.now() - timedelta(hours=1)).isoformat()
+    found = seller_api.get("/api/v1/seller/messages/", {"updated_after": since_an_hour}).json()
+    assert [row["id"] for row in found["results"]] == [old.pk]

@@ -123,3 +123,15 @@ def test_the_list_runs_in_constant_queries(seller, seller_api, django_assert_max
     with django_assert_max_num_queries(3):
         page = seller_api.get(LIST + "?page_size=50").json()
     assert page["count"] == 61 and len(page["results"]) == 50
+
+
+def test_the_cursor_walks_templates_by_name_whatever_their_case(seller, seller_api):
+    """The list's order is the name without case: the cursor walks it, ties broken by id."""
+    names = ["beta", "Alpha", "alpha2", "Gamma", "delta"]
+    for name in names:
+        _template(seller, name=name)
+    first = seller_api.get(LIST, {"page_size": 2}).json()
+    second = seller_api.get(first["next"]).json()
+    third = seller_api.get(second["next"]).json()
+    walked = [row["name"] for page in (first, second, third) for row in page["results"]]
+    assert walked == sorted(names, key=str.lower) and third["next"] is None
