@@ -33,6 +33,10 @@ def _beat_schedule() -> dict:
             "task": "messaging.tasks.run_response_timers",
             "schedule": float(settings.RESPONSE_TIMER_INTERVAL_SECONDS),
         },
+        "roll-up-response-hours": {
+            "task": "metrics.tasks.roll_up_response_hours",
+            "schedule": float(settings.RESPONSE_ROLLUP_INTERVAL_SECONDS),
+        },
         "run-return-timers": {
             "task": "returns.tasks.run_return_timers",
             "schedule": float(settings.RETURN_TIMERS_INTERVAL_SECONDS),
