@@ -235,7 +235,7 @@ def test_a_message_stored_as_it_arrives_costs_no_roll_up_query(seller, thread, d
 # --- Two sweeps at once -------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outside a test transaction, as beat runs
 def test_two_sweeps_at_once_write_what_one_writes():
     # Given two sellers' messages over 95 days (committed: the sweeps run on their own connections)
     sellers = [factories.SellerAccountFactory(), factories.SellerAccountFactory()]
