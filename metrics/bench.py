@@ -17,6 +17,7 @@ from messaging.bench import _percentile, _time_sql
 from messaging.models import Message
 
 from . import selectors, services
+from .models import ResponseHour
 
 # The floor the figures are judged against: one conditional aggregate over the same rows
 # (the seller's counted messages of 90 days, the same index-only scan), written by hand.
@@ -44,6 +45,9 @@ def bench_contact_response_time(
     started = time.perf_counter()
     rows = services.rebuild_response_rollup()
     rebuilt = time.perf_counter() - started
+    # As autovacuum would soon: the visibility map that lets the page read the roll-up's index alone.
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {ResponseHour._meta.db_table}")
     report(
         f"roll-up rebuilt from all messages in {rebuilt:.1f} s ({rows:,} seller-hours), outside the timing"
     )

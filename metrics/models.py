@@ -69,7 +69,14 @@ class ResponseHour(models.Model):
     settled_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["seller", "hour"], name="response_hour_once")]
+        constraints = [
+            # The page reads a seller's hours of 90 days from this index alone (once vacuumed).
+            models.UniqueConstraint(
+                fields=["seller", "hour"],
+                include=["under_24h", "over_24h", "no_response", "answered_seconds", "settled_at"],
+                name="response_hour_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.seller_id} {self.hour:%Y-%m-%d %H:00}"
