@@ -1,5 +1,6 @@
 """Registers the app's to-dos (``commerce.todos``) and its section of the seller's order page
-(``commerce.order_page``) once the apps are loaded."""
+(``commerce.order_page``) once the apps are loaded, and sends ``signals.response_outcome_changed``
+for messages saved or deleted through the ORM."""
 
 from django.apps import AppConfig
 
@@ -13,7 +14,9 @@ class MessagingConfig(AppConfig):
 
         from commerce import order_page, todos
 
-        from . import selectors
+        from . import selectors, signals
+
+        signals.connect()
 
         todos.register(
             todos.ToDoSource(

@@ -1,4 +1,5 @@
-"""Registers the app's to-dos (``commerce.todos``) once the apps are loaded."""
+"""Registers the app's to-dos (``commerce.todos``) once the apps are loaded, and keeps Contact
+Response Time's roll-up in step with messaging (``messaging.signals``)."""
 
 from django.apps import AppConfig
 
@@ -12,8 +13,14 @@ class MetricsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from commerce import todos
+        from messaging.signals import response_outcome_changed
 
-        from . import selectors
+        from . import selectors, services
+
+        def recount(sender, *, seller_id: int, sent_ats: list, **kwargs) -> None:
+            services.recount_response_hours(seller_id=seller_id, sent_ats=sent_ats)
+
+        response_outcome_changed.connect(recount, weak=False, dispatch_uid="metrics.recount_response_hours")
 
         todos.register(
             todos.ToDoSource(

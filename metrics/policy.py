@@ -6,7 +6,7 @@ window from ``messaging.policy``, the 48-hour late return response from ``return
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
@@ -34,3 +34,23 @@ def negative_feedback_to_contact(now: datetime) -> Q:
 
 # Business Reports: one row per day and marketplace, so the longest range is a (leap) year.
 BUSINESS_REPORT_MAX_DAYS = 366
+
+# Contact Response Time's roll-up (docs/metrics.md): one row per seller and UTC hour, added by
+# the sweep once every deadline in the hour has passed, and ROLL_MARGIN later still, so that a
+# change to one of its messages still being committed when its hour is rolled (a transaction
+# is far shorter than this) is seen by the roll rather than missed by both.
+ROLLUP_HOUR = timedelta(hours=1)
+ROLL_MARGIN = timedelta(hours=1)
+# The sweep rolls up at most this much time per transaction (the first roll does 90+ days).
+ROLL_BATCH = timedelta(days=7)
+
+
+def floor_hour(moment: datetime) -> datetime:
+    """The start of the UTC hour ``moment`` falls in (the roll-up's rows are such hours)."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def ceil_hour(moment: datetime) -> datetime:
+    """The first whole UTC hour at or after ``moment``."""
+    start = floor_hour(moment)
+    return start if start == moment else start + ROLLUP_HOUR

@@ -1,4 +1,5 @@
-"""Contact Response Time and its daily trend, from one grouped query (docs/metrics.md).
+"""Contact Response Time and its daily trend: the roll-up's settled hours and one grouped
+query over the rest (docs/metrics.md).
 
 Counted are buyer messages that need a response (not automatic, not system, not marked "no
 response needed") received in the window; a message's response is the first seller reply
@@ -13,6 +14,14 @@ time it was sent in (``width_bucket`` over the sorted window starts and local mi
 segment straddles a window edge or a day) and its outcome. The database returns at most a few
 hundred (segment, outcome) rows, which are added up here per window and per day; the page's
 7/30/90 figures and its 90-day chart come from the same scan.
+
+Even so, a GROUP BY over 90 days of a large seller's messages costs more than twice the raw
+scan; so the hours whose every deadline has passed are read from the roll-up
+(``ResponseHour``, one row per seller and UTC hour, written by ``services.rollup``), grouped
+by the same segments, and only the rest is scanned: each window's first part hour (from
+``now - N days`` to the next whole hour) and everything from the roll-up's watermark on. Two
+queries, whatever the data. Where the reader's local midnights are not whole UTC hours (a
++05:30 zone), an hour would straddle two days of the trend: all is scanned, as before.
 """
 
 from __future__ import annotations
@@ -32,17 +41,21 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from commerce.models import SellerAccount
 from messaging.models import Message
 from messaging.policy import counts_for_response_time
 
-from .policy import STATUS_WINDOW, UNDER_TARGET, WINDOWS
+from .models import ResponseHour, ResponseRollup
+from .policy import STATUS_WINDOW, UNDER_TARGET, WINDOWS, ceil_hour, floor_hour
 
 DAY = timedelta(days=1)
 TICK = timedelta(microseconds=1)  # the stored resolution: "sent_at <= now" is "< now + 1 µs"
@@ -140,23 +153,29 @@ def _day_starts(first: date, last: date) -> list[datetime]:
     ]
 
 
-def _segments(
-    seller: SellerAccount, *, now: datetime, since: datetime, bounds: list[datetime]
-) -> list[tuple[datetime, int, int, float]]:
-    """(segment start, outcome, messages, seconds to answer) for counted messages sent from
-    ``since``; a segment runs from one bound to the next, the bounds sorted."""
-    segment = Func(
-        F("sent_at"),
+Row = tuple[datetime, int, int, float]  # segment start, outcome, messages, seconds to answer
+
+
+def _width_bucket(field: str, bounds: list[datetime]) -> Func:
+    return Func(
+        F(field),
         Value(bounds, ArrayField(DateTimeField())),
         function="width_bucket",
         output_field=IntegerField(),
     )
+
+
+def _segments(
+    seller: SellerAccount, *, now: datetime, since: datetime, bounds: list[datetime], within: Q | None = None
+) -> list[Row]:
+    """(segment start, outcome, messages, seconds to answer) for counted messages sent from
+    ``since`` (and ``within``); a segment runs from one bound to the next, the bounds sorted."""
     delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
     seconds = Func(delay, template="date_part('epoch', %(expressions)s)", output_field=FloatField())
     rows = (
         counted_messages(seller)
-        .filter(sent_at__gte=since, sent_at__lt=bounds[-1])
-        .annotate(segment=segment, outcome=_outcome(now))
+        .filter(within or Q(), sent_at__gte=since, sent_at__lt=bounds[-1])
+        .annotate(segment=_width_bucket("sent_at", bounds), outcome=_outcome(now))
         .values_list("segment", "outcome")
         .annotate(messages=Count("*"), seconds=Sum(seconds))
         .order_by()
@@ -167,11 +186,86 @@ def _segments(
     ]
 
 
-def _windows(now: datetime, windows: tuple[int, ...], segments: list) -> ContactResponseTime:
+def _rolled_segments(
+    seller: SellerAccount, *, now: datetime, first: datetime, bounds: list[datetime]
+) -> tuple[datetime | None, list[Row]]:
+    """The roll-up's hours from ``first`` that hold for ``now``, grouped by segment, and where
+    they stop (``limit``: None when there are none): at the watermark, or at the first hour a
+    reader of the past can not use (a reply or deadline in it is later than ``now``)."""
+    watermark = ResponseRollup.objects.values("watermark")[:1]
+    unusable = (
+        ResponseHour.objects.filter(seller=seller, hour__gte=first, settled_at__gte=now)
+        .order_by("hour")
+        .values("hour")[:1]
+    )
+    rows = (
+        ResponseHour.objects.filter(seller=seller, hour__gte=first)
+        # LEAST ignores a NULL: no unusable hour, the watermark; no watermark, no row.
+        .annotate(limit=Least(Subquery(watermark), Subquery(unusable)))
+        .filter(hour__lt=F("limit"))
+        .annotate(segment=_width_bucket("hour", bounds))
+        .values_list("segment", "limit")
+        .annotate(Sum("under_24h"), Sum("over_24h"), Sum("no_response"), Sum("answered_seconds"))
+        .order_by()
+    )
+    limit, segments = None, []
+    for number, until, under, over, no_response, seconds in rows:
+        start, limit = bounds[number - 1], until
+        segments += [
+            (start, UNDER, under, seconds),
+            (start, OVER, over, 0.0),
+            (start, NO_RESPONSE, no_response, 0.0),
+        ]
+    return limit, segments
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The rows of both sources, and which of them a range from ``start`` to now reads: the
+    roll-up's whole hours from the first one at or after ``start`` to ``limit``, the live
+    rows before that hour and from ``limit``."""
+
+    rolled: list[Row]
+    live: list[Row]
+    limit: datetime
+
+    def since(self, start: datetime) -> list[Row]:
+        head = ceil_hour(start)
+        return [row for row in self.rolled if row[0] >= head] + [
+            row for row in self.live if row[0] >= start and (row[0] < head or row[0] >= self.limit)
+        ]
+
+
+def _parts(
+    seller: SellerAccount, *, now: datetime, starts: set[datetime], midnights: list[datetime]
+) -> _Parts:
+    """Counted messages from the earliest of ``starts`` to now (or to the last of ``midnights``)
+    in segments that straddle no start, no start's next whole hour and no midnight."""
+    since = min(starts)
+    end = midnights[-1] if midnights else now + TICK
+    heads = {ceil_hour(start) for start in starts}
+    inside = [midnight for midnight in midnights if since < midnight < end]
+    limit, rolled = None, []
+    if all(midnight == floor_hour(midnight) for midnight in inside):
+        bounds = sorted({head for head in heads if head < end} | set(inside) | {end})
+        limit, rolled = _rolled_segments(seller, now=now, first=ceil_hour(since), bounds=bounds)
+    if limit is None:
+        limit = since  # nothing rolled up (or not in whole hours here): all of it is scanned
+    within = Q(sent_at__gte=limit)
+    for start in starts:
+        within |= Q(sent_at__gte=start, sent_at__lt=ceil_hour(start))
+    edges = starts | {head for head in heads if head < end} | set(midnights) | {now + TICK, end}
+    if since < limit < end:
+        edges.add(limit)
+    live = _segments(seller, now=now, since=since, bounds=sorted(edges), within=within)
+    return _Parts(rolled=rolled, live=live, limit=limit)
+
+
+def _windows(now: datetime, windows: tuple[int, ...], parts: _Parts) -> ContactResponseTime:
     figures = []
     for days in windows:
         start = now - days * DAY
-        inside = [row for row in segments if row[0] >= start]
+        inside = [row for row in parts.since(start) if row[0] <= now]
         counts = defaultdict(int)
         seconds = 0.0
         for _start, outcome, messages, total in inside:
@@ -191,15 +285,17 @@ def _windows(now: datetime, windows: tuple[int, ...], segments: list) -> Contact
         )
     week = now - UNANSWERED_DAYS * DAY
     unanswered = sum(
-        messages for start, outcome, messages, _ in segments if start >= week and outcome in UNANSWERED
+        messages
+        for start, outcome, messages, _ in parts.since(week)
+        if start <= now and outcome in UNANSWERED
     )
     return ContactResponseTime(now=now, windows=figures, unanswered_last_7_days=unanswered)
 
 
-def _daily(now: datetime, days: int, segments: list) -> list[DailyShare]:
+def _daily(now: datetime, days: int, rows: list[Row]) -> list[DailyShare]:
     first = timezone.localdate(now) - timedelta(days=days - 1)
     counted, under = defaultdict(int), defaultdict(int)
-    for start, outcome, messages, _seconds in segments:
+    for start, outcome, messages, _seconds in rows:
         day = timezone.localdate(start)
         counted[day] += messages if outcome in SETTLED else 0
         under[day] += messages if outcome == UNDER else 0
@@ -210,11 +306,10 @@ def _daily(now: datetime, days: int, segments: list) -> list[DailyShare]:
 def contact_response_time(
     seller: SellerAccount, *, now: datetime | None = None, windows: tuple[int, ...] = WINDOWS
 ) -> ContactResponseTime:
-    """The 7/30/90-day figures (or ``windows``), in one query over the longest window."""
+    """The 7/30/90-day figures (or ``windows``): the roll-up and one query over the rest."""
     now = now or timezone.now()
-    since = now - max(*windows, UNANSWERED_DAYS) * DAY
-    edges = {now - d * DAY for d in (*windows, UNANSWERED_DAYS)} | {now + TICK}
-    return _windows(now, windows, _segments(seller, now=now, since=since, bounds=sorted(edges)))
+    starts = {now - d * DAY for d in (*windows, UNANSWERED_DAYS)}
+    return _windows(now, windows, _parts(seller, now=now, starts=starts, midnights=[]))
 
 
 def daily_under_24h(
@@ -227,14 +322,12 @@ def daily_under_24h(
 def response_figures(
     seller: SellerAccount, *, now: datetime | None = None, windows: tuple[int, ...] = WINDOWS, days: int = 90
 ) -> tuple[ContactResponseTime, list[DailyShare]]:
-    """Account Health's 7/30/90 figures and its ``days``-day trend, from one query."""
+    """Account Health's 7/30/90 figures and its ``days``-day trend, from the same two queries."""
     now = now or timezone.now()
-    since = now - max(*windows, days, UNANSWERED_DAYS) * DAY
+    starts = {now - d * DAY for d in (*windows, days, UNANSWERED_DAYS)}
     today = timezone.localdate(now)
-    midnights = _day_starts(today - timedelta(days=days - 1), today + timedelta(days=1))
     # The trend counts a settled message of today even if sent after ``now`` (as it always
     # did); the windows end at ``now``: segments up to tomorrow, the windows' past ``now``.
-    edges = {now - d * DAY for d in (*windows, UNANSWERED_DAYS)} | {now + TICK, since}
-    segments = _segments(seller, now=now, since=since, bounds=sorted(edges | set(midnights)))
-    in_windows = [row for row in segments if row[0] <= now]
-    return _windows(now, windows, in_windows), _daily(now, days, segments)
+    midnights = _day_starts(today - timedelta(days=days - 1), today + timedelta(days=1))
+    parts = _parts(seller, now=now, starts=starts, midnights=midnights)
+    return _windows(now, windows, parts), _daily(now, days, parts.since(min(starts)))

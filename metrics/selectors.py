@@ -43,9 +43,10 @@ def average_response_time(
     seller: SellerAccount, *, days: int = 7, now: datetime | None = None
 ) -> timedelta | None:
     """The inbox sidebar's "7 day average response time": Account Health's own figure for the
-    window, from the same query (``contact_response_time``), read afresh on every page, so the
-    two never disagree, not even just after a reply. Not cached: the aggregate is one
-    index-only scan of a week of the seller's counted messages (``message_counted_covering_idx``).
+    window, from the same queries (``contact_response_time``), read afresh on every page, so the
+    two never disagree, not even just after a reply. Not cached: the week's settled hours come
+    from the roll-up (a week of one seller's rows), the last day or so from an index-only scan
+    of the seller's counted messages (``message_counted_covering_idx``).
     """
     return contact_response_time(seller, now=now, windows=(days,)).windows[0].average_response
 

@@ -37,6 +37,10 @@ def _beat_schedule() -> dict:
             "task": "sellercentral.tasks.forget_old_idempotency_keys",
             "schedule": 3600.0,
         },
+        "roll-up-response-hours": {
+            "task": "metrics.tasks.roll_up_response_hours",
+            "schedule": float(settings.RESPONSE_ROLLUP_INTERVAL_SECONDS),
+        },
         "run-return-timers": {
             "task": "returns.tasks.run_return_timers",
             "schedule": float(settings.RETURN_TIMERS_INTERVAL_SECONDS),

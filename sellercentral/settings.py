@@ -395,6 +395,8 @@ HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 60, minimum=1
 OUTBOX_SWEEP_INTERVAL_SECONDS = env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=1)
 RETURN_TIMERS_INTERVAL_SECONDS = env_int("RETURN_TIMERS_INTERVAL_SECONDS", 60, minimum=1)
 RESPONSE_TIMER_INTERVAL_SECONDS = env_int("RESPONSE_TIMER_INTERVAL_SECONDS", 60, minimum=1)
+# Contact Response Time's roll-up moves an hour at a time: a few runs an hour keep it close.
+RESPONSE_ROLLUP_INTERVAL_SECONDS = env_int("RESPONSE_ROLLUP_INTERVAL_SECONDS", 600, minimum=1)
 # The seller is warned this many hours before a buyer message's 24 hours run out.
 RESPONSE_WARNING_HOURS = env_int("RESPONSE_WARNING_HOURS", 4, minimum=1)
 

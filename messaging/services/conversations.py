@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_noop
 from commerce import languages
 from commerce.models import Order
 
-from .. import events, locks, mime, policy, selectors
+from .. import events, locks, mime, policy, selectors, signals
 from ..models import Message, MessageEvent, Thread
 from ..notices import Notice, ThreadNotice, label, sentence
 from .aliases import buyer_alias, seller_alias
@@ -191,14 +191,15 @@ def _reply_subject(thread: Thread) -> ThreadNotice | None:
 
 def _mark_waiting_messages(thread: Thread, *, until: datetime, actor: AbstractBaseUser | None) -> None:
     """Every buyer message of the (locked) thread awaiting a response: no response needed."""
-    waiting = list(
+    waiting = dict(
         Message.objects.filter(policy.awaiting_response(), thread=thread, sent_at__lte=until).values_list(
-            "pk", flat=True
+            "pk", "sent_at"
         )
     )
     if waiting:
         Message.objects.filter(pk__in=waiting).update(no_response_needed=True, updated_at=timezone.now())
-        events.record_many(waiting, MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor, at=until)
+        events.record_many(list(waiting), MessageEvent.Event.MARKED_NO_RESPONSE_NEEDED, actor=actor, at=until)
+        signals.outcome_changed(thread.seller_id, waiting.values())
 
 
 @transaction.atomic

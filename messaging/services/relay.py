@@ -18,13 +18,14 @@ from email.headerregistry import Address
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from commerce import languages
 
-from .. import mime, policy
+from .. import mime, policy, signals
 from ..attachments import screen_attachments, with_notes
 from ..masking import mask_content, real_to_masked
 from ..models import Alias, Attachment, Message, OutboundEmail, Thread
@@ -101,12 +102,27 @@ def store_message(
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
     if policy.answers_buyer(**kind):
         # One seller reply answers every earlier unanswered buyer message in the thread.
-        Message.objects.filter(policy.unanswered(), thread=thread, sent_at__lte=sent_at).update(
-            responded_at=sent_at, updated_at=timezone.now()
-        )
+        _answer_earlier_messages(thread, at=sent_at)
     if relay and direction != Message.Direction.SYSTEM:  # the product's word is never mailed on
         _queue_relay(message, thread, addresses=addresses)
     return message
+
+
+def _answer_earlier_messages(thread: Thread, *, at: datetime) -> None:
+    """Stamp the reply on the thread's unanswered buyer messages up to ``at``, in the one
+    UPDATE it always was; RETURNING tells whoever keeps figures by time which ones it
+    answered (``signals.response_outcome_changed``), without a second query."""
+    answered = Message.objects.filter(policy.unanswered(), thread=thread, sent_at__lte=at).values("pk")
+    where, params = answered.query.sql_with_params()
+    table = Message._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET responded_at = %s, updated_at = %s WHERE id IN ({where}) "  # noqa: S608
+            "RETURNING sent_at, no_response_needed",
+            [at, timezone.now(), *params],
+        )
+        rows = cursor.fetchall()
+    signals.outcome_changed(thread.seller_id, (sent for sent, not_counted in rows if not not_counted))
 
 
 def _source_file(raw: bytes, thread: Thread) -> ContentFile | str:

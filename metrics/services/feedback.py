@@ -12,9 +12,9 @@ from django.utils.translation import gettext
 from commerce.models import Customer, Order
 from commerce.policy import at_most_characters, is_valid_rating, stars_between
 
-from . import locks
-from .models import OrderFeedback
-from .policy import FEEDBACK_EDITABLE_DAYS, MAX_FEEDBACK_CHARS
+from .. import locks
+from ..models import OrderFeedback
+from ..policy import FEEDBACK_EDITABLE_DAYS, MAX_FEEDBACK_CHARS
 
 
 @transaction.atomic
