@@ -16,9 +16,10 @@ from commerce.api import IsSeller
 from sellercentral.api import INVALID
 
 from . import selectors, services
-from .api import JSON_OR_FILES, MessageSerializer
+from .api import MessageSerializer
 from .models import Message
 from .policy import ATTACHMENTS_ALLOWED, MAX_BODY_CHARS, ContactReason
+from .serializers import JSON_OR_FILES
 
 
 class ContactBuyerInput(serializers.Serializer):
