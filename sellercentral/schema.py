@@ -158,6 +158,12 @@ def contract(result: dict, generator, request, public: bool) -> dict:
             except KeyError:
                 raise UnnamedOperation(f"{method.upper()} {path}: name it in sellercentral.schema") from None
             operation["tags"] = [tag]
+            body = operation.get("requestBody", {})
+            if len(body.get("content", {})) > 1:
+                # The body's own fields say what is required. Marked optional because
+                # openapi-python-client 0.29 writes `| Unset` for a required body of two
+                # content types without importing Unset (its modules then fail to import).
+                body["required"] = False
             responses = operation["responses"]
             errors = {**EVERY_OPERATION_ERRORS, **(BODY_ERRORS if "requestBody" in operation else {})}
             for code, description in errors.items():
