@@ -4,7 +4,7 @@ the storefront customer it acts for — so an integrator knows whose data its to
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,8 +51,7 @@ class MeSerializer(serializers.Serializer):
     customer = MeCustomerSerializer(allow_null=True, help_text="The storefront customer, for a buyer")
 
 
-@extend_schema_view(get=extend_schema(operation_id="getMe"))
-@extend_schema(tags=["account"], summary="Who the caller is", responses={200: MeSerializer})
+@extend_schema(summary="Who the caller is", responses={200: MeSerializer})
 class Me(APIView):
     permission_classes = [permissions.IsAuthenticated]
 

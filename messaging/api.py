@@ -25,14 +25,22 @@ from rest_framework.views import APIView
 
 from commerce.access import buyer_order_or_404
 from commerce.api import IsBuyer, IsSeller
-from sellercentral.api import INVALID
+from sellercentral.api import INVALID, ApiError
 from sellercentral.sync import asks_instants
 
 from . import selectors, services
 from .authentication import verdict_from_authentication_results
 from .forms import InboxFilterForm
 from .models import Message, Thread
-from .policy import ATTACHMENTS_ALLOWED, CONTACT_SUBJECTS, MAX_BODY_CHARS
+from .serializers import (
+    JSON_OR_FILES,
+    AttachmentSerializer,
+    ContactSellerInput,
+    ContactSellerWithFilesInput,
+    ReplyInput,
+    ReplyWithFilesInput,
+    ThreadOrderSerializer,
+)
 from .verp import bounce_recipient
 
 
@@ -89,6 +97,7 @@ class MessageSerializer(serializers.ModelSerializer):
     def get_order_id(self, message: Message) -> str | None:
         return message.thread.order.order_id if message.thread.order_id else None
 
+    @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, message: Message) -> list[dict]:
         if "attachments" not in getattr(message, "_prefetched_objects_cache", {}):
             return []
@@ -109,6 +118,7 @@ class ThreadSerializer(serializers.ModelSerializer):
         model = Thread
         fields = ["id", "subject", "buyer_name", "buyer_address", "order", "messages"]
 
+    @extend_schema_field(ThreadOrderSerializer(allow_null=True))
     def get_order(self, thread: Thread) -> dict | None:
         if thread.order is None:
             return None
@@ -131,35 +141,9 @@ class ThreadSerializer(serializers.ModelSerializer):
         }
 
 
-def _attachments_field() -> serializers.ListField:
-    """Files sent as multipart/form-data, under ``attachments`` (one part each); the kinds a
-    message may carry are checked by the service (a 400 naming ``attachments``)."""
-    return serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, help_text=ATTACHMENTS_ALLOWED
-    )
-
-
-class ContactSellerSerializer(serializers.Serializer):
-    subject = serializers.ChoiceField(choices=list(CONTACT_SUBJECTS))
-    body = serializers.CharField(max_length=MAX_BODY_CHARS, trim_whitespace=True)
-    attachments = _attachments_field()
-
-
-class ReplySerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=MAX_BODY_CHARS, allow_blank=True, required=False, default="")
-    no_response_needed = serializers.BooleanField(required=False, default=False)
-    attachments = _attachments_field()
-
-    def validate(self, data):
-        if not data["body"].strip() and not data["no_response_needed"]:
-            raise ValidationError({"body": gettext("Enter a reply, or set no_response_needed.")})
-        return data
-
-
 @extend_schema(
-    tags=["buyer"],
     summary="Contact the seller of an order",
-    request=ContactSellerSerializer,
+    request={"application/json": ContactSellerInput, "multipart/form-data": ContactSellerWithFilesInput},
     responses={
         201: inline_serializer(
             "ContactSellerResult", {"thread": serializers.IntegerField(), "message": MessageSerializer()}
@@ -171,10 +155,11 @@ class ReplySerializer(serializers.Serializer):
 class BuyerContactSeller(APIView):
     permission_classes = [permissions.IsAuthenticated, IsBuyer]
     throttle_scope = "contact_seller"
+    parser_classes = JSON_OR_FILES
 
     def post(self, request: Request, order_id: str) -> Response:
         order = buyer_order_or_404(request, order_id)
-        serializer = ContactSellerSerializer(data=request.data)
+        serializer = ContactSellerWithFilesInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.contact_seller(
             order=order, author=request.user, channel=Message.Channel.API, **serializer.validated_data
@@ -189,7 +174,6 @@ class BuyerContactSeller(APIView):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="The seller's messages",
     parameters=[
         OpenApiParameter(
@@ -230,7 +214,7 @@ class SellerMessageList(generics.ListAPIView):
         return selectors.with_delivery_status(messages).select_related("thread__seller_alias__marketplace")
 
 
-@extend_schema(tags=["seller"], summary="One thread with every message and the related order")
+@extend_schema(summary="One thread with every message and the related order")
 class SellerThreadDetail(generics.RetrieveAPIView):
     serializer_class = ThreadSerializer
     permission_classes = [permissions.IsAuthenticated, IsSeller]
@@ -240,12 +224,15 @@ class SellerThreadDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="Reply in a thread (relayed to the buyer by e-mail)",
-    request=ReplySerializer,
+    request={"application/json": ReplyInput, "multipart/form-data": ReplyWithFilesInput},
     responses={
         201: MessageSerializer,
-        200: OpenApiResponse(description="Only marked as no response needed"),
+        200: OpenApiResponse(
+            description="No reply sent (an empty body): the thread's messages are only marked as "
+            "needing no response",
+            response=inline_serializer("ReplyNotSent", {"detail": serializers.CharField()}),
+        ),
         400: INVALID,
         404: OpenApiResponse(description="Not your thread"),
     },
@@ -253,10 +240,11 @@ class SellerThreadDetail(generics.RetrieveAPIView):
 class SellerReply(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
     throttle_scope = "reply"
+    parser_classes = JSON_OR_FILES
 
     def post(self, request: Request, pk: int) -> Response:
         thread = get_object_or_404(Thread.objects.filter(seller=request.seller), pk=pk)
-        serializer = ReplySerializer(data=request.data)
+        serializer = ReplyWithFilesInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         message = services.reply_to_thread(
             thread=thread, author=request.user, channel=Message.Channel.API, **serializer.validated_data
@@ -270,7 +258,6 @@ class SellerReply(APIView):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="Mark a buyer message as needing no response",
     request=None,
     responses={200: MessageSerializer, 404: OpenApiResponse(description="Not your message")},
@@ -299,12 +286,22 @@ class RawEmailParser(BaseParser):
 
 
 @extend_schema(
-    tags=["mail gateway"],
     summary="Inbound e-mail: a raw RFC 5322 message for the relay",
     request={"message/rfc822": OpenApiTypes.BINARY},
     parameters=[OpenApiParameter("X-Inbound-Secret", str, OpenApiParameter.HEADER, required=True)],
     responses={
-        202: OpenApiResponse(description="Stored (or already stored)"),
+        202: OpenApiResponse(
+            description="Stored (or already stored)",
+            response=inline_serializer(
+                "InboundStored",
+                {
+                    "stored": serializers.ListField(
+                        child=serializers.IntegerField(), help_text="The ids of the messages stored"
+                    ),
+                    "duplicates": serializers.IntegerField(help_text="Copies already stored before"),
+                },
+            ),
+        ),
         400: OpenApiResponse(description="Unparseable"),
         403: OpenApiResponse(
             description="Wrong secret, or the sender is not allowed or not authenticated by the "
@@ -325,13 +322,13 @@ class InboundEmail(APIView):
     def post(self, request: Request) -> Response:
         secret = request.headers.get("X-Inbound-Secret", "")
         if not hmac.compare_digest(secret.encode(), settings.INBOUND_EMAIL_SECRET.encode()):
-            return Response(
-                {"detail": gettext("Wrong or missing X-Inbound-Secret.")}, status=status.HTTP_403_FORBIDDEN
+            raise ApiError(
+                gettext("Wrong or missing X-Inbound-Secret."), status_code=status.HTTP_403_FORBIDDEN
             )
         raw = request.data if isinstance(request.data, bytes) else b""
         if not raw:
-            return Response(
-                {"detail": gettext("The body must be the raw message.")}, status=status.HTTP_400_BAD_REQUEST
+            raise ApiError(
+                gettext("The body must be the raw message."), status_code=status.HTTP_400_BAD_REQUEST
             )
         envelope_to = [a.strip() for a in request.headers.get("X-Envelope-To", "").split(",") if a.strip()]
         bounce_to = bounce_recipient(raw, envelope_to)
@@ -339,7 +336,7 @@ class InboundEmail(APIView):
             try:
                 services.receive_bounce(address=bounce_to, raw=raw)
             except services.InboundRefused as refused:
-                return Response({"detail": refused.reason}, status=refused.http_status)
+                raise ApiError(refused.reason, status_code=refused.http_status) from None
             return Response({"stored": [], "duplicates": 0}, status=status.HTTP_202_ACCEPTED)
         try:
             result = services.receive_inbound_email(
@@ -349,7 +346,7 @@ class InboundEmail(APIView):
                 recipients=envelope_to or None,
             )
         except services.InboundRefused as refused:
-            return Response({"detail": refused.reason}, status=refused.http_status)
+            raise ApiError(refused.reason, status_code=refused.http_status) from None
         return Response(
             {"stored": [m.pk for m in result.messages], "duplicates": result.duplicates},
             status=status.HTTP_202_ACCEPTED,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -93,8 +93,7 @@ class _SellersOrders:
         return self.get_serializer(orders if many else orders[0], many=many, context=context).data
 
 
-@extend_schema_view(get=extend_schema(operation_id="listSellerOrders"))
-@extend_schema(tags=["seller"], summary="The seller's orders with their items, newest first")
+@extend_schema(summary="The seller's orders with their items, newest first")
 class SellerOrderList(_SellersOrders, generics.ListAPIView):
     created_field = "placed_at"  # created_after / created_before (sellercentral.sync)
 
@@ -103,9 +102,7 @@ class SellerOrderList(_SellersOrders, generics.ListAPIView):
         return self.get_paginated_response(self.serialized(page, many=True))
 
 
-@extend_schema_view(get=extend_schema(operation_id="getSellerOrder"))
 @extend_schema(
-    tags=["seller"],
     summary="One of the seller's orders with its items",
     responses={200: SellerOrderSerializer, 404: OpenApiResponse(description="Not your order")},
 )

@@ -5,7 +5,7 @@ service's to check, a 400 naming the field through the one exception handler).""
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers
 
 from commerce.api import IsSeller
@@ -60,7 +60,6 @@ class _SellersTemplates:
         responses={201: ReplyTemplateSerializer, 400: INVALID},
     ),
 )
-@extend_schema(tags=["seller"])
 class SellerReplyTemplateList(_SellersTemplates, generics.ListCreateAPIView):
     created_field = "created_at"  # created_after / created_before (sellercentral.sync)
 
@@ -76,7 +75,6 @@ class SellerReplyTemplateList(_SellersTemplates, generics.ListCreateAPIView):
     ),
     delete=extend_schema(summary="Delete a reply template", responses={204: None}),
 )
-@extend_schema(tags=["seller"], responses={404: OpenApiResponse(description="Not your template")})
 class SellerReplyTemplateDetail(_SellersTemplates, generics.RetrieveUpdateDestroyAPIView):
     def perform_destroy(self, template: ReplyTemplate) -> None:
         services.delete_reply_template(seller=self.request.seller, template_id=template.pk)

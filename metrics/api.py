@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,28 +23,64 @@ def _seconds(value: timedelta | None) -> int | None:
     return round(value.total_seconds()) if value is not None else None
 
 
-COUNT_PERCENT = inline_serializer(
-    "CountPercent", {"count": serializers.IntegerField(), "percent": serializers.FloatField(allow_null=True)}
-)
-WINDOW = inline_serializer(
-    "ResponseWindow",
-    {
-        "days": serializers.IntegerField(), "start": serializers.DateTimeField(), "end": serializers.DateTimeField(),
-        "under_24h": COUNT_PERCENT, "over_24h": serializers.IntegerField(), "no_response_over_24h": serializers.IntegerField(),
-        "late": COUNT_PERCENT, "average_response_seconds": serializers.IntegerField(allow_null=True),
-    },
-)  # fmt: skip
-CRT = inline_serializer(
-    "ContactResponseTime",
-    {
-        "status": serializers.ChoiceField(choices=["good", "at_risk", "no_data"]),
-        "unanswered_last_7_days": serializers.IntegerField(),
-        "windows": WINDOW.__class__(many=True),
-    },
-)
+HEALTH_STATUSES = ["good", "at_risk", "no_data"]
 
 
-@extend_schema(tags=["seller"], summary="Contact Response Time over 7, 30 and 90 days", responses=CRT)
+class CountPercentSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True, help_text="Null when there is nothing to count")
+
+
+class ResponseWindowSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    under_24h = CountPercentSerializer(help_text="Answered within 24 hours")
+    over_24h = serializers.IntegerField(help_text="Answered after 24 hours")
+    no_response_over_24h = serializers.IntegerField(help_text="Not answered after 24 hours")
+    late = CountPercentSerializer(help_text="Answered late or not at all")
+    average_response_seconds = serializers.IntegerField(allow_null=True)
+
+
+class ContactResponseTimeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HEALTH_STATUSES)
+    unanswered_last_7_days = serializers.IntegerField()
+    windows = ResponseWindowSerializer(many=True)
+
+
+class DefectRateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=HEALTH_STATUSES)
+    days = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    total = serializers.IntegerField()
+    rate = CountPercentSerializer()
+    target_percent = serializers.FloatField()
+
+
+class ReturnDissatisfactionPartsSerializer(serializers.Serializer):
+    late_responses = CountPercentSerializer()
+    invalid_rejections = CountPercentSerializer()
+    negative_return_feedback = CountPercentSerializer()
+
+
+class ReturnDissatisfactionRateSerializer(DefectRateSerializer):
+    parts = ReturnDissatisfactionPartsSerializer()
+
+
+class OrderDefectPartsSerializer(serializers.Serializer):
+    a_to_z_claims = CountPercentSerializer()
+    negative_feedback = CountPercentSerializer()
+
+
+class OrderDefectRateSerializer(DefectRateSerializer):
+    parts = OrderDefectPartsSerializer()
+
+
+@extend_schema(
+    summary="Contact Response Time over 7, 30 and 90 days",
+    responses=ContactResponseTimeSerializer,
+)
 class ContactResponseTimeView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
@@ -71,16 +107,6 @@ class ContactResponseTimeView(APIView):
         )
 
 
-RATE = inline_serializer(
-    "DefectRate",
-    {
-        "status": serializers.ChoiceField(choices=["good", "at_risk", "no_data"]), "days": serializers.IntegerField(),
-        "start": serializers.DateTimeField(), "end": serializers.DateTimeField(), "total": serializers.IntegerField(),
-        "parts": serializers.DictField(child=COUNT_PERCENT), "rate": COUNT_PERCENT, "target_percent": serializers.FloatField(),
-    },
-)  # fmt: skip
-
-
 def _rate(figures: selectors.DefectFigures, keys: list[str]) -> dict:
     return {
         "status": figures.status,
@@ -97,7 +123,10 @@ def _rate(figures: selectors.DefectFigures, keys: list[str]) -> dict:
     }
 
 
-@extend_schema(tags=["seller"], summary="Return Dissatisfaction Rate over 90 days", responses=RATE)
+@extend_schema(
+    summary="Return Dissatisfaction Rate over 90 days",
+    responses=ReturnDissatisfactionRateSerializer,
+)
 class ReturnDissatisfactionRateView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
@@ -106,7 +135,7 @@ class ReturnDissatisfactionRateView(APIView):
         return Response(_rate(figures, ["late_responses", "invalid_rejections", "negative_return_feedback"]))
 
 
-@extend_schema(tags=["seller"], summary="Order Defect Rate over 60 days", responses=RATE)
+@extend_schema(summary="Order Defect Rate over 60 days", responses=OrderDefectRateSerializer)
 class OrderDefectRateView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 

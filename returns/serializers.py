@@ -6,6 +6,7 @@ Field sizes come from ``policy`` and the models; the rules beyond shape are the 
 from __future__ import annotations
 
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import services
@@ -32,7 +33,7 @@ class ReturnItemSerializer(serializers.Serializer):
     asin = serializers.CharField(source="order_item.product.asin")
     title = serializers.CharField(source="order_item.product.title")
     quantity = serializers.IntegerField()
-    reason = serializers.CharField()
+    reason = serializers.ChoiceField(choices=ReturnReason.choices)
     comment = serializers.CharField()
 
 
@@ -45,11 +46,25 @@ class HistorySerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class AddressSerializer(serializers.ModelSerializer):
+    """The address fields, sized as the model; ``services.clean_return_address`` applies the rules."""
+
+    class Meta:
+        model = ReturnAddress
+        fields = ADDRESS_FIELDS
+
+    def validate(self, data: dict) -> dict:
+        # A Django ValidationError raised here is reported field by field, as DRF's own.
+        return services.clean_return_address(data)
+
+
 class ReturnSerializer(serializers.ModelSerializer):
     order_id = serializers.CharField(source="order.order_id")
     marketplace = serializers.CharField(source="marketplace.code")
     buyer_name = serializers.CharField(source="customer.name")
     items = ReturnItemSerializer(many=True)
+    # The address as it was when the return was authorised (null before).
+    return_address = serializers.SerializerMethodField()
     history = HistorySerializer(many=True)
     actions = serializers.SerializerMethodField()
 
@@ -61,12 +76,26 @@ class ReturnSerializer(serializers.ModelSerializer):
             "deny_message", "refunded_total", "currency", "actions", "history", "updated_at",
         ]  # fmt: skip
 
+    @extend_schema_field(AddressSerializer(allow_null=True))
+    def get_return_address(self, return_request: ReturnRequest) -> dict | None:
+        return return_request.return_address
+
     def get_actions(self, return_request: ReturnRequest) -> list[str]:
         """What the caller may do now: the seller's actions, or the buyer's."""
         if self.context.get("role") == "seller":
             return SELLER_ACTIONS[return_request.status]
         actions = ["cancel"] if return_request.status in OPEN else []
         return [*actions, "label"] if return_request.rma else actions
+
+
+class ReturnCreatedSerializer(ReturnSerializer):
+    """A requested return as the buyer gets it: the return, with ``warnings`` beside its
+    fields (an item that already has an open request); for the schema."""
+
+    warnings = serializers.ListField(child=serializers.CharField())
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "warnings"]
 
 
 class RequestedItemSerializer(serializers.Serializer):
@@ -132,18 +161,6 @@ class RefundSerializer(serializers.Serializer):
 
 
 # --- Return addresses and settings ------------------------------------------------------
-class AddressSerializer(serializers.ModelSerializer):
-    """The address fields, sized as the model; ``services.clean_return_address`` applies the rules."""
-
-    class Meta:
-        model = ReturnAddress
-        fields = ADDRESS_FIELDS
-
-    def validate(self, data: dict) -> dict:
-        # A Django ValidationError raised here is reported field by field, as DRF's own.
-        return services.clean_return_address(data)
-
-
 class AuthoriseInput(serializers.Serializer):
     return_address = AddressSerializer(required=False, allow_null=True)
 

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.exceptions import Throttled, ValidationError
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException, ErrorDetail, Throttled, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -16,12 +16,10 @@ from commerce.policy import MAX_PAGE_NUMBER, MAX_PAGE_SIZE
 from . import ratelimit
 from .errors import TransitionRefused
 
-# The schema's words for what ``exception_handler`` answers, for views to name in their responses.
+# The schema's words for what ``exception_handler`` answers, for views to name in their
+# responses; ``sellercentral.schema`` gives every error status its body, the one envelope.
 INVALID = OpenApiResponse(description="Invalid fields")
-CONFLICT = OpenApiResponse(
-    description="The return's status does not allow this",
-    response=inline_serializer("Conflict", {"detail": serializers.CharField()}),
-)
+CONFLICT = OpenApiResponse(description="The return's status does not allow this")
 
 
 class Pagination(PageNumberPagination):
@@ -101,15 +99,109 @@ class ActionRateThrottle(WriteRateThrottle):
         return getattr(view, "throttle_scope", None)
 
 
+# The error codes of the statuses that are not validation: DRF's own codes where it has one.
+STATUS_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "throttled",
+    500: "server_error",
+    503: "unavailable",
+}
+# Keys of a validation error that name no field (Django's, DRF's, and our services' own).
+NON_FIELD_KEYS = {"detail", "non_field_errors", "__all__"}
+
+
+class ApiError(APIException):
+    """An answer other than 2xx that a view gives without a service's exception behind it (the
+    mail gateway's refusals), in the same envelope as every other error."""
+
+    def __init__(self, detail: str, *, status_code: int, code: str | None = None):
+        self.status_code = status_code
+        super().__init__(detail, code or STATUS_CODES.get(status_code, "error"))
+
+
+def error_body(status_code: int, message: str, code: str | None = None) -> dict:
+    """The envelope of an error that names no field: ``{"errors": [{code, message}], "detail"}``
+    (``detail`` kept from the first version of the API, where it was the whole body)."""
+    return {
+        "errors": [{"code": code or STATUS_CODES.get(status_code, "error"), "message": message}],
+        "detail": message,
+    }
+
+
+def _field_errors(detail, path: tuple[str, ...] = ()) -> list[tuple[str, ErrorDetail | str]]:
+    """(dotted field, message) pairs of DRF's nested error detail: ``items.0.quantity``."""
+    if isinstance(detail, dict):
+        return [pair for key, value in detail.items() for pair in _field_errors(value, (*path, str(key)))]
+    if isinstance(detail, list):
+        if all(not isinstance(value, dict | list) for value in detail):  # one field's messages
+            return [(".".join(path), message) for message in detail]
+        return [pair for n, value in enumerate(detail) for pair in _field_errors(value, (*path, str(n)))]
+    return [(".".join(path), detail)]
+
+
+def validation_body(detail) -> dict:
+    """A 400's envelope: one entry per message, its ``field`` dotted (``items.0.quantity``);
+    beside it, as in the first version, each field's messages under its dotted name and the
+    messages naming no field joined in ``detail``."""
+    pairs = _field_errors(detail if isinstance(detail, dict) else {"detail": detail})
+    errors, fields, general = [], {}, []
+    for field, message in pairs:
+        entry = {"code": getattr(message, "code", None) or "invalid", "message": str(message)}
+        if field.split(".", 1)[0] in NON_FIELD_KEYS:
+            general.append(str(message))
+            if field == "non_field_errors":  # DRF's own key, which clients of v1 read
+                fields.setdefault(field, []).append(str(message))
+        else:
+            entry["field"] = field
+            fields.setdefault(field, []).append(str(message))
+        errors.append(entry)
+    body = {"errors": errors, **fields}
+    if general:
+        body["detail"] = " ".join(general)
+    return body
+
+
+def _from_django(exc: DjangoValidationError) -> ValidationError:
+    """A service's Django ``ValidationError`` as DRF's, keeping each message's code."""
+
+    def details(errors: list) -> list[ErrorDetail]:
+        return [
+            ErrorDetail(message, code=error.code or "invalid")
+            for error in errors
+            for message in error.messages
+        ]
+
+    if hasattr(exc, "error_dict"):
+        return ValidationError({field: details(errors) for field, errors in exc.error_dict.items()})
+    return ValidationError({"detail": details(exc.error_list)})
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Services' errors as the API answers them, so views never catch them one by one:
-    a ``ValidationError`` is a 400 naming the fields, a refused state change a 409."""
+    """Every error of the API in one envelope, so views never catch them one by one: a
+    ``ValidationError`` is a 400 naming the fields, a refused state change a 409, and DRF's
+    own (401, 403, 404, 405, 415, 429 …) the same shape; see docs/api.md."""
     # Imported here: DRF's views read the throttle and pagination classes of this module
     # when they are first imported, so a module-level import would be circular.
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):
-        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+        exc = _from_django(exc)
     elif isinstance(exc, TransitionRefused):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    return drf_exception_handler(exc, context)
+        exc = ApiError(str(exc), status_code=status.HTTP_409_CONFLICT)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        response.data = validation_body(exc.detail)
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        response.data = error_body(response.status_code, str(detail), getattr(detail, "code", None))
+    return response

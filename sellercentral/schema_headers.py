@@ -64,6 +64,16 @@ def declare_headers(result: dict, generator, request, public) -> dict:
             if method in WRITES:
                 parameters.append(dict(IDEMPOTENCY_KEY))
             operation["parameters"] = [*parameters, dict(REQUEST_ID)]
+            if method in WRITES:
+                operation["responses"].setdefault(
+                    "422",
+                    {
+                        "description": "This Idempotency-Key was used for a different request",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorList"}}
+                        },
+                    },
+                )
             for answer in operation.get("responses", {}).values():
                 if "$ref" in answer:
                     continue

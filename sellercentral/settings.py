@@ -168,6 +168,8 @@ AXES_CLIENT_IP_CALLABLE = "sellercentral.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "commerce.access.axes_username"
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# The page, or the API's error envelope for the token endpoint.
+AXES_LOCKOUT_CALLABLE = "sellercentral.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 
 # The proxies in front of the web processes (the TLS proxy), as CIDRs: only a request that
@@ -419,6 +421,9 @@ REST_FRAMEWORK = {
     # Cursor pages, numbered ones on ``page=``; the lists' instant filters (sellercentral/sync.py).
     "DEFAULT_PAGINATION_CLASS": "sellercentral.sync.SyncPagination",
     "DEFAULT_FILTER_BACKENDS": ["sellercentral.sync.InstantFilter"],
+    # JSON in: the endpoints taking files add multipart/form-data themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -443,9 +448,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "OAS_VERSION": "3.1.0",
+    "LICENSE": {"name": "MIT", "identifier": "MIT"},
+    # Paths are relative to where the API is served: one site answers both pages and API.
+    "SERVERS": [{"url": "/", "description": "The site serving this schema"}],
     "COMPONENT_SPLIT_REQUEST": True,
+    # What an answer always carries is required (sellercentral.schema makes it so throughout).
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "sellercentral.schema.contract",
         "sellercentral.schema_headers.declare_headers",
     ],
     "ENUM_NAME_OVERRIDES": {
@@ -455,6 +467,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnReasonEnum": "returns.models.ReturnReason",
         "ClaimReasonEnum": "returns.models.Claim.Reason",
         "DenyReasonEnum": "returns.models.DenyReason",
+        "ContactReasonEnum": "messaging.policy.contacting.ContactReason",
         "HealthStatusEnum": ["good", "at_risk", "no_data"],
     },
 }

@@ -121,4 +121,5 @@ urlpatterns = [
 # Media (message attachments) is never served by URL: only the thread's two parties may
 # download an attachment, through messaging's views.
 
+handler404 = "sellercentral.views.page_not_found"
 handler500 = "sellercentral.views.server_error"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
@@ -27,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import mailbox, tokens
-from .api import INVALID, ActionRateThrottle, WriteRateThrottle
+from .api import INVALID, ActionRateThrottle, WriteRateThrottle, error_body
 from .models import Heartbeat
 
 MAILS_PER_PAGE = 25
@@ -48,6 +49,8 @@ MAIL_FRAME_POLICY = "; ".join(
         "sandbox",
     ]
 )
+NOT_FOUND_DETAIL = _("Not found.")
+LOCKED_OUT_DETAIL = _("Too many sign-in attempts")
 SERVER_ERROR_DETAIL = _("Something went wrong on our side. Please try again in a moment.")
 
 
@@ -59,10 +62,28 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page; API clients get the same message as JSON, like every other API error."""
+    """The 500 page; API clients get the same message in the API's error envelope."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": SERVER_ERROR_DETAIL}, status=500)
+        return JsonResponse(error_body(500, str(SERVER_ERROR_DETAIL)), status=500)
     return django_server_error(request)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; under /api/ (an address no endpoint answers), the API's error envelope."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(error_body(404, str(NOT_FOUND_DETAIL)), status=404)
+    return django_page_not_found(request, exception)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (``AXES_LOCKOUT_CALLABLE``): the page, or
+    for the API's token endpoint its error envelope, with the cool-off as ``Retry-After``."""
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    if not request.path_info.startswith("/api/"):
+        return render(request, settings.AXES_LOCKOUT_TEMPLATE, status=status)
+    response = JsonResponse(error_body(status, str(LOCKED_OUT_DETAIL)), status=status)
+    response["Retry-After"] = str(round(settings.AXES_COOLOFF_TIME * 3600))
+    return response
 
 
 @never_cache
@@ -146,7 +167,6 @@ class ApiToken(APIView):
         return super().get_throttles()
 
     @extend_schema(
-        tags=["auth"],
         summary="Sign in for a new API token",
         description="Every sign-in gets a new token, valid until `expiry`. Wrong passwords count "
         "towards the same lockout as the sign-in pages (429 while locked).",
@@ -161,7 +181,6 @@ class ApiToken(APIView):
         return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
 
     @extend_schema(
-        tags=["auth"],
         summary="Revoke the token this request is signed with",
         description="Only that token stops working. Signing out in the browser or changing the "
         "password revokes all of the user's tokens.",

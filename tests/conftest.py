@@ -4,6 +4,8 @@ from django.test import Client
 from sellercentral.celery import app as celery_app
 
 from . import factories, privacy
+from .api_conformance import _api_answers_conform_to_the_schema  # noqa: F401 (autouse, session)
+from .api_conformance import report as report_api_conformance
 from .workers import broker_mode, queue, start_process  # noqa: F401 (shared fixtures)
 
 
@@ -36,6 +38,7 @@ def _relayed_mail_leaks_no_real_address(settings):
 
 
 def pytest_terminal_summary(terminalreporter):
+    report_api_conformance(terminalreporter._session, terminalreporter)
     if privacy.scanned["mails"]:
         terminalreporter.write_line(
             f"privacy: {privacy.scanned['mails']} sent mails scanned for real addresses"

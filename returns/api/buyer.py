@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from ..serializers import (
     ChoiceSerializer,
     ClaimInput,
     ClaimSerializer,
+    ReturnCreatedSerializer,
     ReturnRequestInput,
     ReturnSerializer,
 )
@@ -35,7 +36,7 @@ def _choices(choices) -> list[dict]:
     return [{"code": code, "label": label} for code, label in choices]
 
 
-@extend_schema(tags=["reference"], summary="The 14 return reasons", responses=ChoiceSerializer(many=True))
+@extend_schema(summary="The 14 return reasons", responses=ChoiceSerializer(many=True))
 class ReturnReasons(APIView):
     permission_classes = [permissions.AllowAny]
 
@@ -43,9 +44,7 @@ class ReturnReasons(APIView):
         return Response(_choices(ReturnReason.choices))
 
 
-@extend_schema(
-    tags=["reference"], summary="Reasons a seller may deny a return", responses=ChoiceSerializer(many=True)
-)
+@extend_schema(summary="Reasons a seller may deny a return", responses=ChoiceSerializer(many=True))
 class DenyReasons(APIView):
     permission_classes = [permissions.AllowAny]
 
@@ -55,14 +54,10 @@ class DenyReasons(APIView):
 
 # --- Buyer ------------------------------------------------------------------------------
 @extend_schema(
-    tags=["buyer"],
     summary="Request a return of items of an order (or of a gift: gift=true and its gift_receipt_number)",
     request=ReturnRequestInput,
     responses={
-        201: inline_serializer(
-            "ReturnCreated",
-            {"warnings": serializers.ListField(child=serializers.CharField()), "return": ReturnSerializer()},
-        ),
+        201: ReturnCreatedSerializer,
         400: INVALID,
         404: OpenApiResponse(description="No such order"),
     },
@@ -115,18 +110,17 @@ class BuyerReturns(ReturnsAs):
         return selectors.returns_for_customer(self.request.customer)
 
 
-@extend_schema(tags=["buyer"], summary="The buyer's returns, newest first")
+@extend_schema(summary="The buyer's returns, newest first")
 class BuyerReturnList(BuyerReturns, generics.ListAPIView):
     created_field = "requested_at"  # created_after / created_before (sellercentral.sync)
 
 
-@extend_schema(tags=["buyer"], summary="One of the buyer's returns")
+@extend_schema(summary="One of the buyer's returns")
 class BuyerReturnDetail(BuyerReturns, generics.RetrieveAPIView):
     pass
 
 
 @extend_schema(
-    tags=["buyer"],
     summary="Cancel a return before the seller acts",
     request=None,
     responses={200: ReturnSerializer, 404: NOT_YOURS, 409: CONFLICT},
@@ -141,7 +135,6 @@ class BuyerCancelReturn(APIView):
 
 
 @extend_schema(
-    tags=["buyer"],
     summary="The return label as a PDF",
     responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_YOURS, 409: CONFLICT},
 )
@@ -158,7 +151,6 @@ class BuyerReturnLabel(APIView):
 
 
 @extend_schema(
-    tags=["buyer"],
     summary="File an A-to-z Guarantee claim on an order",
     request=ClaimInput,
     responses={

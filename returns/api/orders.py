@@ -12,7 +12,7 @@ from commerce.api import BuyerOrderSerializer, IsBuyer
 from .. import policy, selectors
 
 
-@extend_schema(tags=["buyer"], summary="The signed-in buyer's orders, newest first")
+@extend_schema(summary="The signed-in buyer's orders, newest first")
 class BuyerOrderList(generics.ListAPIView):
     serializer_class = BuyerOrderSerializer
     permission_classes = [permissions.IsAuthenticated, IsBuyer]

@@ -46,7 +46,6 @@ class SellerReturns(ReturnsAs):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="The seller's return requests",
     parameters=[
         OpenApiParameter("status", enum=list(selectors.STATUS_FILTERS)),
@@ -66,7 +65,7 @@ class SellerReturnList(SellerReturns, generics.ListAPIView):
         return selectors.returns_for_seller(self.request.seller, **form.filters(all_time_by_default=True))
 
 
-@extend_schema(tags=["seller"], summary="One return request, with its actions and history")
+@extend_schema(summary="One return request, with its actions and history")
 class SellerReturnDetail(SellerReturns, generics.RetrieveAPIView):
     pass
 
@@ -81,7 +80,6 @@ class SellerReturnAction(APIView):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="Authorise a return (optionally with a new return address)",
     request=AuthoriseInput,
     responses={
@@ -102,7 +100,6 @@ class SellerAuthorise(SellerReturnAction):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="Deny a return request",
     request=DenyInput,
     responses={
@@ -122,7 +119,6 @@ class SellerDeny(SellerReturnAction):
 
 
 @extend_schema(
-    tags=["seller"],
     summary="Refund a return, in full or in part (idempotent with Idempotency-Key)",
     request=RefundInput,
     parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
@@ -155,9 +151,7 @@ def _addresses(seller: SellerAccount) -> dict:
     }
 
 
-@extend_schema(
-    tags=["seller"], summary="The seller's return addresses: the default and per-marketplace exceptions"
-)
+@extend_schema(summary="The seller's return addresses: the default and per-marketplace exceptions")
 class SellerReturnAddresses(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
     serializer_class = ReturnAddressesSerializer
@@ -183,7 +177,7 @@ class SellerReturnAddresses(APIView):
         return Response(_addresses(request.seller))
 
 
-@extend_schema(tags=["seller"], summary="The seller's A-to-z Guarantee claims")
+@extend_schema(summary="The seller's A-to-z Guarantee claims")
 class SellerClaimList(generics.ListAPIView):
     serializer_class = ClaimSerializer
     created_field = "filed_at"  # created_after / created_before (sellercentral.sync)
@@ -202,9 +196,7 @@ def _settings(seller: SellerAccount) -> dict:
     }
 
 
-@extend_schema(
-    tags=["seller"], summary="Returns Settings: quick links, return window, automatic rules per marketplace"
-)
+@extend_schema(summary="Returns Settings: quick links, return window, automatic rules per marketplace")
 class SellerReturnSettings(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
     serializer_class = ReturnSettingsSerializer

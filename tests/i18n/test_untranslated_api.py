@@ -2,7 +2,8 @@
 without a list: the label endpoints read, and every write route of the URLconf sent an empty
 body, as the world's buyer or seller, in the pseudo language (``pseudo.py``). Every string of
 the answer is read with the Rule of ``test_untranslated``, except what is not words: the keys
-(field names) and the values under a ``code`` key."""
+(field names) and the values under a ``code`` or ``field`` key (an error's code and the field
+it names, docs/api.md)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ REFUSED = {400, 403, 404, 409}
 # In an answer that is data, the product's words are its labels and its notices; the rest is
 # what the database holds (statuses are codes, titles and messages typed).
 WORDS = {"label", "detail"}
+# Identifiers wherever they are: a reason's or an error's code, the field an error names.
+NOT_WORDS = {"code", "field"}
 
 
 def strings(value: object, *, only: set[str] | None = None) -> Iterator[str]:
-    """Every string of a JSON answer but its keys and its codes; with ``only``, those under
+    """Every string of a JSON answer but its keys, codes and field names; with ``only``, those under
     one of these keys."""
     return _strings(value, only=only, inside=only is None)
 
@@ -35,7 +38,7 @@ def strings(value: object, *, only: set[str] | None = None) -> Iterator[str]:
 def _strings(value: object, *, only: set[str] | None, inside: bool) -> Iterator[str]:
     if isinstance(value, dict):
         for key, item in value.items():
-            if key != "code":
+            if key not in NOT_WORDS:
                 yield from _strings(item, only=only, inside=inside or key in (only or ()))
     elif isinstance(value, list):
         for item in value:

@@ -495,7 +495,10 @@ def test_requests_fail_cleanly_while_the_database_restarts_and_recover_without_a
         if outcome.kind == "page":
             assert outcome.body.decode() == ERROR_PAGE, outcome.body[:3000]
         else:
-            assert json.loads(outcome.body) == {"detail": SERVER_ERROR_DETAIL}, outcome.body[:3000]
+            assert json.loads(outcome.body) == {
+                "errors": [{"code": "server_error", "message": SERVER_ERROR_DETAIL}],
+                "detail": SERVER_ERROR_DETAIL,
+            }, outcome.body[:3000]
 
     # (3) The fault really happened: open connections were cut and requests failed meanwhile.
     assert burst_cut >= 1, "no persistent connection was open to be cut"

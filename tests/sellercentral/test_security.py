@@ -54,7 +54,10 @@ def test_a_server_error_is_the_plain_page_or_json_for_the_api(rf):
 
     assert page.status_code == api.status_code == 500
     assert b"Something went wrong" in page.content and page["Content-Type"].startswith("text/html")
-    assert json.loads(api.content) == {"detail": SERVER_ERROR_DETAIL}
+    assert json.loads(api.content) == {
+        "errors": [{"code": "server_error", "message": SERVER_ERROR_DETAIL}],
+        "detail": SERVER_ERROR_DETAIL,
+    }
 
 
 @pytest.mark.django_db
