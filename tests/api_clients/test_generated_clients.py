@@ -150,7 +150,7 @@ def test_a_buyer_and_a_seller_work_through_the_generated_client(python_client, l
     orders = call("listBuyerOrders", as_buyer)
     assert [o.order_id for o in orders.results] == [order.order_id]
     contacted = call("contactSeller", as_buyer, order_id=order.order_id, status=201,
-                     body={"subject": "Where is the charger?", "body": "The box had no charger."})  # fmt: skip
+                     body={"subject": "order_delivery", "body": "The box had no charger."})  # fmt: skip
     requested = call("requestReturn", as_buyer, order_id=order.order_id, status=201,
                      body={"items": [{"order_item": card.pk, "quantity": 1, "reason": "missing_parts",
                                       "comment": "No charger"}]})  # fmt: skip
