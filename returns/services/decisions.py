@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from commerce.policy import at_most_characters
 from sellercentral.errors import TransitionRefused
 
-from .. import events, locks, notifications, policy, selectors
+from .. import events, integrator_events, locks, notifications, policy, selectors
 from ..models import DenyReason, ReturnAddress, ReturnRequest, ReturnStatus
 from ..states import TRANSITIONS, Event
 from .addresses import clean_return_address
@@ -64,6 +64,7 @@ def _transition(
     events.record_return_event(
         locked, event=event.value, actor=actor, role=role, from_status=from_status, now=now, note=note
     )
+    integrator_events.return_changed(locked)
     return locked
 
 
