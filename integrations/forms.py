@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import policy
 from .models import EventType
 from .services.subscriptions import SUBSCRIBABLE
 
@@ -23,3 +24,10 @@ class SubscriptionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one event.")},
     )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        problem = policy.url_problem(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
