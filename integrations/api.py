@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,6 +40,7 @@ def _number(request: Request, name: str, *, minimum: int) -> int | None:
 class _SellersWebhooks:
     serializer_class = SubscriptionSerializer
     permission_classes = [permissions.IsAuthenticated, IsSeller]
+    parser_classes = [JSONParser]  # JSON in, as the schema declares
 
     def get_queryset(self):
         return selectors.subscriptions_for_seller(self.request.seller)
@@ -63,19 +65,23 @@ class WebhookList(_SellersWebhooks, generics.ListCreateAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="getWebhookSubscription", summary="One webhook"),
+    get=extend_schema(
+        operation_id="getWebhookSubscription",
+        summary="One webhook",
+        responses={200: SubscriptionSerializer, 404: NOT_YOURS},
+    ),
     patch=extend_schema(
         operation_id="updateWebhookSubscription",
         summary="Change a webhook's URL, events, description, or switch it on or off",
-        responses={200: SubscriptionSerializer, 400: INVALID},
+        responses={200: SubscriptionSerializer, 400: INVALID, 404: NOT_YOURS},
     ),
     delete=extend_schema(
         operation_id="deleteWebhookSubscription",
         summary="Delete a webhook and its delivery log",
-        responses={204: None},
+        responses={204: None, 404: NOT_YOURS},
     ),
 )
-@extend_schema(tags=["webhooks"], responses={404: NOT_YOURS})
+@extend_schema(tags=["webhooks"])
 class WebhookDetail(_SellersWebhooks, generics.RetrieveUpdateDestroyAPIView):
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
@@ -92,16 +98,19 @@ class WebhookDetail(_SellersWebhooks, generics.RetrieveUpdateDestroyAPIView):
 
 class _OneWebhook(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
+    parser_classes = [JSONParser]
 
     def subscription(self, pk: int) -> Subscription:
         return get_object_or_404(Subscription, pk=pk, seller=self.request.seller)
 
 
-@extend_schema(
-    tags=["webhooks"],
-    operation_id="listWebhookDeliveries",
-    summary="A webhook's delivery log, newest first, with each attempt",
-    responses={200: DeliverySerializer(many=True), 404: NOT_YOURS},
+@extend_schema_view(
+    get=extend_schema(
+        tags=["webhooks"],
+        operation_id="listWebhookDeliveries",
+        summary="A webhook's delivery log, newest first, with each attempt",
+        responses={200: DeliverySerializer(many=True), 404: NOT_YOURS},
+    )
 )
 class WebhookDeliveries(_OneWebhook, generics.ListAPIView):
     serializer_class = DeliverySerializer
@@ -110,39 +119,39 @@ class WebhookDeliveries(_OneWebhook, generics.ListAPIView):
         return selectors.deliveries_for_subscription(self.subscription(self.kwargs["pk"]))
 
 
-@extend_schema(
-    tags=["webhooks"],
-    operation_id="sendWebhookTestEvent",
-    summary="Send a webhook.test event to this webhook",
-    request=None,
-    responses={202: DeliverySerializer, 400: INVALID, 404: NOT_YOURS},
-)
 class WebhookTest(_OneWebhook):
+    @extend_schema(
+        tags=["webhooks"],
+        operation_id="sendWebhookTestEvent",
+        summary="Send a webhook.test event to this webhook",
+        request=None,
+        responses={202: DeliverySerializer, 400: INVALID, 404: NOT_YOURS},
+    )
     def post(self, request: Request, pk: int) -> Response:
         delivery = services.send_test_event(subscription=self.subscription(pk))
         delivery.refresh_from_db()  # the task may have run already (in-process in development)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-@extend_schema(
-    tags=["webhooks"],
-    operation_id="listEvents",
-    summary="The seller's events after a cursor, oldest first: catch up on missed deliveries",
-    parameters=[
-        OpenApiParameter(
-            "after", str, description="The `next` of the previous page; from the start if absent."
-        ),
-        OpenApiParameter(
-            "limit",
-            int,
-            description=f"At most {policy.MAX_FEED_PAGE_SIZE}; {policy.FEED_PAGE_SIZE} by default.",
-        ),
-    ],
-    responses={200: EventPageSerializer, 400: INVALID},
-)
 class EventFeed(APIView):
     permission_classes = [permissions.IsAuthenticated, IsSeller]
 
+    @extend_schema(
+        tags=["webhooks"],
+        operation_id="listEvents",
+        summary="The seller's events after a cursor, oldest first: catch up on missed deliveries",
+        parameters=[
+            OpenApiParameter(
+                "after", str, description="The `next` of the previous page; from the start if absent."
+            ),
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"At most {policy.MAX_FEED_PAGE_SIZE}; {policy.FEED_PAGE_SIZE} by default.",
+            ),
+        ],
+        responses={200: EventPageSerializer, 400: INVALID},
+    )
     def get(self, request: Request) -> Response:
         after = _number(request, "after", minimum=0) or 0
         limit = min(_number(request, "limit", minimum=1) or policy.FEED_PAGE_SIZE, policy.MAX_FEED_PAGE_SIZE)

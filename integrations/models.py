@@ -48,6 +48,11 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def event_labels(self) -> list[str]:
+        """The event types it wants, in the reader's words."""
+        return [str(EventType(value).label) for value in self.event_types if value in EventType.values]
+
 
 class Event(models.Model):
     """One thing that happened, as an integrator reads it: immutable, ordered by id."""
