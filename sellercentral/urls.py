@@ -85,7 +85,9 @@ api_v1 = [
         integrations_api.WebhookDeliveries.as_view(),
         name="seller-webhook-deliveries",
     ),
-    path("seller/webhooks/<int:pk>/test/", integrations_api.WebhookTest.as_view(), name="seller-webhook-test"),
+    path(
+        "seller/webhooks/<int:pk>/test/", integrations_api.WebhookTest.as_view(), name="seller-webhook-test"
+    ),
     path("seller/events/", integrations_api.EventFeed.as_view(), name="seller-events"),
     path(
         "seller/metrics/contact-response-time/",
