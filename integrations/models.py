@@ -8,6 +8,7 @@ change's transaction, and never changed afterwards: the pollable feed reads them
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +61,8 @@ class Event(models.Model):
     seller = models.ForeignKey(SellerAccount, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40, choices=EventType.choices)
     occurred_at = models.DateTimeField()
-    payload = models.JSONField()
+    # Dates and decimals as the API writes them (ISO 8601, decimal strings).
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
         indexes = [models.Index(fields=["seller", "id"], name="event_seller_feed_idx")]

@@ -8,25 +8,20 @@ commit and queue is picked up by the sweep (``deliveries.due_delivery_ids``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from ..models import Delivery, Event, EventType, Subscription
 
 
-def _jsonable(data: dict) -> dict:
-    """Dates, decimals and UUIDs as the API writes them (ISO 8601, decimal strings)."""
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
 def record_event(*, seller_id: int, type: EventType, occurred_at: datetime, data: dict) -> Event:
     """One event for one seller; ``data`` holds ids and what an integrator needs, never a
     buyer's real e-mail address (masked addresses only)."""
-    return record_events(type=type, occurred_at=occurred_at, items=[(seller_id, data)])[0]
+    event = Event.objects.create(seller_id=seller_id, type=type, occurred_at=occurred_at, payload=data)
+    _queue_deliveries([event], occurred_at)
+    return event
 
 
 def record_events(
@@ -34,7 +29,7 @@ def record_events(
 ) -> list[Event]:
     """Events of one type at once (a sweep's batch): one insert, one read of subscriptions."""
     events = Event.objects.bulk_create(
-        Event(seller_id=seller_id, type=type, occurred_at=occurred_at, payload=_jsonable(data))
+        Event(seller_id=seller_id, type=type, occurred_at=occurred_at, payload=data)
         for seller_id, data in items
     )
     _queue_deliveries(events, occurred_at)
@@ -42,6 +37,8 @@ def record_events(
 
 
 def _queue_deliveries(events: list[Event], now: datetime) -> None:
+    if not events:
+        return
     sellers = {event.seller_id for event in events}
     wanted: dict[int, list[int]] = {}
     for pk, seller_id, types in Subscription.objects.filter(

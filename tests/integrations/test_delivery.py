@@ -149,7 +149,7 @@ def test_a_delivered_or_not_yet_due_delivery_is_not_posted_again(
     assert len(endpoint.received) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_delivery_another_worker_holds_is_left_to_it(order, customer, subscribe, endpoint, settings):
     subscription = subscribe(["return.requested"])
     endpoint.answers = [500]
