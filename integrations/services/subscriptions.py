@@ -43,7 +43,12 @@ def _clean(*, url: str | None, event_types: Iterable[str] | None, description: s
 
 @transaction.atomic
 def create_subscription(
-    *, seller: SellerAccount, url: str, event_types: Iterable[str], description: str = ""
+    *,
+    seller: SellerAccount,
+    url: str,
+    event_types: Iterable[str],
+    description: str = "",
+    is_active: bool = True,
 ) -> Subscription:
     """A new active subscription; its ``secret`` is for the seller to copy now."""
     cleaned = _clean(url=url, event_types=event_types, description=description)
@@ -56,7 +61,11 @@ def create_subscription(
             }
         )
     return Subscription.objects.create(
-        seller=seller, secret=signatures.new_secret(), created_at=timezone.now(), **cleaned
+        seller=seller,
+        secret=signatures.new_secret(),
+        created_at=timezone.now(),
+        is_active=is_active,
+        **cleaned,
     )
 
 

@@ -81,6 +81,17 @@ def test_loopback_is_refused_unless_the_setting_allows_it(seller_api, endpoint, 
     assert answer.status_code == 400
 
 
+def test_a_webhook_may_be_created_switched_off(seller_api, endpoint):
+    created = seller_api.post(
+        "/api/v1/seller/webhooks/",
+        {"url": endpoint.url, "event_types": ["claim.filed"], "is_active": False},
+        format="json",
+    )
+
+    assert created.status_code == 201
+    assert Subscription.objects.get().is_active is False
+
+
 def test_unknown_or_no_event_types_are_400(seller_api, endpoint):
     for types in ([], ["webhook.test"], ["order.shipped"]):
         answer = seller_api.post(
