@@ -449,7 +449,7 @@ SPECTACULAR_SETTINGS = {
         "DenyReasonEnum": "returns.models.DenyReason",
         "HealthStatusEnum": ["good", "at_risk", "no_data"],
         "EventTypeEnum": "integrations.models.EventType",
-        "DeliveryStatusEnum": "integrations.models.Delivery.Status",
+        "WebhookDeliveryStatusEnum": "integrations.models.Delivery.Status",
     },
 }
 
