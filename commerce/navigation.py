@@ -63,6 +63,7 @@ SELLER_MENU: list[tuple[str, list[tuple[str, str]]]] = [
         [
             (_("Account Info"), "returns:account_info"),
             (_("Return Settings"), "returns:settings"),
+            (_("Webhooks"), "integrations:webhooks"),
         ],
     ),
 ]

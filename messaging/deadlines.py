@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from commerce.formats import moment
 
-from . import events, locks, policy
+from . import events, integrator_events, locks, policy
 from .models import Message, MessageEvent
 from .outbox import send_notification
 from .selectors import seller_inboxes_by_language
@@ -44,6 +44,7 @@ def mark_overdue_messages(*, now: datetime | None = None) -> int:
             if ids:
                 Message.objects.filter(pk__in=ids).update(overdue_at=now, updated_at=now)
                 events.record_many(ids, MessageEvent.Event.OVERDUE, at=now)
+                integrator_events.messages_overdue(ids, at=now)
         marked += len(ids)
         if len(ids) < policy.DEADLINE_BATCH:
             return marked

@@ -45,6 +45,10 @@ def _beat_schedule() -> dict:
             "task": "returns.tasks.run_return_timers",
             "schedule": float(settings.RETURN_TIMERS_INTERVAL_SECONDS),
         },
+        "send-due-webhooks": {
+            "task": "integrations.tasks.send_due_webhooks",
+            "schedule": float(settings.WEBHOOK_SWEEP_INTERVAL_SECONDS),
+        },
     }
 
 

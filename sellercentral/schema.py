@@ -55,6 +55,14 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("/api/v1/me/", "get"): ("getMe", "auth"),
     ("/api/v1/seller/orders/", "get"): ("listSellerOrders", "seller orders"),
     ("/api/v1/seller/orders/{order_id}/", "get"): ("getSellerOrder", "seller orders"),
+    ("/api/v1/seller/webhooks/", "get"): ("listWebhookSubscriptions", "webhooks"),
+    ("/api/v1/seller/webhooks/", "post"): ("createWebhookSubscription", "webhooks"),
+    ("/api/v1/seller/webhooks/{id}/", "get"): ("getWebhookSubscription", "webhooks"),
+    ("/api/v1/seller/webhooks/{id}/", "patch"): ("updateWebhookSubscription", "webhooks"),
+    ("/api/v1/seller/webhooks/{id}/", "delete"): ("deleteWebhookSubscription", "webhooks"),
+    ("/api/v1/seller/webhooks/{id}/deliveries/", "get"): ("listWebhookDeliveries", "webhooks"),
+    ("/api/v1/seller/webhooks/{id}/test/", "post"): ("sendWebhookTestEvent", "webhooks"),
+    ("/api/v1/seller/events/", "get"): ("listEvents", "webhooks"),
 }
 
 TAGS = [
@@ -68,6 +76,7 @@ TAGS = [
     {"name": "return settings", "description": "Return addresses and Returns Settings."},
     {"name": "claims", "description": "A-to-z Guarantee claims."},
     {"name": "metrics", "description": "Account Health figures."},
+    {"name": "webhooks", "description": "Events for integrators: signed webhooks and the events feed."},
     {"name": "mail gateway", "description": "The inbound e-mail webhook of the mail provider."},
 ]
 

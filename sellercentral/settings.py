@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "messaging",
     "returns",
     "metrics",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -401,6 +402,10 @@ RESPONSE_TIMER_INTERVAL_SECONDS = env_int("RESPONSE_TIMER_INTERVAL_SECONDS", 60,
 RESPONSE_ROLLUP_INTERVAL_SECONDS = env_int("RESPONSE_ROLLUP_INTERVAL_SECONDS", 600, minimum=1)
 # The seller is warned this many hours before a buyer message's 24 hours run out.
 RESPONSE_WARNING_HOURS = env_int("RESPONSE_WARNING_HOURS", 4, minimum=1)
+# Webhooks: the sweep retrying failed deliveries runs this often. Loopback endpoints
+# (http://127.0.0.1, localhost) are refused in production and allowed in development and tests.
+WEBHOOK_SWEEP_INTERVAL_SECONDS = env_int("WEBHOOK_SWEEP_INTERVAL_SECONDS", 60, minimum=1)
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", DEBUG)
 
 # --- REST API -------------------------------------------------------------------------
 # API tokens (django-rest-knox, sellercentral/tokens.py): a new one per sign-in, kept only as
@@ -469,6 +474,8 @@ SPECTACULAR_SETTINGS = {
         "DenyReasonEnum": "returns.models.DenyReason",
         "ContactReasonEnum": "messaging.policy.contacting.ContactReason",
         "HealthStatusEnum": ["good", "at_risk", "no_data"],
+        "EventTypeEnum": "integrations.models.EventType",
+        "WebhookDeliveryStatusEnum": "integrations.models.Delivery.Status",
     },
 }
 

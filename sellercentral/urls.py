@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from commerce import api_me
+from integrations import api as integrations_api
 from messaging import api as messaging_api
 from messaging import api_contact as messaging_contact_api
 from messaging import api_orders as messaging_orders_api
@@ -84,6 +85,17 @@ api_v1 = [
         "seller/return-settings/", returns_api.SellerReturnSettings.as_view(), name="seller-return-settings"
     ),
     path("seller/claims/", returns_api.SellerClaimList.as_view(), name="seller-claims"),
+    path("seller/webhooks/", integrations_api.WebhookList.as_view(), name="seller-webhooks"),
+    path("seller/webhooks/<int:pk>/", integrations_api.WebhookDetail.as_view(), name="seller-webhook"),
+    path(
+        "seller/webhooks/<int:pk>/deliveries/",
+        integrations_api.WebhookDeliveries.as_view(),
+        name="seller-webhook-deliveries",
+    ),
+    path(
+        "seller/webhooks/<int:pk>/test/", integrations_api.WebhookTest.as_view(), name="seller-webhook-test"
+    ),
+    path("seller/events/", integrations_api.EventFeed.as_view(), name="seller-events"),
     path(
         "seller/metrics/contact-response-time/",
         metrics_api.ContactResponseTimeView.as_view(),
@@ -114,6 +126,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("returns.urls")),
     path("", include("metrics.urls")),
+    path("", include("integrations.urls")),
     path("seller/", include("commerce.urls_seller")),
     path("", include("commerce.urls_storefront")),
 ]

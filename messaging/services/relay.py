@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from commerce import languages
 
-from .. import mime, policy, signals
+from .. import integrator_events, mime, policy, signals
 from ..attachments import screen_attachments, with_notes
 from ..masking import mask_content, real_to_masked
 from ..models import Alias, Attachment, Message, OutboundEmail, Thread
@@ -99,6 +99,8 @@ def store_message(
         else None,
     )
     _store_attachments(message, attachments)
+    if direction == Message.Direction.RECEIVED:
+        integrator_events.buyer_message_received(message, thread)
     Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
     if policy.answers_buyer(**kind):
         # One seller reply answers every earlier unanswered buyer message in the thread.

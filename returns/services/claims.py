@@ -21,7 +21,7 @@ from commerce.models import Customer, Order
 from commerce.policy import at_most_characters
 from sellercentral.errors import TransitionRefused
 
-from .. import events, locks, notifications, policy, selectors
+from .. import events, integrator_events, locks, notifications, policy, selectors
 from ..models import Claim, ClaimEvent
 from ..states import CLAIM_TRANSITIONS, ClaimAction, claim_allows
 from .refunds import refund_claim
@@ -54,6 +54,7 @@ def file_claim(
     except IntegrityError:
         raise ValidationError({"order": policy.ONE_CLAIM_PER_ORDER}) from None
     events.record_claim_event(claim, event=ClaimEvent.Kind.FILED, actor=actor, role="buyer", now=now)
+    integrator_events.claim_filed(claim)
     notifications.announce_claim(claim, "filed")
     return claim
 
@@ -141,5 +142,6 @@ def _decide(
         now=now,
         note=note,  # the money is in the claim's refund row and ``refund_amount``
     )
+    integrator_events.claim_decided(locked)
     notifications.announce_claim(locked, locked.status)
     return locked

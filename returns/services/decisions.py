@@ -21,7 +21,7 @@ from commerce import services as commerce_services
 from commerce.policy import at_most_characters
 from sellercentral.errors import TransitionRefused
 
-from .. import events, locks, notifications, policy, selectors
+from .. import events, integrator_events, locks, notifications, policy, selectors
 from ..models import DenyReason, ReturnAddress, ReturnRequest, ReturnStatus
 from ..states import TRANSITIONS, Event
 from .addresses import clean_return_address
@@ -68,6 +68,7 @@ def _transition(
     # What its order's items can still be returned may have changed (a return authorised,
     # refunded, cancelled): the order's rows in the API changed with it.
     commerce_services.mark_order_changed(order_id=locked.order_id, at=now)
+    integrator_events.return_changed(locked)
     return locked
 
 

@@ -22,7 +22,7 @@ from commerce.formats import money
 from commerce.models import Order
 from commerce.policy import at_most_characters
 
-from .. import events, locks, notifications, policy, selectors
+from .. import events, integrator_events, locks, notifications, policy, selectors
 from ..models import Claim, Refund, RefundLine, ReturnItem, ReturnRequest
 from .decisions import refund_in_full, seller_acted
 
@@ -88,6 +88,7 @@ def issue_refund(
         locked, event="refund", actor=actor, role="seller", from_status=locked.status, now=now,
         note=amount + (f" — {refund.reason}" if refund.reason else ""),
     )  # fmt: skip
+    integrator_events.refund_issued(refund, seller_id=locked.seller_id, order_pk=locked.order_id)
     if all(remaining[pk] - lines.get(pk, 0) <= 0 for pk in remaining):
         locked = refund_in_full(locked, actor=actor)
     notifications.announce(locked, "refunded", refund=refund)
@@ -113,7 +114,7 @@ def refund_claim(*, claim: Claim, actor: AbstractBaseUser | None) -> Refund | No
     amount = order_refundable_left(claim.order)
     if amount <= 0:
         return None
-    return Refund.objects.create(
+    refund = Refund.objects.create(
         claim=claim,
         amount=amount,
         currency=claim.order.currency,
@@ -123,6 +124,8 @@ def refund_claim(*, claim: Claim, actor: AbstractBaseUser | None) -> Refund | No
         actor=actor,
         created_at=timezone.now(),
     )
+    integrator_events.refund_issued(refund, seller_id=claim.seller_id, order_pk=claim.order_id)
+    return refund
 
 
 def refundable_amounts(return_request: ReturnRequest, items: list[ReturnItem]) -> dict[int, Decimal]:

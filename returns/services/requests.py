@@ -16,7 +16,7 @@ from commerce.models import Customer, Order
 from commerce.policy import at_most_characters, stars_between
 from sellercentral.errors import TransitionRefused
 
-from .. import events, locks, notifications, policy, selectors
+from .. import events, integrator_events, locks, notifications, policy, selectors
 from ..models import ReturnItem, ReturnReason, ReturnRequest, ReturnStatus
 from .rules import rules_in_force
 
@@ -78,6 +78,7 @@ def request_return(
         events.record_return_event(
             return_request, event="requested", actor=actor, role="buyer", from_status="", now=now
         )
+        integrator_events.return_requested(return_request, items)
         # The e-mails wait for the seller's automatic rule: an auto-authorised request
         # mails the buyer its label and the seller nothing.
         notifications.announce(return_request, "requested", emails=False)

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 
 from commerce.models import Marketplace
+from integrations import services as integrations
 from messaging import services as messaging
 from messaging.models import AlternateAddress, Attachment
 from metrics import services as metrics
@@ -58,6 +59,10 @@ def build_world(*, buyer_marketplace: Marketplace | None = None) -> dict:
     template = messaging.create_reply_template(
         seller=seller, name="Return", language="en-gb", body="Hello {buyer_name}, your RMA is {rma}."
     )
+    # After every event above: its log is empty (the pages' own tests fill one).
+    webhook = integrations.create_subscription(
+        seller=seller, url="http://127.0.0.1:9/hooks", event_types=["claim.filed"]
+    )
     return {
         "order_id": order.order_id,
         "thread": message.thread_id,
@@ -70,6 +75,7 @@ def build_world(*, buyer_marketplace: Marketplace | None = None) -> dict:
         "asin": item.product.asin,
         "alternate": AlternateAddress.objects.get().pk,
         "template": template.pk,
+        "webhook": webhook.pk,
         "token": tokens.make_token(authorised, "authorise"),
         "seller_user": seller_user,
         "buyer_user": buyer.user,
@@ -89,7 +95,8 @@ def parameter_for(route: str, world: dict) -> str:
     if "<str:key>" in route:  # a development mailbox's file
         return "no-such-mail"
     kind = (
-        "product" if "inventory/" in route
+        "webhook" if "webhooks/" in route
+        else "product" if "inventory/" in route
         else "attachment" if "attachments/" in route
         else "thread" if "threads/" in route
         else "template" if "templates/" in route
