@@ -11,9 +11,12 @@ class MetricsConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from commerce import todos
+        from commerce import generations, todos
 
-        from . import selectors
+        from . import policy, selectors
+        from .models import OrderFeedback
+
+        generations.track(OrderFeedback, "metrics")  # the feedback to-do counts these
 
         todos.register(
             todos.ToDoSource(
@@ -24,6 +27,8 @@ class MetricsConfig(AppConfig):
                 menu_url_name="metrics:feedback",
                 rows=selectors.feedback_to_contact,
                 since_field="left_at",
+                scope="metrics",
+                ages_out=policy.feedback_contactable_until,
                 url=lambda oldest: f"{reverse('metrics:feedback')}?show=to_contact",
             )
         )

@@ -98,12 +98,16 @@ def store_message(
         else None,
     )
     _store_attachments(message, attachments)
-    Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
+    # ``seller``: the generation hook then knows whose rows change without asking.
+    seller = thread.seller_id
+    Thread.objects.filter(pk=thread.pk, seller=seller, last_message_at__lt=sent_at).update(
+        last_message_at=sent_at
+    )
     if policy.answers_buyer(**kind):
         # One seller reply answers every earlier unanswered buyer message in the thread.
-        Message.objects.filter(policy.unanswered(), thread=thread, sent_at__lte=sent_at).update(
-            responded_at=sent_at
-        )
+        Message.objects.filter(
+            policy.unanswered(), thread=thread, seller=seller, sent_at__lte=sent_at
+        ).update(responded_at=sent_at)
     if relay and direction != Message.Direction.SYSTEM:  # the product's word is never mailed on
         _queue_relay(message, thread, addresses=addresses)
     return message
