@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import functools
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_save
@@ -46,19 +48,57 @@ def _fresh() -> str:
 
 def tokens(scopes: Sequence[str], seller_id: int, *, using: str = DEFAULT_DB_ALIAS) -> str:
     """One string naming the current generation of each of ``scopes`` for the seller (and the
-    epoch): part of the cache key of anything read from those scopes. One ``get_many``."""
+    epoch): part of the cache key of anything read from those scopes.
+
+    In a request, the first call reads every tracked scope's token in one ``get_many`` and the
+    request's later calls reuse them: as if each had read them at the request's start, still
+    before its rows (a bump by this thread forgets them)."""
     written = _written_here(using)
+    found = _read(seller_id, using)
     keys = [EPOCH, *(_key(scope, seller_id) for scope in scopes)]
+    if any(key not in found for key in keys):
+        found.update(_read_tokens(keys))
+    named = [found[key] for key in keys]
+    for at, scope in enumerate(scopes, start=1):
+        if (scope, seller_id) in written:
+            named[at] = _fresh()  # uncommitted here: never cached, never read
+    return ".".join(named)
+
+
+_request = threading.local()  # the tokens read in the current request, while there is one
+_tracked: set[str] = set()  # every scope ``track`` was called with
+
+
+def _read(seller_id: int, using: str) -> dict[str, str]:
+    memo = getattr(_request, "tokens", None)
+    if memo is None:  # not in a request: read what is asked, every time
+        return {}
+    if (using, seller_id) not in memo:
+        keys = [EPOCH, *(_key(scope, seller_id) for scope in sorted(_tracked))]
+        memo[(using, seller_id)] = _read_tokens(keys)
+    return memo[(using, seller_id)]
+
+
+def _read_tokens(keys: list[str]) -> dict[str, str]:
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             # ``add`` so that concurrent readers agree on the one created.
             cache.add(key, _fresh(), TOKEN_SECONDS)
             found[key] = cache.get(key) or _fresh()
-    for scope in scopes:
-        if (scope, seller_id) in written:
-            found[_key(scope, seller_id)] = _fresh()  # uncommitted here: never cached, never read
-    return ".".join(found[key] for key in keys)
+    return found
+
+
+def _request_started(**kwargs) -> None:
+    _request.tokens = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.tokens = None
+
+
+request_started.connect(_request_started, dispatch_uid="generations:request-started")
+request_finished.connect(_request_finished, dispatch_uid="generations:request-finished")
 
 
 def _written_here(using: str) -> set[tuple[str, int]]:
@@ -94,12 +134,16 @@ def is_bump(callback: Callable) -> bool:
 def _replace(scope: str, seller_id: int, using: str) -> None:
     _written_here(using).discard((scope, seller_id))
     cache.set(_key(scope, seller_id), _fresh(), TOKEN_SECONDS)
+    if getattr(_request, "tokens", None):
+        _request.tokens.pop((using, seller_id), None)  # read it again, as replaced
 
 
 def reset() -> None:
     """Orphan every cached value of every seller: after rows were written without the ORM
     (the bench's COPY loader)."""
     cache.set(EPOCH, _fresh(), TOKEN_SECONDS)
+    if getattr(_request, "tokens", None):
+        _request.tokens.clear()
 
 
 class TrackedQuerySet(models.QuerySet):
@@ -167,6 +211,7 @@ def track(model: type[models.Model], scope: str) -> None:
     if not isinstance(model._default_manager.get_queryset(), TrackedQuerySet):
         raise TypeError(f"{model.__name__}'s manager must use a TrackedQuerySet")
     model.generation_scope = scope
+    _tracked.add(scope)
 
     def written(sender, instance, using, **kwargs) -> None:
         bump(scope, [instance.seller_id], using=using)
