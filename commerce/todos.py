@@ -113,10 +113,10 @@ def for_seller(seller: SellerAccount) -> list[ToDo]:
     if any(not source.scope for source in registered):
         return _counted(seller, registered)
     scopes = sorted({source.scope for source in registered})
-    key = "todos:{}:{}:{}".format(
+    entry = "todos:{}:{}:{}".format(
         seller.pk, ",".join(source.key for source in registered), generations.tokens(scopes, seller.pk)
     )
-    found = cache.get(key)
+    found = cache.get(entry)
     if found is not None and (found[0] is None or found[0] > timezone.now()):
         return [ToDo(source, *figures) for source, figures in zip(registered, found[1], strict=True)]
     todos = _counted(seller, registered)
@@ -124,7 +124,7 @@ def for_seller(seller: SellerAccount) -> list[ToDo]:
     seconds = CACHE_SECONDS if expires is None else (expires - timezone.now()).total_seconds()
     if seconds > 1:
         figures = [(todo.count, todo.oldest, todo.deadline) for todo in todos]
-        cache.set(key, (expires, figures), min(CACHE_SECONDS, int(seconds)))
+        cache.set(entry, (expires, figures), min(CACHE_SECONDS, int(seconds)))
     return todos
 
 

@@ -52,11 +52,11 @@ def listing(
     generation = generations.tokens([Message.generation_scope], seller.pk)
     shown_in = (translation.get_language(), timezone.get_current_timezone_name(), timezone.localdate())
     asked = repr((sorted(filters.items()), before, after, sort, per_page, count_cap, shown_in))
-    key = f"inbox-rows:{seller.pk}:{generation}:{hashlib.sha256(asked.encode()).hexdigest()}"
-    found = cache.get(key)
+    entry = f"inbox-rows:{seller.pk}:{generation}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    found = cache.get(entry)
     if found is None:
         found = _read(seller, filters, before, after, sort, per_page, count_cap)
-        cache.set(key, found, CACHE_SECONDS)
+        cache.set(entry, found, CACHE_SECONDS)
     html, count, more, newer, older, oldest_first = found
     return Listing(mark_safe(html), KeysetPage([], count, newer, older, oldest_first), more)  # noqa: S308 (our template's output)
 

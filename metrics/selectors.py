@@ -62,11 +62,11 @@ def recent_average_response_time(seller: SellerAccount, *, days: int = 7) -> tim
     messages leaving the window as time passes show up to a minute late."""
     generation = generations.tokens([Message.generation_scope], seller.pk)
     minute = int(timezone.now().timestamp()) // RECENT_AVERAGE_SECONDS
-    key = f"average-response:{seller.pk}:{days}:{minute}:{generation}"
-    found = cache.get(key)
+    entry = f"average-response:{seller.pk}:{days}:{minute}:{generation}"
+    found = cache.get(entry)
     if found is None:
         found = (average_response_time(seller, days=days),)  # a tuple: None is a figure too
-        cache.set(key, found, RECENT_AVERAGE_SECONDS)
+        cache.set(entry, found, RECENT_AVERAGE_SECONDS)
     return found[0]
 
 
