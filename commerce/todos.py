@@ -3,7 +3,9 @@
 The foundation knows no other app (tests/test_architecture.py), so each app that owns a kind
 of work registers a ``ToDoSource`` from its ``AppConfig.ready``: the rows come from that app's
 selectors (the very queryset its list shows when filtered by ``url``), never a copy here.
-All sources are counted in one query, once per request (the menu is on every page).
+All sources are counted in one query, once per request (the menu is on every page), and the
+counts are cached under the generations of the sources' scopes (``commerce.generations``):
+any committed write to a source's rows reads them afresh.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
+from . import generations
 from .models import SellerAccount
 from .registry import Registry
 
@@ -32,6 +36,11 @@ class ToDoSource:
     deadline_field: str | None = None  # a stored deadline column …
     deadline: Callable[[datetime], datetime] | None = None  # … or one computed from the oldest row
     position: int = 0  # where the home lists it (the apps load in any order)
+    # The generation scope its rows belong to (the owning app's, ``generations.track``); a
+    # source without one is counted on every request.
+    scope: str = ""
+    # When rows leave the list by time alone (no write), the moment its oldest row does.
+    ages_out: Callable[[datetime], datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +99,42 @@ def _earliest(rows: QuerySet, field: str) -> Subquery:
     return Subquery(rows.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1])
 
 
+# How long counts are kept at most (a write replaces them at once; this bounds a cache's size).
+CACHE_SECONDS = 3600
+
+
 def for_seller(seller: SellerAccount) -> list[ToDo]:
-    """Every registered to-do for ``seller``: counts, oldest rows and deadlines in one query."""
+    """Every registered to-do for ``seller``: counts, oldest rows and deadlines in one query,
+    or one cache read. Only the figures are cached: time left and overdue are worked out from
+    the stored deadlines on each page."""
     registered = sources()
     if not registered:
         return []
+    if any(not source.scope for source in registered):
+        return _counted(seller, registered)
+    scopes = sorted({source.scope for source in registered})
+    entry = "todos:{}:{}:{}".format(
+        seller.pk, ",".join(source.key for source in registered), generations.tokens(scopes, seller.pk)
+    )
+    found = cache.get(entry)
+    if found is not None and (found[0] is None or found[0] > timezone.now()):
+        return [ToDo(source, *figures) for source, figures in zip(registered, found[1], strict=True)]
+    todos = _counted(seller, registered)
+    expires = _aged_out_at(todos)
+    seconds = CACHE_SECONDS if expires is None else (expires - timezone.now()).total_seconds()
+    if seconds > 1:
+        figures = [(todo.count, todo.oldest, todo.deadline) for todo in todos]
+        cache.set(entry, (expires, figures), min(CACHE_SECONDS, int(seconds)))
+    return todos
+
+
+def _aged_out_at(todos: list[ToDo]) -> datetime | None:
+    """The first moment a count changes with no write: the soonest oldest row to age out."""
+    moments = [todo.source.ages_out(todo.oldest) for todo in todos if todo.source.ages_out and todo.oldest]
+    return min(moments, default=None)
+
+
+def _counted(seller: SellerAccount, registered: list[ToDoSource]) -> list[ToDo]:
     columns = {}
     for source in registered:
         rows = source.rows(seller)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from commerce.generations import TrackedQuerySet
 from commerce.models import ChangeTracked, Customer, Marketplace, Order, SellerAccount
 
 from . import policy
@@ -38,6 +39,7 @@ class Alias(models.Model):
         Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="aliases"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = TrackedQuerySet.as_manager()  # bulk writes bump the seller's generation
 
     class Meta:
         verbose_name_plural = "aliases"
@@ -108,6 +110,7 @@ class Thread(models.Model):
     subject_notice = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField()
     last_message_at = models.DateTimeField()
+    objects = TrackedQuerySet.as_manager()  # bulk writes bump the seller's generation
 
     class Meta:
         ordering = ["-last_message_at"]
@@ -198,6 +201,7 @@ class Message(ChangeTracked):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    objects = TrackedQuerySet.as_manager()  # bulk writes bump the seller's generation
 
     class Meta:
         ordering = ["sent_at", "id"]

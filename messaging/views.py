@@ -16,7 +16,6 @@ from commerce import rows
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
-from commerce.pagination import capped_count, keyset_page
 from metrics import selectors as metrics_selectors
 from sellercentral.throttling import rate_limited
 
@@ -29,6 +28,7 @@ from .forms import (
     ReplyForm,
     ReplyTemplateForm,
 )
+from .inbox import listing as inbox_listing
 from .models import Attachment, Message, ReplyTemplate, Thread
 from .policy import MAX_TEMPLATES_PER_SELLER
 
@@ -45,45 +45,28 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     before, after = filter_form.cursors()
     sort = selectors.INBOX_SORTING.read(request.GET.get("sort"))
-    messages = selectors.inbox_rows(request.seller, **filters)
-    count, more = capped_count(messages, MESSAGE_COUNT_CAP)
-    page = keyset_page(
-        messages,
-        per_page=MESSAGES_PER_PAGE,
-        count=count,
+    listing = inbox_listing(
+        request.seller,
+        filters=filters,
         before=before,
         after=after,
-        time_field="sent_at",
-        oldest_first=sort == "sent",
+        sort=sort,
+        per_page=MESSAGES_PER_PAGE,
+        count_cap=MESSAGE_COUNT_CAP,
     )
-    _write_inbox_rows(page)
     context = {
         "filter_form": filter_form,
         "filters": filters,
         "date_range": filter_form.days(),
-        "page": page,
+        "page": listing.page,
+        "rows": listing.rows,
         "sorting": selectors.INBOX_SORTING,
         "sort": sort,
-        "more_than_counted": more,
-        "average_response_time": metrics_selectors.average_response_time(request.seller, days=7),
+        "more_than_counted": listing.more_than_counted,
+        "average_response_time": metrics_selectors.recent_average_response_time(request.seller, days=7),
     }
     # An invalid filter is shown beside its field and the list falls back to its default.
     return render(request, "messaging/inbox.html", context, status=400 if filter_form.errors else 200)
-
-
-def _write_inbox_rows(page) -> None:
-    """Each row's links and time, with what they share (the URL patterns, the language's
-    formats, today) looked up once for the page rather than in every row's tags."""
-    thread_url, order_url, written = (
-        rows.url_for_each("messaging:thread"),
-        rows.url_for_each("seller:order"),
-        rows.list_time(),
-    )
-    for message in page:
-        message.thread_url = thread_url(message.thread_id)
-        order = message.thread.order
-        message.order_url = order_url(order.order_id) if order else ""
-        message.sent_iso, message.sent_words = written(message.sent_at)
 
 
 def _write_message_times(messages) -> None:

@@ -12,15 +12,17 @@ class MetricsConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from commerce import todos
+        from commerce import generations, todos
         from messaging.signals import response_outcome_changed
 
-        from . import selectors, services
+        from . import policy, selectors, services
+        from .models import OrderFeedback
 
         def recount(sender, *, seller_id: int, sent_ats: list, **kwargs) -> None:
             services.recount_response_hours(seller_id=seller_id, sent_ats=sent_ats)
 
         response_outcome_changed.connect(recount, weak=False, dispatch_uid="metrics.recount_response_hours")
+        generations.track(OrderFeedback, "metrics")  # the feedback to-do counts these
 
         todos.register(
             todos.ToDoSource(
@@ -31,6 +33,8 @@ class MetricsConfig(AppConfig):
                 menu_url_name="metrics:feedback",
                 rows=selectors.feedback_to_contact,
                 since_field="left_at",
+                scope="metrics",
+                ages_out=policy.feedback_contactable_until,
                 url=lambda oldest: f"{reverse('metrics:feedback')}?show=to_contact",
             )
         )

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from commerce.generations import TrackedQuerySet
 from commerce.models import Customer, Order, SellerAccount
 from commerce.policy import MAX_RATING, MIN_RATING, NEGATIVE_RATING
 
@@ -22,6 +23,7 @@ class OrderFeedback(models.Model):
     comment = models.CharField(max_length=MAX_FEEDBACK_CHARS, blank=True)
     left_at = models.DateTimeField(help_text="When first left; editable for 60 days after.")
     updated_at = models.DateTimeField()
+    objects = TrackedQuerySet.as_manager()  # bulk writes bump the seller's generation
 
     class Meta:
         ordering = ["rating", "-left_at"]

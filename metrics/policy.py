@@ -32,6 +32,11 @@ def negative_feedback_to_contact(now: datetime) -> Q:
     return Q(rating__lte=NEGATIVE_RATING, left_at__gte=now - timedelta(days=FEEDBACK_EDITABLE_DAYS))
 
 
+def feedback_contactable_until(left_at: datetime) -> datetime:
+    """When feedback left at ``left_at`` leaves ``negative_feedback_to_contact``."""
+    return left_at + timedelta(days=FEEDBACK_EDITABLE_DAYS)
+
+
 # Business Reports: one row per day and marketplace, so the longest range is a (leap) year.
 BUSINESS_REPORT_MAX_DAYS = 366
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, DurationField, F, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commerce import generations
 from commerce.models import Order, SellerAccount
 from commerce.policy import NEGATIVE_RATING
+from messaging.models import Message
 from messaging.policy import counts_for_response_time  # noqa: F401 (the rule metrics counts by)
 from returns.models import Claim, CloseReason, ReturnRequest
 from returns.policy import DEFECT_CLAIM_STATUSES, LATE_RESPONSE_AFTER
@@ -43,12 +46,30 @@ def average_response_time(
     seller: SellerAccount, *, days: int = 7, now: datetime | None = None
 ) -> timedelta | None:
     """The inbox sidebar's "7 day average response time": Account Health's own figure for the
-    window, from the same queries (``contact_response_time``), read afresh on every page, so the
-    two never disagree, not even just after a reply. Not cached: the week's settled hours come
-    from the roll-up (a week of one seller's rows), the last day or so from an index-only scan
-    of the seller's counted messages (``message_counted_covering_idx``).
+    window, from the same queries (``contact_response_time``), so the two never disagree, not
+    even just after a reply. The inbox reads it through ``recent_average_response_time`` (cached
+    per messaging generation and minute); the week's settled hours come from the roll-up, the
+    last day or so from an index-only scan of the seller's counted messages.
     """
     return contact_response_time(seller, now=now, windows=(days,)).windows[0].average_response
+
+
+# The inbox's figure may lag the window's sliding by this much, never a write (see below).
+RECENT_AVERAGE_SECONDS = 60
+
+
+def recent_average_response_time(seller: SellerAccount, *, days: int = 7) -> timedelta | None:
+    """``average_response_time`` for the inbox's sidebar, cached for the current minute under
+    the seller's messaging generation: a reply or a new message reads it afresh at once; only
+    messages leaving the window as time passes show up to a minute late."""
+    generation = generations.tokens([Message.generation_scope], seller.pk)
+    minute = int(timezone.now().timestamp()) // RECENT_AVERAGE_SECONDS
+    entry = f"average-response:{seller.pk}:{days}:{minute}:{generation}"
+    found = cache.get(entry)
+    if found is None:
+        found = (average_response_time(seller, days=days),)  # a tuple: None is a figure too
+        cache.set(entry, found, RECENT_AVERAGE_SECONDS)
+    return found[0]
 
 
 @dataclass(frozen=True)

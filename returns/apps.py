@@ -13,9 +13,13 @@ class ReturnsConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from commerce import inventory, order_page, todos
+        from commerce import generations, inventory, order_page, todos
 
         from . import policy, selectors
+        from .models import Claim, ReturnRequest
+
+        for model in (ReturnRequest, Claim):  # the returns and claims to-dos count these
+            generations.track(model, "returns")
 
         todos.register(
             todos.ToDoSource(
@@ -26,6 +30,7 @@ class ReturnsConfig(AppConfig):
                 menu_url_name="returns:manage",
                 rows=selectors.awaiting_authorisation,
                 since_field="requested_at",
+                scope="returns",
                 deadline=policy.return_response_deadline,
                 url=todos.list_from_oldest("returns:manage", f"status={selectors.AWAITING_AUTHORISATION}"),
             )
@@ -39,6 +44,7 @@ class ReturnsConfig(AppConfig):
                 menu_url_name="returns:claims",
                 rows=selectors.claims_to_answer,
                 since_field="filed_at",
+                scope="returns",
                 url=lambda oldest: f"{reverse('returns:claims')}?show=to_answer",
             )
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.formats import money
+from commerce.generations import TrackedQuerySet
 from commerce.models import ChangeTracked, Customer, Marketplace, Order, OrderItem, SellerAccount
 
 from . import policy
@@ -263,6 +264,7 @@ class ReturnRequest(ChangeTracked):
     deny_message = models.TextField(blank=True)
     currency = models.CharField(max_length=3)
     refunded_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    objects = TrackedQuerySet.as_manager()  # bulk writes bump the seller's generation
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -473,6 +475,7 @@ class Claim(ChangeTracked):
         default=Decimal("0.00"),
         help_text="Refunded to the buyer when the claim was granted (in the order's currency).",
     )
+    objects = TrackedQuerySet.as_manager()  # bulk writes bump the seller's generation
 
     class Meta:
         ordering = ["-filed_at", "-id"]

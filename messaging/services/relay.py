@@ -101,7 +101,9 @@ def store_message(
     _store_attachments(message, attachments)
     if direction == Message.Direction.RECEIVED:
         integrator_events.buyer_message_received(message, thread)
-    Thread.objects.filter(pk=thread.pk, last_message_at__lt=sent_at).update(last_message_at=sent_at)
+    Thread.objects.filter(pk=thread.pk, seller=thread.seller_id, last_message_at__lt=sent_at).update(
+        last_message_at=sent_at
+    )
     if policy.answers_buyer(**kind):
         # One seller reply answers every earlier unanswered buyer message in the thread.
         _answer_earlier_messages(thread, at=sent_at)

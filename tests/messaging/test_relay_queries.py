@@ -12,6 +12,7 @@ from email.message import EmailMessage
 import pytest
 from django.core import mail
 
+from commerce import generations
 from commerce.services import set_communication_preferences
 from messaging import services
 from messaging.models import Message, OutboundEmail
@@ -39,8 +40,9 @@ def receive(django_capture_on_commit_callbacks, django_assert_num_queries):
             result = services.receive_inbound_email(
                 raw=raw, verdict=genuine(raw), recipients=[to], aliases=[alias]
             )
-        assert len(queued) == 1  # the relay copy's send task
-        queued[0]()
+        # the relay copy's send task (beside the seller's generation bump: commerce/generations.py)
+        [send] = [callback for callback in queued if not generations.is_bump(callback)]
+        send()
         [message] = result.messages
         return message
 

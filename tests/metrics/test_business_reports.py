@@ -178,6 +178,7 @@ def test_the_page_takes_as_many_queries_for_300_orders_as_for_3(seller, seller_c
         return page.context["totals"][0].orders, len(queries), download
 
     customer, product = factories.CustomerFactory(), factories.ProductFactory(seller=seller)
+    seller_client.get(URL)  # the menu's to-dos are counted once, then read from the cache
     small_orders, small, _ = queries_for(3)
     large_orders, large, download = queries_for(297)
     assert (small_orders, large_orders) == (3, 300)

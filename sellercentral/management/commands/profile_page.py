@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from commerce import generations
 from commerce.models import SellerAccount
 from sellercentral import benchdata
 from sellercentral.bench_pages import HOT_PAGES, world_of
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         data = benchdata.existing()
         if data is None:
             raise CommandError("No bench data set: run `make bench` once first (it loads it).")
+        generations.reset()  # the database may be a copy made under the cache
         hot = HOT_PAGES[page]
         world = world_of(SellerAccount.objects.get(pk=data.largest_seller_id))
         client = Client()
