@@ -56,12 +56,11 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Redocly's recommended rules on the schema the site serves (redocly.yaml); node's npx fetches
-# the pinned CLI, nothing is installed in the repository.
-REDOCLY_VERSION := 2.77.0
-api-lint:
+# Redocly's recommended rules on the schema the site serves (redocly.yaml), with the CLI of
+# tools/api-clients' lock (make api-clients runs the same check against a live server).
+api-lint: install-dev tools/api-clients/node_modules/.installed
 	$(RUN_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --format openapi-json --file var/openapi.json
-	npx --yes @redocly/cli@$(REDOCLY_VERSION) lint --config redocly.yaml var/openapi.json
+	tools/api-clients/node_modules/.bin/redocly lint --config redocly.yaml var/openapi.json
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -50,9 +50,6 @@ def declare_headers(result: dict, generator, request, public) -> dict:
     """drf-spectacular post-processing hook: the headers on every answer of every operation."""
     components = result.setdefault("components", {})
     components.setdefault("headers", {}).update({**HEADERS, "Idempotent-Replayed": REPLAYED})
-    components.setdefault("parameters", {}).update(
-        {"IdempotencyKey": IDEMPOTENCY_KEY, "RequestId": REQUEST_ID}
-    )
     for path, operations in result.get("paths", {}).items():
         if not path.startswith("/api/"):
             continue

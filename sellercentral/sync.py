@@ -240,7 +240,7 @@ class SyncPagination(Pagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         described = super().get_paginated_response_schema(schema)
-        link = "https://sellercentral.example/api/v1/seller/messages/?cursor=eyJrIjpb…"
+        link = "https://sellercentral.example/api/v1/seller/messages/?cursor=eyJrIjpbIjIwMjYtMTEtMzAiLDQyXX0"
         described["properties"]["count"]["description"] = (
             "Rows matching the filters (on cursor pages: when the walk's first page was served)"
         )
