@@ -46,6 +46,26 @@ class BuyerOrderItemSerializer(serializers.ModelSerializer):
         return self.context["returnable"].get(item.pk, 0)
 
 
+# What an order shows either party through the API; each side adds who the other party is.
+ORDER_FIELDS = [
+    "id",
+    "order_id",
+    "marketplace",
+    "placed_at",
+    "total",
+    "currency",
+    "status",
+    "dispatched_at",
+    "delivered_at",
+    "delivery_estimate_start",
+    "delivery_estimate_end",
+    "tracking_number",
+    "is_gift",
+    "items",
+    "updated_at",
+]
+
+
 class BuyerOrderSerializer(serializers.ModelSerializer):
     marketplace = serializers.CharField(source="marketplace.code")
     seller_name = serializers.CharField(source="seller.name")
@@ -53,21 +73,4 @@ class BuyerOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = [
-            "id",
-            "order_id",
-            "marketplace",
-            "placed_at",
-            "seller_name",
-            "total",
-            "currency",
-            "status",
-            "dispatched_at",
-            "delivered_at",
-            "delivery_estimate_start",
-            "delivery_estimate_end",
-            "tracking_number",
-            "is_gift",
-            "items",
-            "updated_at",
-        ]
+        fields = [*ORDER_FIELDS, "seller_name"]

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from commerce import selectors as commerce_selectors
-from commerce.api import IsSeller
+from commerce.api import ORDER_FIELDS, IsSeller
 from commerce.models import Order, OrderItem, SellerAccount
 
 from .models import Alias
@@ -39,25 +39,7 @@ class SellerOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = [
-            "id",
-            "order_id",
-            "marketplace",
-            "placed_at",
-            "buyer_name",
-            "buyer_address",
-            "total",
-            "currency",
-            "status",
-            "dispatched_at",
-            "delivered_at",
-            "delivery_estimate_start",
-            "delivery_estimate_end",
-            "tracking_number",
-            "is_gift",
-            "items",
-            "updated_at",
-        ]
+        fields = [*ORDER_FIELDS, "buyer_name", "buyer_address"]
 
     @extend_schema_field(serializers.EmailField(allow_null=True))
     def get_buyer_address(self, order: Order) -> str | None:
