@@ -29,9 +29,23 @@ def other_seller():
     return factories.SellerAccountFactory(name="Another seller")
 
 
-def record(seller, n: int, type_: str = "claim.filed") -> list[Event]:
+def record(seller, n: int) -> list[Event]:
+    """``n`` claims filed, as their events say (claim ids 0 … n-1)."""
+    now = timezone.now()
     return [
-        services.record_event(seller_id=seller.pk, type=type_, occurred_at=timezone.now(), data={"n": i})
+        services.record_event(
+            seller_id=seller.pk,
+            type="claim.filed",
+            occurred_at=now,
+            data={
+                "order_id": f"202-0000000-{i:07d}",
+                "marketplace": "uk",
+                "claim_id": i,
+                "reason": "not_received",
+                "status": "open",
+                "filed_at": now.isoformat(),
+            },
+        )
         for i in range(n)
     ]
 
@@ -171,7 +185,7 @@ def test_the_feed_pages_with_after_in_event_order(
     assert first["has_more"] is True
     second = seller_api.get(f"/api/v1/seller/events/?limit=2&after={first['next']}").json()
     third = seller_api.get(f"/api/v1/seller/events/?limit=2&after={second['next']}").json()
-    assert [event["data"]["n"] for event in second["results"] + third["results"]] == [2, 3, 4]
+    assert [event["data"]["claim_id"] for event in second["results"] + third["results"]] == [2, 3, 4]
     assert third["has_more"] is False
     caught_up = seller_api.get(f"/api/v1/seller/events/?after={third['next']}").json()
     assert (caught_up["results"], caught_up["next"], caught_up["has_more"]) == ([], third["next"], False)

@@ -87,6 +87,7 @@ def test_a_buyer_finds_no_webhooks_page_and_a_stranger_is_asked_to_sign_in(buyer
 def test_the_list_and_the_log_run_in_constant_queries(seller_client, seller, subscribe, endpoint, on_commit):
     subscription = subscribe(["claim.filed"])
     on_commit(services.send_test_event, subscription=subscription)
+    queries(seller_client, LIST)  # the menu's to-dos are cached from the first page on
     few_list, few_log = queries(seller_client, LIST), queries(seller_client, f"{LIST}{subscription.pk}/")
     for _ in range(4):
         subscribe(["claim.filed"])
