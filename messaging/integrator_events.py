@@ -11,6 +11,13 @@ from integrations.services import record_event, record_events
 
 from .models import Message, Thread
 
+# What ``_data`` reads of a message and its thread: a sweep loads only these (not the bodies).
+PAYLOAD_FIELDS = (
+    "seller_id", "thread_id", "sender_name", "subject", "needs_response", "is_auto_reply", "sent_at",
+    "response_deadline", "thread__order__order_id", "thread__buyer_alias__token",
+    "thread__buyer_alias__marketplace",
+)  # fmt: skip
+
 
 def _data(message: Message, thread: Thread) -> dict:
     return {
@@ -39,8 +46,10 @@ def buyer_message_received(message: Message, thread: Thread) -> None:
 
 def messages_overdue(message_ids: list[int], *, at: datetime) -> None:
     """One event per message a sweep marked overdue (one read, one insert for the batch)."""
-    messages = Message.objects.filter(pk__in=message_ids).select_related(
-        "thread__order", "thread__buyer_alias__marketplace"
+    messages = (
+        Message.objects.filter(pk__in=message_ids)
+        .select_related("thread__order", "thread__buyer_alias__marketplace")
+        .only(*PAYLOAD_FIELDS)
     )
     record_events(
         type=EventType.MESSAGE_OVERDUE,
