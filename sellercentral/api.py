@@ -127,13 +127,12 @@ class ApiError(APIException):
         super().__init__(detail, code or STATUS_CODES.get(status_code, "error"))
 
 
-def error_body(status_code: int, message: str, code: str | None = None) -> dict:
-    """The envelope of an error that names no field: ``{"errors": [{code, message}], "detail"}``
-    (``detail`` kept from the first version of the API, where it was the whole body)."""
-    return {
-        "errors": [{"code": code or STATUS_CODES.get(status_code, "error"), "message": message}],
-        "detail": message,
-    }
+def error_body(status_code: int, message: str, code: str | None = None, *, field: str | None = None) -> dict:
+    """The envelope of one error: ``{"errors": [{code, message, field?}], "detail"}`` (``detail``
+    kept from the first version of the API, where it was the whole body; ``field`` names what
+    the error is about when that is not the body's, such as a header)."""
+    error = {"code": code or STATUS_CODES.get(status_code, "error"), "message": message}
+    return {"errors": [{**error, "field": field} if field else error], "detail": message}
 
 
 def _field_errors(detail, path: tuple[str, ...] = ()) -> list[tuple[str, ErrorDetail | str]]:

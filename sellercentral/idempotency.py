@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from . import locks, policy
+from .api import error_body
 from .models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -32,8 +33,7 @@ REPLAYED = "Idempotent-Replayed"
 
 
 def _problem(status: int, code: str, message: str) -> JsonResponse:
-    body = {"errors": [{"code": code, "message": message, "field": HEADER}], "detail": message}
-    return JsonResponse(body, status=status)
+    return JsonResponse(error_body(status, message, code, field=HEADER), status=status)
 
 
 def _api_user(request: HttpRequest):
