@@ -110,22 +110,58 @@ def for_seller(seller: SellerAccount) -> list[ToDo]:
     registered = sources()
     if not registered:
         return []
-    if any(not source.scope for source in registered):
+    entry = _entry(seller, registered)
+    if entry is None:
         return _counted(seller, registered)
+
+    def count() -> tuple[list[ToDo], list[tuple]]:
+        todos = _counted(seller, registered)
+        return todos, [(todo.count, todo.oldest, todo.deadline) for todo in todos]
+
+    figures, counted = _kept(entry, count)
+    if counted is not None:
+        return counted
+    return [ToDo(source, *row) for source, row in zip(registered, figures, strict=True)]
+
+
+def rendered(request: HttpRequest, what: str, render: Callable[[list[ToDo]], str]) -> str:
+    """What the request's seller's to-dos render into (the menu's HTML, ``what`` naming it with
+    everything else it shows, e.g. its language), cached beside the counts and as long as they
+    hold: rendering the menu costs more than reading it."""
+    seller = getattr(request, "seller", None)
+    entry = _entry(seller, sources()) if seller is not None and sources() else None
+    if entry is None:
+        return render(for_request(request))
+
+    def render_now() -> tuple[list[ToDo], str]:
+        todos = for_request(request)
+        return todos, render(todos)
+
+    return _kept(f"{entry}:{what}", render_now)[0]
+
+
+def _entry(seller: SellerAccount, registered: list[ToDoSource]) -> str | None:
+    """The cache key of the seller's counts, under the generations of every source's scope;
+    None when a source has no scope (then nothing can be cached)."""
+    if any(not source.scope for source in registered):
+        return None
     scopes = sorted({source.scope for source in registered})
-    entry = "todos:{}:{}:{}".format(
-        seller.pk, ",".join(source.key for source in registered), generations.tokens(scopes, seller.pk)
-    )
+    keys = ",".join(source.key for source in registered)
+    return f"todos:{seller.pk}:{keys}:{generations.tokens(scopes, seller.pk)}"
+
+
+def _kept(entry: str, make: Callable[[], tuple[list[ToDo], object]]) -> tuple[object, list[ToDo] | None]:
+    """The value cached under ``entry`` while the counts it was made from hold, or ``make``'s
+    value (cached until the soonest to-do ages out) with the to-dos it counted."""
     found = cache.get(entry)
     if found is not None and (found[0] is None or found[0] > timezone.now()):
-        return [ToDo(source, *figures) for source, figures in zip(registered, found[1], strict=True)]
-    todos = _counted(seller, registered)
+        return found[1], None
+    todos, value = make()
     expires = _aged_out_at(todos)
     seconds = CACHE_SECONDS if expires is None else (expires - timezone.now()).total_seconds()
     if seconds > 1:
-        figures = [(todo.count, todo.oldest, todo.deadline) for todo in todos]
-        cache.set(entry, (expires, figures), min(CACHE_SECONDS, int(seconds)))
-    return todos
+        cache.set(entry, (expires, value), min(CACHE_SECONDS, int(seconds)))
+    return value, todos
 
 
 def _aged_out_at(todos: list[ToDo]) -> datetime | None:

@@ -1,11 +1,16 @@
-"""The inbox's list: its rows rendered once per state of the seller's messages, then cached.
+"""The inbox below the menu, rendered once per state of the seller's messages, then cached.
 
-A seller opens the inbox far more often than buyers write, so the rows (as HTML), the capped
-count and the page links are cached under everything that changes them: the messaging
-generation of the seller (``commerce.generations``: any committed write to a message, thread
-or alias replaces it), the filters, sort and cursor asked, the page size and count cap, and
-what the rows are written in (language, time zone, and today, since today's rows show a time
-and older ones a date).
+A seller opens the inbox far more often than buyers write, so two things are cached under
+everything that changes them: the messaging generation of the seller (``commerce.generations``:
+any committed write to a message, thread or alias replaces it), what was asked, and what the
+page is written in (language, time zone, and today, since today's rows show a time and older
+ones a date):
+
+- ``section``: the whole section as HTML with its status (filters, counts, rows, page links,
+  and the sidebar's 7-day average, so also the minute that average is kept for), under the
+  query string as sent (its links keep every parameter);
+- ``listing``: the rows (as HTML), the capped count and the page links, under the filters,
+  sort and cursor read from it, for the section's next minute.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -23,11 +29,84 @@ from commerce.models import SellerAccount
 from commerce.pagination import KeysetPage, Position, capped_count, keyset_page
 
 from . import selectors
+from .forms import InboxFilterForm
 from .models import Message
 
 ROWS_TEMPLATE = "messaging/partials/inbox_rows.html"
+SECTION_TEMPLATE = "messaging/partials/inbox_section.html"
 # How long a page of rows is kept at most (a write replaces it at once; this bounds its size).
 CACHE_SECONDS = 3600
+MESSAGES_PER_PAGE = 25
+# Counting a big inbox's every message on each page view would cost more than the page itself.
+MESSAGE_COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Section:
+    html: SafeString
+    status: int  # 400 when a filter was refused (shown beside its field)
+
+
+def section(request: HttpRequest) -> Section:
+    """The inbox of ``request.seller`` for the query string asked: one cache read, or read and
+    rendered. Its key holds every input of the template: the generation (read first), the
+    query string, the reader's language, zone and day, and the 7-day average's minute."""
+    from metrics.selectors import recent_average_minute  # metrics reads messaging's tables
+
+    seller = request.seller
+    generation = generations.tokens([Message.generation_scope], seller.pk)
+    asked = repr(
+        (
+            sorted(request.GET.lists()),
+            MESSAGES_PER_PAGE,
+            MESSAGE_COUNT_CAP,
+            _shown_in(),
+            recent_average_minute(),
+        )
+    )
+    entry = f"inbox-section:{seller.pk}:{generation}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    found = cache.get(entry)
+    if found is None:
+        found = _render_section(request)
+        cache.set(entry, found, 60)  # the average's minute ends within it
+    html, status = found
+    return Section(mark_safe(html), status)  # noqa: S308 (our template's output)
+
+
+def _render_section(request: HttpRequest) -> tuple[str, int]:
+    from metrics.selectors import recent_average_response_time
+
+    filter_form = InboxFilterForm(request.GET or None)
+    filters = filter_form.filters()
+    before, after = filter_form.cursors()
+    sort = selectors.INBOX_SORTING.read(request.GET.get("sort"))
+    found = listing(
+        request.seller,
+        filters=filters,
+        before=before,
+        after=after,
+        sort=sort,
+        per_page=MESSAGES_PER_PAGE,
+        count_cap=MESSAGE_COUNT_CAP,
+    )
+    context = {
+        "request": request,  # the sort and page links keep the other parameters
+        "filter_form": filter_form,
+        "filters": filters,
+        "date_range": filter_form.days(),
+        "page": found.page,
+        "rows": found.rows,
+        "sorting": selectors.INBOX_SORTING,
+        "sort": sort,
+        "more_than_counted": found.more_than_counted,
+        "average_response_time": recent_average_response_time(request.seller, days=7),
+    }
+    # An invalid filter is shown beside its field and the list falls back to its default.
+    return str(render_to_string(SECTION_TEMPLATE, context)), 400 if filter_form.errors else 200
+
+
+def _shown_in() -> tuple:
+    return translation.get_language(), timezone.get_current_timezone_name(), timezone.localdate()
 
 
 @dataclass(frozen=True)
@@ -50,8 +129,7 @@ def listing(
     """The inbox's rows for the filters and cursor asked, read and rendered, or one cache read."""
     # The generation is read before the rows: a write committing meanwhile replaces it.
     generation = generations.tokens([Message.generation_scope], seller.pk)
-    shown_in = (translation.get_language(), timezone.get_current_timezone_name(), timezone.localdate())
-    asked = repr((sorted(filters.items()), before, after, sort, per_page, count_cap, shown_in))
+    asked = repr((sorted(filters.items()), before, after, sort, per_page, count_cap, _shown_in()))
     entry = f"inbox-rows:{seller.pk}:{generation}:{hashlib.sha256(asked.encode()).hexdigest()}"
     found = cache.get(entry)
     if found is None:

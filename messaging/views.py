@@ -16,7 +16,6 @@ from commerce import rows
 from commerce import selectors as commerce_selectors
 from commerce.access import buyer_order_or_404, buyer_required, seller_required
 from commerce.forms import add_service_errors
-from metrics import selectors as metrics_selectors
 from sellercentral.throttling import rate_limited
 
 from . import selectors, services
@@ -24,49 +23,21 @@ from .forms import (
     AlternateAddressForm,
     ContactBuyerForm,
     ContactSellerForm,
-    InboxFilterForm,
     ReplyForm,
     ReplyTemplateForm,
 )
-from .inbox import listing as inbox_listing
+from .inbox import section as inbox_section
 from .models import Attachment, Message, ReplyTemplate, Thread
 from .policy import MAX_TEMPLATES_PER_SELLER
 
-MESSAGES_PER_PAGE = 25
-# Counting a big inbox's every message on each page view would cost more than the page itself.
-MESSAGE_COUNT_CAP = 1000
 TEMPLATES_PER_PAGE = 25
 
 
 # --- Seller Central -------------------------------------------------------------------------
 @seller_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    filter_form = InboxFilterForm(request.GET or None)
-    filters = filter_form.filters()
-    before, after = filter_form.cursors()
-    sort = selectors.INBOX_SORTING.read(request.GET.get("sort"))
-    listing = inbox_listing(
-        request.seller,
-        filters=filters,
-        before=before,
-        after=after,
-        sort=sort,
-        per_page=MESSAGES_PER_PAGE,
-        count_cap=MESSAGE_COUNT_CAP,
-    )
-    context = {
-        "filter_form": filter_form,
-        "filters": filters,
-        "date_range": filter_form.days(),
-        "page": listing.page,
-        "rows": listing.rows,
-        "sorting": selectors.INBOX_SORTING,
-        "sort": sort,
-        "more_than_counted": listing.more_than_counted,
-        "average_response_time": metrics_selectors.recent_average_response_time(request.seller, days=7),
-    }
-    # An invalid filter is shown beside its field and the list falls back to its default.
-    return render(request, "messaging/inbox.html", context, status=400 if filter_form.errors else 200)
+    found = inbox_section(request)
+    return render(request, "messaging/inbox.html", {"section": found.html}, status=found.status)
 
 
 def _write_message_times(messages) -> None:

@@ -58,13 +58,18 @@ def average_response_time(
 RECENT_AVERAGE_SECONDS = 60
 
 
+def recent_average_minute() -> int:
+    """Which minute ``recent_average_response_time`` is kept for: part of the cache key of a
+    section showing it."""
+    return int(timezone.now().timestamp()) // RECENT_AVERAGE_SECONDS
+
+
 def recent_average_response_time(seller: SellerAccount, *, days: int = 7) -> timedelta | None:
     """``average_response_time`` for the inbox's sidebar, cached for the current minute under
     the seller's messaging generation: a reply or a new message reads it afresh at once; only
     messages leaving the window as time passes show up to a minute late."""
     generation = generations.tokens([Message.generation_scope], seller.pk)
-    minute = int(timezone.now().timestamp()) // RECENT_AVERAGE_SECONDS
-    entry = f"average-response:{seller.pk}:{days}:{minute}:{generation}"
+    entry = f"average-response:{seller.pk}:{days}:{recent_average_minute()}:{generation}"
     found = cache.get(entry)
     if found is None:
         found = (average_response_time(seller, days=days),)  # a tuple: None is a figure too

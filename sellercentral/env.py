@@ -130,7 +130,7 @@ def cache_config(name: str, url: str) -> dict:
     """Django's cache settings for a URL: ``redis://…`` (or ``rediss://``), ``filecache:///folder``
     (``sellercentral.cache.SharedFileCache``) or ``locmem://`` (one process's memory)."""
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "sellercentral.cache.RedisCache", "LOCATION": url}
     if url.startswith("filecache://"):
         folder = url.removeprefix("filecache://")
         if not folder.startswith("/") or "\x00" in folder:

@@ -3,20 +3,33 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 
 from commerce import formats, navigation, todos
 from commerce.sorting import Sorting, SortLink
 
 register = template.Library()
 
+MENU_TEMPLATE = "partials/seller_menu.html"
+
 
 @register.simple_tag(takes_context=True)
-def seller_menu(context):
-    """The menu with its to-do badges, counted once for the request (``todos.for_request``)."""
+def seller_menu(context) -> SafeString:
+    """The menu with its to-do badges, rendered once per state of the counts (``todos.rendered``)
+    in each language and URL prefix."""
     request = context.get("request")
-    return navigation.seller_menu(todos.for_request(request) if request is not None else None)
+
+    def render(waiting: list[todos.ToDo] | None) -> str:
+        return render_to_string(MENU_TEMPLATE, {"menu": navigation.seller_menu(waiting)})
+
+    if request is None:
+        return mark_safe(render(None))  # noqa: S308 (our template's output)
+    shown_in = f"menu:{get_language()}:{get_script_prefix()}:{settings.ROOT_URLCONF}"
+    return mark_safe(todos.rendered(request, shown_in, render))  # noqa: S308 (our template's output)
 
 
 @register.inclusion_tag("partials/pagination.html", takes_context=True)

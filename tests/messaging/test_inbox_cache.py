@@ -20,6 +20,8 @@ from .. import factories
 
 pytestmark = pytest.mark.django_db
 INBOX = "/seller/messages/"
+SECTION = "messaging/partials/inbox_section.html"
+MENU = "partials/seller_menu.html"
 
 
 def _badge(html: str, words: str) -> int:
@@ -62,6 +64,55 @@ def test_a_second_look_at_the_inbox_reads_no_message_and_no_to_do(seller, seller
         assert table not in read
     # The session, the user, the seller's membership and account: who is asking.
     assert len(second.captured_queries) <= 4
+
+
+def test_a_second_look_renders_neither_the_inbox_nor_the_menu_again(seller, seller_client, committed):
+    committed(lambda: _buyer_writes(seller))
+    first = seller_client.get(INBOX)
+    assert {SECTION, MENU} <= {template.name for template in first.templates}
+    second = seller_client.get(INBOX)
+    assert not {SECTION, MENU} & {template.name for template in second.templates}
+    assert _table(second.content.decode()) == _table(first.content.decode())
+    # What is the reader's own stays per request: the sign-out form's token is masked afresh.
+    tokens = [
+        re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.content.decode()) for r in (first, second)
+    ]
+    assert tokens[0] and tokens[1] and tokens[0] != tokens[1]
+
+
+def test_the_section_is_cached_per_query_string_its_links_keep(seller, seller_client, committed):
+    for _ in range(3):
+        committed(lambda: _buyer_writes(seller))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("messaging.inbox.MESSAGES_PER_PAGE", 1)
+        for campaign in ("spring", "autumn"):
+            html = seller_client.get(INBOX, {"utm": campaign}).content.decode()
+            older = re.search(r'href="(\?[^"]*before=[^"]*)"', html).group(1)
+            assert f"utm={campaign}" in older.replace("&amp;", "&")
+
+
+def test_the_menu_is_cached_in_each_readers_language(seller, seller_client, committed):
+    committed(lambda: _buyer_writes(seller))
+    assert "Manage Returns" in seller_client.get(INBOX).content.decode()
+    french = seller_client.get(INBOX, headers={"accept-language": "fr"}).content.decode()
+    menu = french[
+        french.index('<nav class="sc-menu"') : french.index("</nav>", french.index('<nav class="sc-menu"'))
+    ]
+    assert "Manage Returns" not in menu and "(1 " in menu
+
+
+def test_the_sidebar_average_is_read_again_each_minute_without_a_write(seller, seller_client, committed):
+    # Messages leave the 7 days with no write: the section is kept for the average's minute.
+    committed(lambda: _buyer_writes(seller))
+    start = timezone.now().replace(second=50, microsecond=0) + timedelta(minutes=1)
+
+    def renders_section(at: timedelta) -> bool:
+        with time_machine.travel(start + at, tick=False):
+            return SECTION in {template.name for template in seller_client.get(INBOX).templates}
+
+    assert renders_section(timedelta(0))
+    assert not renders_section(timedelta(seconds=5))
+    assert renders_section(timedelta(seconds=15))  # the next minute, well within the entry's life
 
 
 # --- Each write to what the inbox shows, seen by the next look ----------------------------------

@@ -61,7 +61,7 @@ def test_the_inbox_opens_on_what_needs_a_response_and_its_tab_shows_every_receiv
 def test_the_default_views_next_page_still_shows_only_what_awaits_a_response(
     seller, seller_client, monkeypatch
 ):
-    monkeypatch.setattr("messaging.views.MESSAGES_PER_PAGE", 1)
+    monkeypatch.setattr("messaging.inbox.MESSAGES_PER_PAGE", 1)
     older = _conversation(seller, buyer_name="Older Waiting", days_ago=3)
     answered = _conversation(seller, buyer_name="Answered Buyer", days_ago=2)
     services.reply_to_thread(thread=answered.thread, body="done")
@@ -241,13 +241,13 @@ def test_a_malformed_cursor_shows_the_first_page_and_says_so(seller, seller_clie
 
 
 def test_a_big_inbox_says_more_than_the_count_cap(seller, seller_client, settings, monkeypatch):
-    from messaging import views
+    from messaging import inbox
 
-    monkeypatch.setattr(views, "MESSAGE_COUNT_CAP", 5)
+    monkeypatch.setattr(inbox, "MESSAGE_COUNT_CAP", 5)
     for _ in range(6):
         _conversation(seller)
     assert "more than 5 messages" in seller_client.get("/seller/messages/").content.decode()
-    monkeypatch.setattr(views, "MESSAGE_COUNT_CAP", 6)
+    monkeypatch.setattr(inbox, "MESSAGE_COUNT_CAP", 6)
     assert "6 messages" in seller_client.get("/seller/messages/").content.decode()
 
 

@@ -4,6 +4,7 @@ that would each count in their own memory."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import subprocess
@@ -14,12 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from sellercentral import ratelimit
-from sellercentral.cache import SharedFileCache
+from sellercentral.cache import RedisCache, SharedFileCache
 from sellercentral.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ import os, sys, time
 from pathlib import Path
 import django
 django.setup()
-from sellercentral.cache import SharedFileCache
+from sellercentral.cache import RedisCache, SharedFileCache
 from sellercentral.ratelimit import hit
 folder, go, hits, limit = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 cache = SharedFileCache(folder, {})
@@ -91,6 +91,21 @@ def test_two_redis_clients_count_one_limit_together():
     first, second = (RedisCache(settings.CELERY_BROKER_URL, {"KEY_PREFIX": prefix}) for _ in range(2))
     verdicts = [ratelimit.hit("shared", 4, 60, cache=cache).allowed for cache in [first, second] * 3]
     assert verdicts == [True, True, True, True, False, False]
+
+
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"), reason="the tests' broker is not Redis"
+)
+def test_the_redis_cache_keeps_one_client_that_still_works_in_a_forked_worker():
+    cache = RedisCache(settings.CELERY_BROKER_URL, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    cache.set("count", 1)
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    # gunicorn forks its workers after the application is loaded: the child opens its own
+    # connection (redis-py's pool checks the process id) and counts in the same Redis.
+    child = multiprocessing.get_context("fork").Process(target=cache.incr, args=("count",))
+    child.start()
+    child.join(10)
+    assert child.exitcode == 0 and cache.get("count") == 2
 
 
 def _load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
