@@ -65,7 +65,11 @@ class Marketplace(models.Model):
     @property
     def relay_domain(self) -> str:
         """The mail domain of this marketplace's masked addresses (settings.RELAY_DOMAINS)."""
-        return settings.RELAY_DOMAINS[self.code]
+        return self.relay_domain_of(self.code)
+
+    @staticmethod
+    def relay_domain_of(code: str) -> str:
+        return settings.RELAY_DOMAINS[code]
 
 
 class SellerAccount(models.Model):

@@ -73,7 +73,12 @@ class Alias(models.Model):
 
     @property
     def address(self) -> str:
-        return f"{self.token}@{self.marketplace.relay_domain}"
+        return self.address_of(self.token, self.marketplace.code)
+
+    @staticmethod
+    def address_of(token: str, marketplace_code: str) -> str:
+        """``address`` from the columns alone (a batch read without model instances)."""
+        return f"{token}@{Marketplace.relay_domain_of(marketplace_code)}"
 
 
 class AlternateAddress(models.Model):
