@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -106,7 +107,14 @@ def _render_section(request: HttpRequest) -> tuple[str, int]:
 
 
 def _shown_in() -> tuple:
-    return translation.get_language(), timezone.get_current_timezone_name(), timezone.localdate()
+    """What the HTML is written in besides the rows: language, zone, today, and the URL prefix
+    its links start with."""
+    return (
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate(),
+        get_script_prefix(),
+    )
 
 
 @dataclass(frozen=True)
