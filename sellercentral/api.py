@@ -58,7 +58,7 @@ class ApiRateThrottle(BaseThrottle):
     X-RateLimit-* headers of every answer count this rate down (or a tighter one it also met)."""
 
     def allow_request(self, request, view) -> bool:
-        verdict = ratelimit.count_write(request, "api")
+        verdict = ratelimit.count_against(request, "api")
         if not verdict.allowed:
             raise Throttled(
                 wait=verdict.retry_after,
@@ -79,7 +79,7 @@ class WriteRateThrottle(BaseThrottle):
         scope = self.scope(view)
         if request.method in SAFE_METHODS or scope is None:
             return True
-        verdict = ratelimit.count_write(request, scope)
+        verdict = ratelimit.count_against(request, scope)
         if not verdict.allowed:
             # Raised here rather than left to DRF, so the answer says which rate it was.
             # (DRF adds "Expected available in N seconds.")

@@ -37,13 +37,19 @@ def _problem(status: int, code: str, message: str) -> JsonResponse:
 
 
 def _api_user(request: HttpRequest):
-    """The user the API will see, authenticated as DRF will (token or session)."""
+    """The user the API will see, authenticated as DRF will (token or session), once: the
+    view's ``Request`` takes the result (DRF's forced authentication, as its test client
+    passes it) instead of reading the token again."""
     authenticators = [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    api_request = Request(request, authenticators=authenticators)
     try:
-        user = Request(request, authenticators=authenticators).user
+        user = api_request.user
     except APIException:
         return None  # the view answers the 401/403 itself
-    return user if user.is_authenticated else None
+    if not user.is_authenticated:
+        return None
+    request._force_auth_user, request._force_auth_token = user, api_request.auth
+    return user
 
 
 def fingerprint(request: HttpRequest) -> str:

@@ -85,10 +85,11 @@ def identity(request: HttpRequest) -> str:
     return f"ip:{client_ip(request)}"
 
 
-def count_write(request: HttpRequest, scope: str) -> Verdict:
-    """Count one write (or, for the "api" scope, one request) of ``scope`` by the request's
-    author; the verdict is kept on the request for its answer's X-RateLimit-* headers."""
+def count_against(request: HttpRequest, scope: str) -> Verdict:
+    """Count the request against its author's ``scope`` rate (a write's, or for "api" any API
+    request's); the verdict is kept on the request for its answer's X-RateLimit-* headers."""
     rate = rate_of(scope)
+    # "write:" is the counters' first name, kept so that a deploy does not reset them.
     verdict = hit(f"write:{scope}:{identity(request)}", rate.limit, rate.seconds)
     held = getattr(request, "_request", request)  # the HttpRequest under DRF's Request
     counted = getattr(held, "_rate_verdicts", None)

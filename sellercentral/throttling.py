@@ -56,7 +56,7 @@ class WriteRateMiddleware:
         if match is not None and COUNTED_ELSEWHERE.intersection(match.namespaces):
             return None
         for scope in (*getattr(view_func, "write_rate_scopes", ()), "writes"):
-            verdict = ratelimit.count_write(request, scope)
+            verdict = ratelimit.count_against(request, scope)
             if not verdict.allowed:
                 return too_many_requests(request, scope, verdict)
         return None

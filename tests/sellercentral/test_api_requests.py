@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from messaging import services as messaging
@@ -133,6 +134,38 @@ def test_seller_decisions_replay_and_a_changed_body_is_422_changing_nothing(worl
     assert other_path.status_code == 422
     assert list(Refund.objects.values_list("amount", flat=True)) == [Decimal("6.49")]
     assert ReturnRequest.objects.get().status == "closed"
+
+
+def test_an_idempotent_write_with_a_token_reads_the_token_once(world, customer):
+    order, _, _, _ = world
+    token = (
+        APIClient()
+        .post(
+            "/api/v1/auth/token/",
+            {"username": customer.user.username, "password": factories.PASSWORD},
+            format="json",
+        )
+        .json()["token"]
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    body = {"subject": "enquiry", "body": "Where is it?"}
+    with CaptureQueriesContext(connection) as ran:
+        sent = client.post(
+            f"/api/v1/buyer/orders/{order.order_id}/messages/",
+            body,
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="once",
+        )
+    assert sent.status_code == 201, sent.content
+    # The token is looked up by its key once, by the key's holder and the view alike.
+    lookups = [q for q in ran.captured_queries if 'WHERE "knox_authtoken"."token_key" =' in q["sql"]]
+    assert len(lookups) == 1
+    # Without a token or a session, the view still answers for itself: a 401, no key kept.
+    anonymous = APIClient().post(
+        f"/api/v1/buyer/orders/{order.order_id}/messages/", body, format="json", HTTP_IDEMPOTENCY_KEY="anon"
+    )
+    assert anonymous.status_code == 401 and not IdempotentRequest.objects.filter(key="anon").exists()
 
 
 def test_keys_are_each_users_own(world, seller):
