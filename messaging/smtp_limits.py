@@ -15,9 +15,11 @@ The server also speaks Postfix's XFORWARD to our own MX hosts (``messaging/xforw
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 
 from aiosmtpd.smtp import SMTP
+from django.core.cache import BaseCache, caches
 
 from sellercentral import ratelimit
 
@@ -38,11 +40,19 @@ def declared_size(arg: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@functools.cache
+def _counters() -> BaseCache:
+    """The cache the counts go to, one object for the process. Django keeps one per thread and
+    asyncio context, and ``asyncio.to_thread`` runs each call in a copied context: through
+    ``caches`` every count built its own cache object, and so opened a new Redis connection."""
+    return caches.create_connection("default")
+
+
 def _within_rate(kind: str, key: str, rate: tuple[int, int]) -> bool:
     """Count one more mail for ``key`` in the current window; False once over the limit (a
     fixed window in the cache every relay process shares: ``sellercentral.ratelimit``)."""
     limit, seconds = rate
-    return ratelimit.hit(f"relay:{kind}:{key.lower()}", limit, seconds).allowed
+    return ratelimit.hit(f"relay:{kind}:{key.lower()}", limit, seconds, cache=_counters()).allowed
 
 
 async def sender_within_rate(envelope_from: str) -> bool:

@@ -56,12 +56,16 @@ def hit(key: str, limit: int, seconds: int, *, cache: BaseCache | None = None) -
     window = int(now // seconds)
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     counter = f"rate:{digest}:{seconds}:{window}"
-    store.add(counter, 0, timeout=seconds + 1)
-    try:
-        count = store.incr(counter)
-    except ValueError:  # expired between add and incr: this hit opens a new window
-        store.add(counter, 1, timeout=seconds + 1)
-        count = 1
+    in_one_step = getattr(store, "incr_in_window", None)  # sellercentral.cache.RedisCache
+    if in_one_step is not None:
+        count = in_one_step(counter, seconds + 1)
+    else:
+        store.add(counter, 0, timeout=seconds + 1)
+        try:
+            count = store.incr(counter)
+        except ValueError:  # expired between add and incr: this hit opens a new window
+            store.add(counter, 1, timeout=seconds + 1)
+            count = 1
     ends = (window + 1) * seconds
     return Verdict(count <= limit, count, max(1, math.ceil(ends - now)), limit, ends)
 

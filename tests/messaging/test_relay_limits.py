@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core import mail
 
 from messaging import services
@@ -178,3 +179,40 @@ def test_a_null_envelope_sender_makes_a_mail_automatic(order, smtp):
     stored = Message.objects.get(channel="email")
     assert (stored.is_auto_reply, stored.needs_response) == (True, False)
     assert mail.outbox == []  # stored, shown, not relayed
+
+
+@pytest.mark.skipif(
+    not django_settings.CELERY_BROKER_URL.startswith("redis://"), reason="the tests' broker is not Redis"
+)
+def test_the_relays_counts_share_one_redis_connection_across_mails(settings):
+    import asyncio
+    import threading
+    import uuid
+
+    import redis
+
+    from messaging import smtp_limits
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sellercentral.cache.RedisCache",
+            "LOCATION": django_settings.CELERY_BROKER_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    smtp_limits._counters.cache_clear()
+    server = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
+    opened = server.info("stats")["total_connections_received"]
+
+    async def session() -> list[bool]:  # as aiosmtpd runs each MAIL FROM: counted in a thread
+        return [await smtp_limits.sender_within_rate(f"buyer{n % 3}@example.com") for n in range(20)]
+
+    answers = []  # the event loop in a thread of its own, as aiosmtpd's controller runs it
+    loop = threading.Thread(target=lambda: answers.extend(asyncio.run(session())))
+    try:
+        loop.start()
+        loop.join(30)
+        assert len(answers) == 20 and all(answers)
+        assert server.info("stats")["total_connections_received"] - opened <= 2  # ours, and the probe's
+    finally:
+        smtp_limits._counters.cache_clear()

@@ -96,6 +96,20 @@ def test_two_redis_clients_count_one_limit_together():
 @pytest.mark.skipif(
     not settings.CELERY_BROKER_URL.startswith("redis://"), reason="the tests' broker is not Redis"
 )
+def test_a_redis_window_counter_expires_with_its_window_and_keeps_its_first_expiry():
+    cache = RedisCache(settings.CELERY_BROKER_URL, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    assert [cache.incr_in_window("window", 60) for _ in range(3)] == [1, 2, 3]
+    client, key = cache._cache.get_client(), cache.make_and_validate_key("window")
+    client.expire(key, 30)  # as if 30 s of the window had passed
+    assert cache.incr_in_window("window", 60) == 4 and 0 < client.ttl(key) <= 30  # not moved on
+    assert cache.get("window") == 4  # an ordinary cache value too
+    client.delete(key)  # the window ended: the next hit opens a new one, with its expiry
+    assert cache.incr_in_window("window", 60) == 1 and 30 < client.ttl(key) <= 60
+
+
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"), reason="the tests' broker is not Redis"
+)
 def test_the_redis_cache_keeps_one_client_that_still_works_in_a_forked_worker():
     cache = RedisCache(settings.CELERY_BROKER_URL, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
     cache.set("count", 1)
