@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from sellercentral.compiled_queries import CompiledQuery
+
 from ..models import Delivery, Event, EventType, Subscription
 
 
@@ -36,14 +38,29 @@ def record_events(
     return events
 
 
+def _active_subscriptions(seller_ids: Iterable[int]):
+    return Subscription.objects.filter(seller_id__in=seller_ids, is_active=True).values_list(
+        "pk", "seller_id", "event_types"
+    )
+
+
+# One seller's, on every new buyer message the relay stores: compiled once (the ORM's building
+# of the query cost more than PostgreSQL's answer).
+_one_sellers_subscriptions = CompiledQuery(
+    lambda seller_id: _active_subscriptions([seller_id]), seller_id=int
+)
+
+
 def _queue_deliveries(events: list[Event], now: datetime) -> None:
     if not events:
         return
     sellers = {event.seller_id for event in events}
     wanted: dict[int, list[int]] = {}
-    for pk, seller_id, types in Subscription.objects.filter(
-        seller_id__in=sellers, is_active=True
-    ).values_list("pk", "seller_id", "event_types"):
+    if len(sellers) == 1:
+        subscriptions = _one_sellers_subscriptions(seller_id=next(iter(sellers)))
+    else:
+        subscriptions = _active_subscriptions(sellers)
+    for pk, seller_id, types in subscriptions:
         if events[0].type in types:
             wanted.setdefault(seller_id, []).append(pk)
     if not wanted:
