@@ -30,16 +30,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     Case,
     Count,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     IntegerField,
     Q,
     Subquery,
@@ -47,13 +43,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Least
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from commerce.models import SellerAccount
 from messaging.models import Message
 from messaging.policy import counts_for_response_time
 
+from .expressions import Seconds, WidthBucket
 from .models import ResponseHour, ResponseRollup
 from .policy import STATUS_WINDOW, UNDER_TARGET, WINDOWS, ceil_hour, floor_hour
 
@@ -156,26 +153,17 @@ def _day_starts(first: date, last: date) -> list[datetime]:
 Row = tuple[datetime, int, int, float]  # segment start, outcome, messages, seconds to answer
 
 
-def _width_bucket(field: str, bounds: list[datetime]) -> Func:
-    return Func(
-        F(field),
-        Value(bounds, ArrayField(DateTimeField())),
-        function="width_bucket",
-        output_field=IntegerField(),
-    )
-
-
 def _segments(
     seller: SellerAccount, *, now: datetime, since: datetime, bounds: list[datetime], within: Q | None = None
 ) -> list[Row]:
     """(segment start, outcome, messages, seconds to answer) for counted messages sent from
     ``since`` (and ``within``); a segment runs from one bound to the next, the bounds sorted."""
     delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
-    seconds = Func(delay, template="date_part('epoch', %(expressions)s)", output_field=FloatField())
+    seconds = Seconds(delay)
     rows = (
         counted_messages(seller)
         .filter(within or Q(), sent_at__gte=since, sent_at__lt=bounds[-1])
-        .annotate(segment=_width_bucket("sent_at", bounds), outcome=_outcome(now))
+        .annotate(segment=WidthBucket("sent_at", bounds), outcome=_outcome(now))
         .values_list("segment", "outcome")
         .annotate(messages=Count("*"), seconds=Sum(seconds))
         .order_by()
@@ -200,10 +188,11 @@ def _rolled_segments(
     )
     rows = (
         ResponseHour.objects.filter(seller=seller, hour__gte=first)
-        # LEAST ignores a NULL: no unusable hour, the watermark; no watermark, no row.
-        .annotate(limit=Least(Subquery(watermark), Subquery(unusable)))
+        # No unusable hour: the watermark; no watermark, no row (written for SQLite too, whose
+        # LEAST is NULL when either side is).
+        .annotate(limit=Least(Subquery(watermark), Coalesce(Subquery(unusable), Subquery(watermark))))
         .filter(hour__lt=F("limit"))
-        .annotate(segment=_width_bucket("hour", bounds))
+        .annotate(segment=WidthBucket("hour", bounds))
         .values_list("segment", "limit")
         .annotate(Sum("under_24h"), Sum("over_24h"), Sum("no_response"), Sum("answered_seconds"))
         .order_by()

@@ -126,7 +126,13 @@ def _answer_earlier_messages(thread: Thread, *, at: datetime) -> None:
             [at, timezone.now(), *params],
         )
         rows = cursor.fetchall()
-    signals.outcome_changed(thread.seller_id, (sent for sent, not_counted in rows if not not_counted))
+    # A raw cursor gives the column as the database stores it: SQLite's without its zone (as
+    # text, even); the backend's own converter makes it the aware time the ORM would read.
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    sent_ats = [
+        convert(sent, None, connection) if convert else sent for sent, not_counted in rows if not not_counted
+    ]
+    signals.outcome_changed(thread.seller_id, sent_ats)
 
 
 def _source_file(raw: bytes, thread: Thread) -> ContentFile | str:

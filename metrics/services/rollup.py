@@ -20,8 +20,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     Max,
     Min,
     Q,
@@ -36,6 +34,7 @@ from messaging.models import Message
 from messaging.policy import RESPONSE_WINDOW, counts_for_response_time
 
 from .. import locks
+from ..expressions import Seconds
 from ..models import ResponseHour, ResponseRollup
 from ..policy import ROLL_BATCH, ROLL_MARGIN, ROLLUP_HOUR, floor_hour
 
@@ -52,7 +51,7 @@ def _insert_hours(messages: QuerySet) -> int:
     their outcome will stay once every deadline has passed: answered within the deadline
     stored with the message (messaging's rule) or after it, or not answered."""
     delay = ExpressionWrapper(F("responded_at") - F("sent_at"), output_field=DurationField())
-    seconds = Func(delay, template="date_part('epoch', %(expressions)s)", output_field=FloatField())
+    seconds = Seconds(delay)
     rows = (
         messages.filter(counts_for_response_time())
         .values("seller_id", hour=Trunc("sent_at", "hour", tzinfo=UTC))
