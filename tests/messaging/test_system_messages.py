@@ -119,6 +119,8 @@ def test_the_api_gives_system_messages_their_own_direction_and_no_address(seller
 
 def test_the_data_migration_moves_earlier_system_messages_to_seller_central(order):
     """Rows stored before: received from the buyer, under the buyer's name."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's schema editor can not drop the constraint inside the test's transaction")
     migration = importlib.import_module("messaging.migrations.0013_system_messages_their_own_sender")
     constraint = next(c for c in Message._meta.constraints if c.name == "message_system_is_its_own_sender")
     with connection.schema_editor() as editor:  # the table as it was before (rolled back after)
