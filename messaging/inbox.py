@@ -31,7 +31,7 @@ from commerce.pagination import KeysetPage, Position, capped_count, keyset_page
 
 from . import selectors
 from .forms import InboxFilterForm
-from .models import Message
+from .models import Alias, Message
 
 ROWS_TEMPLATE = "messaging/partials/inbox_rows.html"
 SECTION_TEMPLATE = "messaging/partials/inbox_section.html"
@@ -148,10 +148,10 @@ def listing(
 
 
 def _read(seller, filters, before, after, sort, per_page, count_cap) -> tuple:
-    messages = selectors.inbox_rows(seller, **filters)
-    count, more = capped_count(messages, count_cap)
+    # Counted without the rows' columns: those join the thread, order and alias of each.
+    count, more = capped_count(selectors.inbox(seller, **filters), count_cap)
     page = keyset_page(
-        messages,
+        selectors.inbox_rows(seller, **filters),
         per_page=per_page,
         count=count,
         before=before,
@@ -174,6 +174,6 @@ def _write_inbox_rows(page: KeysetPage) -> None:
     )
     for message in page:
         message.thread_url = thread_url(message.thread_id)
-        order = message.thread.order
-        message.order_url = order_url(order.order_id) if order else ""
+        message.order_url = order_url(message.order_ref) if message.order_ref else ""
+        message.buyer_address = Alias.address_of(message.buyer_token, message.buyer_marketplace)
         message.sent_iso, message.sent_words = written(message.sent_at)
