@@ -1,16 +1,12 @@
 """The inbox below the menu, rendered once per state of the seller's messages, then cached.
 
-A seller opens the inbox far more often than buyers write, so two things are cached under
-everything that changes them: the messaging generation of the seller (``commerce.generations``:
-any committed write to a message, thread or alias replaces it), what was asked, and what the
-page is written in (language, time zone, and today, since today's rows show a time and older
-ones a date):
-
-- ``section``: the whole section as HTML with its status (filters, counts, rows, page links,
-  and the sidebar's 7-day average, so also the minute that average is kept for), under the
-  query string as sent (its links keep every parameter);
-- ``listing``: the rows (as HTML), the capped count and the page links, under the filters,
-  sort and cursor read from it, for the section's next minute.
+A seller opens the inbox far more often than buyers write, so the whole section (filters,
+counts, rows, page links and the sidebar's 7-day average) is cached as HTML with its status,
+under everything that changes it: the messaging generation of the seller
+(``commerce.generations``: any committed write to a message, thread or alias replaces it), the
+query string as sent (its links keep every parameter), what the page is written in (language,
+time zone, URL prefix, and today, since today's rows show a time and older ones a date), and
+the minute the average is kept for.
 """
 
 from __future__ import annotations
@@ -26,8 +22,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from commerce import generations, rows
-from commerce.models import SellerAccount
-from commerce.pagination import KeysetPage, Position, capped_count, keyset_page
+from commerce.pagination import KeysetPage, capped_count, keyset_page
 
 from . import selectors
 from .forms import InboxFilterForm
@@ -35,8 +30,6 @@ from .models import Alias, Message
 
 ROWS_TEMPLATE = "messaging/partials/inbox_rows.html"
 SECTION_TEMPLATE = "messaging/partials/inbox_section.html"
-# How long a page of rows is kept at most (a write replaces it at once; this bounds its size).
-CACHE_SECONDS = 3600
 MESSAGES_PER_PAGE = 25
 # Counting a big inbox's every message on each page view would cost more than the page itself.
 MESSAGE_COUNT_CAP = 1000
@@ -81,25 +74,28 @@ def _render_section(request: HttpRequest) -> tuple[str, int]:
     filters = filter_form.filters()
     before, after = filter_form.cursors()
     sort = selectors.INBOX_SORTING.read(request.GET.get("sort"))
-    found = listing(
-        request.seller,
-        filters=filters,
+    # Counted without the rows' columns: those join the thread, order and alias of each.
+    count, more = capped_count(selectors.inbox(request.seller, **filters), MESSAGE_COUNT_CAP)
+    page = keyset_page(
+        selectors.inbox_rows(request.seller, **filters),
+        per_page=MESSAGES_PER_PAGE,
+        count=count,
         before=before,
         after=after,
-        sort=sort,
-        per_page=MESSAGES_PER_PAGE,
-        count_cap=MESSAGE_COUNT_CAP,
+        time_field="sent_at",
+        oldest_first=sort == "sent",
     )
+    _write_inbox_rows(page)
     context = {
         "request": request,  # the sort and page links keep the other parameters
         "filter_form": filter_form,
         "filters": filters,
         "date_range": filter_form.days(),
-        "page": found.page,
-        "rows": found.rows,
+        "page": page,
+        "rows": render_to_string(ROWS_TEMPLATE, {"page": page, "filters": filters}),
         "sorting": selectors.INBOX_SORTING,
         "sort": sort,
-        "more_than_counted": found.more_than_counted,
+        "more_than_counted": more,
         "average_response_time": recent_average_response_time(request.seller, days=7),
     }
     # An invalid filter is shown beside its field and the list falls back to its default.
@@ -115,53 +111,6 @@ def _shown_in() -> tuple:
         timezone.localdate(),
         get_script_prefix(),
     )
-
-
-@dataclass(frozen=True)
-class Listing:
-    rows: SafeString  # the table's body
-    page: KeysetPage  # its count and links (no rows: they are in ``rows``)
-    more_than_counted: bool
-
-
-def listing(
-    seller: SellerAccount,
-    *,
-    filters: dict,
-    before: Position | None,
-    after: Position | None,
-    sort: str,
-    per_page: int,
-    count_cap: int,
-) -> Listing:
-    """The inbox's rows for the filters and cursor asked, read and rendered, or one cache read."""
-    # The generation is read before the rows: a write committing meanwhile replaces it.
-    generation = generations.tokens([Message.generation_scope], seller.pk)
-    asked = repr((sorted(filters.items()), before, after, sort, per_page, count_cap, _shown_in()))
-    entry = f"inbox-rows:{seller.pk}:{generation}:{hashlib.sha256(asked.encode()).hexdigest()}"
-    found = cache.get(entry)
-    if found is None:
-        found = _read(seller, filters, before, after, sort, per_page, count_cap)
-        cache.set(entry, found, CACHE_SECONDS)
-    html, count, more, newer, older, oldest_first = found
-    return Listing(mark_safe(html), KeysetPage([], count, newer, older, oldest_first), more)  # noqa: S308 (our template's output)
-
-
-def _read(seller, filters, before, after, sort, per_page, count_cap) -> tuple:
-    # Counted without the rows' columns: those join the thread, order and alias of each.
-    count, more = capped_count(selectors.inbox(seller, **filters), count_cap)
-    page = keyset_page(
-        selectors.inbox_rows(seller, **filters),
-        per_page=per_page,
-        count=count,
-        before=before,
-        after=after,
-        time_field="sent_at",
-        oldest_first=sort == "sent",
-    )
-    _write_inbox_rows(page)
-    html = render_to_string(ROWS_TEMPLATE, {"page": page, "filters": filters})
-    return str(html), count, more, page.newer, page.older, page.oldest_first
 
 
 def _write_inbox_rows(page: KeysetPage) -> None:
